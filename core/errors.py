@@ -1,0 +1,20 @@
+"""Domain errors carry a catalogue key, so every refusal reaches the user translated and safe."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refusal the user caused and can fix; never a crash."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+class NotFound(DomainError):
+    """The id the user typed does not exist (or is not visible to them)."""
+
+
+class Forbidden(DomainError):
+    """The user lacks the right for this action at this moment."""

@@ -1,0 +1,80 @@
+"""Platform-neutral replies: catalogue keys with parameters, buttons carrying actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.money import Money
+
+
+@dataclass(frozen=True)
+class T:
+    """A catalogue text; string parameters are user data and always escaped when rendered."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def t(key: str, **params: Any) -> T:
+    """Build a catalogue text tersely."""
+    return T(key, params)
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Several texts shown one per line (tier tables, lists)."""
+
+    items: tuple[T, ...]
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button: its label and the action re-checked on the server when pressed."""
+
+    label: T
+    action: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the user or the chat."""
+
+    body: tuple[T, ...]
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    private: bool = False
+    card: tuple[str, int] | None = None
+
+
+def reply(*body: T, buttons: tuple[tuple[Button, ...], ...] = (), private: bool = False) -> Reply:
+    """A reply with one or more paragraphs."""
+    return Reply(body=body, buttons=buttons, private=private)
+
+
+def to_json(value: Any) -> Any:
+    """Serialise a text tree for the outbox, keeping types rendering needs."""
+    if isinstance(value, T):
+        return {"$t": value.key, "p": {k: to_json(v) for k, v in value.params.items()}}
+    if isinstance(value, Lines):
+        return {"$lines": [to_json(item) for item in value.items]}
+    if isinstance(value, Money):
+        return {"$money": value.cents, "c": value.currency}
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    return value
+
+
+def from_json(value: Any) -> Any:
+    """Rebuild what to_json wrote."""
+    if isinstance(value, dict):
+        if "$t" in value:
+            return T(value["$t"], {k: from_json(v) for k, v in value["p"].items()})
+        if "$lines" in value:
+            return Lines(tuple(from_json(item) for item in value["$lines"]))
+        if "$money" in value:
+            return Money(int(value["$money"]), str(value["c"]))
+        if "$dt" in value:
+            return datetime.fromisoformat(value["$dt"])
+    return value

@@ -1,0 +1,49 @@
+"""Money as integer minor units, so prices never drift through float rounding."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.errors import DomainError
+
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
+MAX_CENTS = 100_000_000_00
+_AMOUNT = re.compile(r"^\s*([€$£]?)\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*([€$£]|eur|usd|gbp)?\s*$", re.I)
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    """An amount in cents with its ISO currency; the only way prices travel through the core."""
+
+    cents: int
+    currency: str = "EUR"
+
+
+def parse_cents(text: str) -> int:
+    """Accept what people type (79, 79.5, 79,50, 79€, €79) and refuse anything ambiguous."""
+    match = _AMOUNT.match(text)
+    if not match:
+        raise DomainError("error.bad_price", value=text)
+    whole, frac = match.group(2), match.group(3) or "0"
+    cents = int(whole) * 100 + int(frac.ljust(2, "0"))
+    if cents <= 0 or cents > MAX_CENTS:
+        raise DomainError("error.bad_price", value=text)
+    return cents
+
+
+def has_price_marker(text: str) -> bool:
+    """Tell '79€' or '79.50' (a price) from a bare '3' (a quantity)."""
+    return bool(_AMOUNT.match(text)) and bool(re.search(r"[€$£.,]|eur|usd|gbp", text, re.I))
+
+
+def format_money(money: Money, lang: str) -> str:
+    """Write an amount the way readers of that language expect (79 € / 79,50 €)."""
+    whole, cents = divmod(money.cents, 100)
+    number = f"{whole:,}".replace(",", "\u202f" if lang == "fr" else ",")
+    if cents:
+        number += ("," if lang == "fr" else ".") + f"{cents:02d}"
+    symbol = SYMBOLS.get(money.currency, money.currency)
+    if lang == "en" and symbol in {"$", "£"}:
+        return f"{symbol}{number}"
+    return f"{number} {symbol}"

@@ -1,0 +1,1 @@
+"""Use cases: small async functions over the ports, grouped by feature behind one facade."""

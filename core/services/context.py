@@ -1,0 +1,99 @@
+"""What every use case shares: the database, the clock, the rules from configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from core.clock import Clock
+from core.errors import Forbidden
+from core.model import Member
+from core.ports import Actor, AdminCheck, Database, Tx, Wakeup
+
+LANGS = ("en", "fr")
+
+
+class _NoWakeup:
+    """Used when nothing dispatches (tests of pure use cases)."""
+
+    def deliveries_pending(self) -> None:
+        """Nothing to wake."""
+
+
+@dataclass
+class Rules:
+    """Tunable product rules, with the defaults a community expects."""
+
+    max_pending_ideas: int = 3
+    currency: str = "EUR"
+    default_lang: str = "en"
+    page_size: int = 8
+
+
+@dataclass
+class Context:
+    """The ports and rules one running bot works with."""
+
+    db: Database
+    clock: Clock
+    owners: frozenset[str] = frozenset()
+    admin_checks: Mapping[str, AdminCheck] = field(default_factory=dict)
+    rules: Rules = field(default_factory=Rules)
+    wakeup: Wakeup = field(default_factory=_NoWakeup)
+
+    def lang_for(self, member: Member | None, actor: Actor | None = None) -> str:
+        """Member's choice, else the platform locale, else the configured default."""
+        if member is not None and member.lang in LANGS:
+            return member.lang
+        if actor is not None and actor.locale:
+            code = actor.locale.split("-")[0].split("_")[0].lower()
+            if code in LANGS:
+                return code
+        return self.rules.default_lang
+
+
+async def member_of(ctx: Context, tx: Tx, actor: Actor) -> Member:
+    """The member behind an account, created on first contact."""
+    member = await tx.member_for_account(actor.account)
+    if member is None:
+        return await tx.create_member(actor.account, actor.display_name[:64], None, ctx.clock.now())
+    if actor.display_name and member.display_name != actor.display_name[:64]:
+        await tx.rename_member(member.id, actor.display_name[:64])
+    return member
+
+
+async def is_owner(ctx: Context, actor: Actor) -> bool:
+    """Owners are listed in configuration, by any of the person's linked accounts."""
+    if actor.account in ctx.owners:
+        return True
+    async with ctx.db.read() as tx:
+        member = await tx.member_for_account(actor.account)
+        accounts = await tx.accounts_of(member.id) if member else []
+    return any(account in ctx.owners for account in accounts)
+
+
+async def is_moderator(ctx: Context, actor: Actor) -> bool:
+    """Owners, plus admins of a registered moderation chat, asked of the platform right now."""
+    if await is_owner(ctx, actor):
+        return True
+    check = ctx.admin_checks.get(actor.platform)
+    if check is None:
+        return False
+    async with ctx.db.read() as tx:
+        chats = [chat for platform, chat in await tx.modchats() if platform == actor.platform]
+    for chat_id in chats:
+        if await check.is_admin(chat_id, actor.user_id):
+            return True
+    return False
+
+
+async def require_moderator(ctx: Context, actor: Actor) -> None:
+    """Refuse a moderator action to anyone else, checked at the moment of the action."""
+    if not await is_moderator(ctx, actor):
+        raise Forbidden("error.not_moderator")
+
+
+async def require_owner(ctx: Context, actor: Actor) -> None:
+    """Refuse an owner-only action."""
+    if not await is_owner(ctx, actor):
+        raise Forbidden("error.not_owner")

@@ -1,0 +1,143 @@
+"""Inventing and moderating ideas: propose, want, approve, reject, merge."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.errors import DomainError, NotFound
+from core.model import CATEGORY_MAX, DESCRIPTION_MAX, TITLE_MAX, Idea, IdeaStatus
+from core.ports import Actor, Tx
+from core.services.context import Context, member_of, require_moderator
+
+_TAG = re.compile(r"(?<!\w)#([\w-]{1,32})")
+VISIBLE = (IdeaStatus.APPROVED, IdeaStatus.LAUNCHED)
+DEFAULT_CATEGORY = "general"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An idea as parsed from what the member typed."""
+
+    title: str
+    description: str
+    category: str
+
+
+def parse_draft(text: str) -> Draft:
+    """First line is the title, further lines the description, the first #tag the category."""
+    tags = _TAG.findall(text)
+    category = (tags[0] if tags else DEFAULT_CATEGORY).lower()[:CATEGORY_MAX]
+    lines = text.strip().splitlines()
+    title = _TAG.sub("", lines[0] if lines else "").strip()
+    title = " ".join(title.split())
+    description = "\n".join(lines[1:]).strip()
+    if not title:
+        raise DomainError("error.idea_no_title")
+    if len(title) > TITLE_MAX:
+        raise DomainError("error.idea_title_long", max=TITLE_MAX, length=len(title))
+    if len(description) > DESCRIPTION_MAX:
+        raise DomainError("error.idea_description_long", max=DESCRIPTION_MAX)
+    return Draft(title, description, category)
+
+
+async def load_idea(tx: Tx, idea_id: int) -> Idea:
+    """An idea by id, or a clear 'no such idea'."""
+    idea = await tx.get_idea(idea_id)
+    if idea is None:
+        raise NotFound("error.idea_not_found", id=idea_id)
+    return idea
+
+
+async def propose(ctx: Context, actor: Actor, text: str) -> Idea:
+    """Record a new pending idea, within the member's pending limit."""
+    draft = parse_draft(text)
+    async with ctx.db.write() as tx:
+        member = await member_of(ctx, tx, actor)
+        pending = await tx.count_pending_ideas(member.id)
+        if pending >= ctx.rules.max_pending_ideas:
+            raise DomainError("error.too_many_pending", max=ctx.rules.max_pending_ideas)
+        now = ctx.clock.now()
+        idea_id = await tx.add_idea(draft.title, draft.description, draft.category, member.id, now)
+        return await load_idea(tx, idea_id)
+
+
+async def want(ctx: Context, actor: Actor, idea_id: int, max_price_cents: int | None) -> bool:
+    """Support an approved idea once; a second call updates the max price. True when new."""
+    async with ctx.db.write() as tx:
+        idea = await load_idea(tx, idea_id)
+        if idea.status is IdeaStatus.MERGED and idea.merged_into is not None:
+            raise DomainError("error.idea_merged", id=idea_id, into=idea.merged_into)
+        if idea.status is not IdeaStatus.APPROVED:
+            raise DomainError("error.idea_not_open", id=idea_id)
+        member = await member_of(ctx, tx, actor)
+        existed = await tx.has_want(idea_id, member.id)
+        await tx.upsert_want(idea_id, member.id, max_price_cents, ctx.clock.now())
+        return not existed
+
+
+async def unwant(ctx: Context, actor: Actor, idea_id: int) -> None:
+    """Withdraw support; says so when there was none."""
+    async with ctx.db.write() as tx:
+        await load_idea(tx, idea_id)
+        member = await member_of(ctx, tx, actor)
+        if not await tx.delete_want(idea_id, member.id):
+            raise DomainError("error.no_want", id=idea_id)
+
+
+async def approve(ctx: Context, actor: Actor, idea_id: int) -> Idea:
+    """Publish a pending (or previously rejected) idea."""
+    await require_moderator(ctx, actor)
+    async with ctx.db.write() as tx:
+        idea = await load_idea(tx, idea_id)
+        if idea.status not in (IdeaStatus.PENDING, IdeaStatus.REJECTED):
+            raise DomainError("error.idea_state", id=idea_id, status=idea.status.value)
+        await tx.set_idea_status(idea_id, IdeaStatus.APPROVED, "", None, ctx.clock.now())
+        return await load_idea(tx, idea_id)
+
+
+async def reject(ctx: Context, actor: Actor, idea_id: int, reason: str) -> Idea:
+    """Turn an idea down with a reason its author will see."""
+    await require_moderator(ctx, actor)
+    async with ctx.db.write() as tx:
+        idea = await load_idea(tx, idea_id)
+        if idea.status not in (IdeaStatus.PENDING, IdeaStatus.APPROVED):
+            raise DomainError("error.idea_state", id=idea_id, status=idea.status.value)
+        await tx.set_idea_status(idea_id, IdeaStatus.REJECTED, reason[:300], None, ctx.clock.now())
+        return await load_idea(tx, idea_id)
+
+
+async def merge(ctx: Context, actor: Actor, idea_id: int, into_id: int) -> tuple[Idea, int]:
+    """Fold a duplicate into another idea, carrying its wants over without double votes."""
+    await require_moderator(ctx, actor)
+    if idea_id == into_id:
+        raise DomainError("error.merge_self", id=idea_id)
+    async with ctx.db.write() as tx:
+        source = await load_idea(tx, idea_id)
+        target = await load_idea(tx, into_id)
+        if source.status not in (IdeaStatus.PENDING, IdeaStatus.APPROVED):
+            raise DomainError("error.idea_state", id=idea_id, status=source.status.value)
+        if target.status not in (IdeaStatus.PENDING, IdeaStatus.APPROVED, IdeaStatus.LAUNCHED):
+            raise DomainError("error.idea_state", id=into_id, status=target.status.value)
+        moved = await tx.move_wants(idea_id, into_id)
+        await tx.set_idea_status(idea_id, IdeaStatus.MERGED, "", into_id, ctx.clock.now())
+        return await load_idea(tx, into_id), moved
+
+
+async def browse(
+    ctx: Context, statuses: tuple[IdeaStatus, ...], order: str, page: int
+) -> tuple[list[Idea], int]:
+    """One page of ideas and the number of pages."""
+    size = ctx.rules.page_size
+    async with ctx.db.read() as tx:
+        total = await tx.count_ideas(statuses)
+        pages = max(1, -(-total // size))
+        page = min(max(page, 1), pages)
+        return await tx.list_ideas(statuses, order, (page - 1) * size, size), pages
+
+
+async def get(ctx: Context, idea_id: int) -> tuple[Idea, list[int | None]]:
+    """An idea with the stated max prices of its supporters."""
+    async with ctx.db.read() as tx:
+        idea = await load_idea(tx, idea_id)
+        return idea, await tx.want_prices(idea_id)

@@ -1,0 +1,103 @@
+"""Closing, cancelling and extending waves, by a moderator or by the clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.errors import DomainError
+from core.messages import t
+from core.model import PledgeStatus, Wave, WaveStatus
+from core.ports import Actor, Tx
+from core.services import announce as ann
+from core.services.context import Context, member_of, require_moderator
+from core.services.waves import MAX_DURATION, load_wave
+from core.tiers import clear
+
+
+async def close(ctx: Context, actor: Actor, wave_id: int) -> Wave:
+    """Close now, by a moderator."""
+    await require_moderator(ctx, actor)
+    async with ctx.db.write() as tx:
+        return await _close(ctx, tx, await load_wave(tx, wave_id))
+
+
+async def _close(ctx: Context, tx: Tx, wave: Wave) -> Wave:
+    """Clear the wave: one final price, kept and dropped pledges, success against the MOQ."""
+    if wave.status is not WaveStatus.OPEN:
+        raise DomainError("error.wave_not_open", id=wave.id, status=wave.status.value)
+    now = ctx.clock.now()
+    result = clear(wave.tiers, await tx.active_bids(wave.id), wave.moq)
+    status = WaveStatus.SUCCEEDED if result.succeeded else WaveStatus.FAILED
+    kept_status = PledgeStatus.AWAITING if result.succeeded else PledgeStatus.DROPPED
+    await tx.set_pledge_status(wave.id, sorted(result.kept), kept_status, now)
+    await tx.set_pledge_status(wave.id, sorted(result.dropped), PledgeStatus.DROPPED, now)
+    await tx.set_wave_status(wave.id, status, now, result.price, result.units)
+    closed = await load_wave(tx, wave.id)
+    if result.succeeded:
+        body = (
+            t("announce.closed_success", id=wave.id, title=wave.title, units=result.units,
+              price=wave.money(result.price)),
+            t("announce.confirm_hint", id=wave.id),
+        )  # fmt: skip
+    else:
+        body = (t("announce.closed_failed", id=wave.id, title=wave.title, units=result.units,
+                  moq=wave.moq),)  # fmt: skip
+    await ann.announce(ctx, tx, closed, "closed", body)
+    return closed
+
+
+async def cancel(ctx: Context, actor: Actor, wave_id: int, reason: str) -> Wave:
+    """Stop a wave for good; nobody pays."""
+    await require_moderator(ctx, actor)
+    async with ctx.db.write() as tx:
+        wave = await load_wave(tx, wave_id)
+        if wave.status not in (WaveStatus.OPEN, WaveStatus.SCHEDULED):
+            raise DomainError("error.wave_not_open", id=wave.id, status=wave.status.value)
+        now = ctx.clock.now()
+        await tx.set_wave_status(wave.id, WaveStatus.CANCELLED, now)
+        cancelled = await load_wave(tx, wave.id)
+        body = (t("announce.cancelled", id=wave.id, title=wave.title, reason=reason or "—"),)
+        await ann.announce(ctx, tx, cancelled, "cancelled", body)
+        return cancelled
+
+
+async def extend(ctx: Context, actor: Actor, wave_id: int, delta: timedelta) -> Wave:
+    """Push the deadline back, within the longest allowed duration."""
+    await require_moderator(ctx, actor)
+    async with ctx.db.write() as tx:
+        wave = await load_wave(tx, wave_id)
+        if wave.status is not WaveStatus.OPEN:
+            raise DomainError("error.wave_not_open", id=wave.id, status=wave.status.value)
+        deadline = wave.closes_at + delta
+        if deadline - wave.opens_at > MAX_DURATION:
+            raise DomainError("error.duration_range", max_days=MAX_DURATION.days)
+        await tx.set_wave_deadline(wave.id, deadline)
+        return await load_wave(tx, wave.id)
+
+
+async def confirm(ctx: Context, actor: Actor, wave_id: int) -> Wave:
+    """A pledger confirms (pays) after a successful close."""
+    async with ctx.db.write() as tx:
+        wave = await load_wave(tx, wave_id)
+        member = await member_of(ctx, tx, actor)
+        pledge = await tx.get_pledge(wave_id, member.id)
+        if pledge is None or pledge.status is not PledgeStatus.AWAITING:
+            raise DomainError("error.nothing_to_confirm", id=wave_id)
+        await tx.set_pledge_status(wave_id, [member.id], PledgeStatus.CONFIRMED, ctx.clock.now())
+        return wave
+
+
+async def sweep_due(ctx: Context) -> list[int]:
+    """Open scheduled waves and close the ones past their deadline; safe to run any time."""
+    now = ctx.clock.now()
+    changed: list[int] = []
+    async with ctx.db.write() as tx:
+        for wave_id in await tx.waves_due(WaveStatus.SCHEDULED, "opens_at", now):
+            await tx.set_wave_status(wave_id, WaveStatus.OPEN, now)
+            wave = await load_wave(tx, wave_id)
+            await ann.announce(ctx, tx, wave, "opened", ann.opened_body(wave), participants=False)
+            changed.append(wave_id)
+        for wave_id in await tx.waves_due(WaveStatus.OPEN, "closes_at", now):
+            await _close(ctx, tx, await load_wave(tx, wave_id))
+            changed.append(wave_id)
+    return changed

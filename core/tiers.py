@@ -1,0 +1,119 @@
+"""Price tiers, the clearing fixed point and milestones: the pure arithmetic of a wave."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from core.errors import DomainError
+from core.model import Tier
+
+BASE_MILESTONES = (10, 25, 50, 100, 200, 500)
+MAX_TIERS = 12
+
+
+def validate_tiers(tiers: Sequence[Tier]) -> tuple[Tier, ...]:
+    """Enforce min_units strictly increasing from 1 and prices strictly decreasing."""
+    if not tiers:
+        raise DomainError("error.tiers_empty")
+    if len(tiers) > MAX_TIERS:
+        raise DomainError("error.tiers_too_many", max=MAX_TIERS)
+    if tiers[0].min_units != 1:
+        raise DomainError("error.tiers_first", first=tiers[0].min_units)
+    for previous, current in itertools.pairwise(tiers):
+        if current.min_units <= previous.min_units:
+            raise DomainError("error.tiers_units_order", units=current.min_units)
+        if current.unit_price >= previous.unit_price:
+            raise DomainError("error.tiers_price_order", units=current.min_units)
+    return tuple(tiers)
+
+
+def tier_index_for(tiers: Sequence[Tier], units: int) -> int:
+    """Index of the tier that applies with this many units (0 when below every tier)."""
+    index = 0
+    for i, tier in enumerate(tiers):
+        if units >= tier.min_units:
+            index = i
+    return index
+
+
+def price_for(tiers: Sequence[Tier], units: int) -> int:
+    """The unit price everyone pays at this count."""
+    return tiers[tier_index_for(tiers, units)].unit_price
+
+
+def next_tier(tiers: Sequence[Tier], units: int) -> Tier | None:
+    """The next cheaper tier still to reach, if any."""
+    for tier in tiers:
+        if tier.min_units > units:
+            return tier
+    return None
+
+
+@dataclass(frozen=True)
+class Bid:
+    """What clearing needs of a pledge: how many units, up to which price."""
+
+    member_id: int
+    quantity: int
+    max_price_cents: int | None
+
+    def accepts(self, price: int) -> bool:
+        """True when this pledge stays in at that unit price."""
+        return self.max_price_cents is None or self.max_price_cents >= price
+
+
+@dataclass(frozen=True)
+class Clearing:
+    """The outcome of a close: one price for all, who is in, and whether it succeeds."""
+
+    price: int
+    units: int
+    tier_index: int
+    kept: frozenset[int]
+    dropped: frozenset[int]
+    succeeded: bool
+
+
+def willing_units(bids: Iterable[Bid], price: int) -> int:
+    """Units of the pledges that accept this price."""
+    return sum(bid.quantity for bid in bids if bid.accepts(price))
+
+
+def clear(tiers: Sequence[Tier], bids: Sequence[Bid], moq: int) -> Clearing:
+    """Find the cheapest tier whose own willing pledges reach it; that price is a fixed point.
+
+    At tier k the pledges accepting its price bring U_k units. The chosen k is the cheapest
+    with U_k >= min_units_k: those pledges then reach exactly tier k (reaching a cheaper tier j
+    would make j qualify too), so no one re-enters or drops out and the price is stable.
+    """
+    chosen = 0
+    for index, tier in enumerate(tiers):
+        if willing_units(bids, tier.unit_price) >= tier.min_units:
+            chosen = index
+    price = tiers[chosen].unit_price
+    kept = frozenset(bid.member_id for bid in bids if bid.accepts(price))
+    dropped = frozenset(bid.member_id for bid in bids) - kept
+    units = willing_units(bids, price)
+    return Clearing(price, units, chosen, kept, dropped, succeeded=units >= moq and units > 0)
+
+
+def milestones_for(tiers: Sequence[Tier], moq: int, capacity: int | None) -> tuple[int, ...]:
+    """Counts worth announcing: 10, 25, 50, 100, 200, 500, 1000, 2000… plus tiers and MOQ."""
+    ceiling = max(capacity or 0, moq, tiers[-1].min_units, 1000) * 10
+    marks = set(BASE_MILESTONES)
+    scale = 1000
+    while scale <= ceiling:
+        marks.update({scale, scale * 2, scale * 5})
+        scale *= 10
+    marks.update(tier.min_units for tier in tiers[1:])
+    marks.add(moq)
+    if capacity is not None:
+        marks = {m for m in marks if m <= capacity}
+    return tuple(sorted(m for m in marks if m > 1))
+
+
+def crossed(milestones: Iterable[int], before: int, after: int) -> list[int]:
+    """Milestones passed when the count moved from before to after (upward only)."""
+    return [m for m in milestones if before < m <= after]

@@ -1,0 +1,139 @@
+"""How domain state reads in chat: progress bars, tier tables, the gap to the next tier."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from core.messages import Button, Lines, Reply, T, t
+from core.model import Idea, Wave, WaveStatus
+from core.tiers import next_tier, price_for, tier_index_for
+
+BAR_CELLS = 10
+
+
+def progress_bar(units: int, goal: int, cells: int = BAR_CELLS) -> str:
+    """▰▰▰▱▱ style bar; full once the goal is reached."""
+    goal = max(goal, 1)
+    filled = min(cells, units * cells // goal)
+    return "▰" * filled + "▱" * (cells - filled)
+
+
+def goal_of(wave: Wave) -> int:
+    """What the bar measures against: the next tier, else the MOQ, else the last tier."""
+    upcoming = next_tier(wave.tiers, wave.units)
+    if wave.units < wave.moq:
+        return wave.moq
+    return upcoming.min_units if upcoming else max(wave.units, wave.tiers[-1].min_units)
+
+
+def gap_text(wave: Wave) -> T:
+    """'12 more and everyone pays 79 €', or that the lowest price is reached."""
+    upcoming = next_tier(wave.tiers, wave.units)
+    if upcoming is None:
+        return t("wave.gap_lowest", price=wave.money(price_for(wave.tiers, wave.units)))
+    return t(
+        "wave.gap_next",
+        more=upcoming.min_units - wave.units,
+        price=wave.money(upcoming.unit_price),
+    )
+
+
+def progress_text(wave: Wave) -> T:
+    """The bar with its numbers."""
+    goal = goal_of(wave)
+    return t("wave.progress", bar=progress_bar(wave.units, goal), units=wave.units, goal=goal)
+
+
+def tier_table(wave: Wave) -> Lines:
+    """One line per tier, the current one marked."""
+    current = tier_index_for(wave.tiers, wave.units)
+    rows = []
+    for index, tier in enumerate(wave.tiers):
+        key = "wave.tier_row_current" if index == current else "wave.tier_row"
+        rows.append(t(key, units=tier.min_units, price=wave.money(tier.unit_price)))
+    return Lines(tuple(rows))
+
+
+def moq_text(wave: Wave) -> T:
+    """Whether the wave already will happen."""
+    if wave.units >= wave.moq:
+        return t("wave.moq_reached", moq=wave.moq)
+    return t("wave.moq_missing", moq=wave.moq, more=wave.moq - wave.units)
+
+
+def wave_buttons(wave: Wave) -> tuple[tuple[Button, ...], ...]:
+    """Join / leave buttons while the wave is open."""
+    if wave.status is not WaveStatus.OPEN:
+        return ()
+    row = [
+        Button(t("button.join"), f"join:{wave.id}"),
+        Button(t("button.leave"), f"leave:{wave.id}"),
+    ]
+    if wave.per_member_max > 1:
+        row.insert(1, Button(t("button.join_more"), f"more:{wave.id}"))
+    return (tuple(row),)
+
+
+def status_text(wave: Wave, now: datetime) -> T:
+    """Deadline while open, outcome once closed."""
+    if wave.status is WaveStatus.OPEN:
+        return t("wave.closes", deadline=wave.closes_at, left=duration_text(wave.closes_at - now))
+    if wave.status is WaveStatus.SCHEDULED:
+        return t("wave.opens", when=wave.opens_at)
+    if wave.status in (WaveStatus.SUCCEEDED, WaveStatus.COMPLETED):
+        price = wave.money(wave.final_price_cents or 0)
+        return t("wave.result_success", price=price, units=wave.final_units or 0)
+    return t("wave.status_" + wave.status.value)
+
+
+def wave_card(wave: Wave, now: datetime) -> Reply:
+    """The full card: title, price, bar, gap, tiers, threshold, deadline, buttons."""
+    body = (
+        t("wave.card_title", id=wave.id, title=wave.title, category=wave.category),
+        t(
+            "wave.card_price",
+            price=wave.money(price_for(wave.tiers, wave.units)),
+            people=wave.pledgers,
+        ),
+        progress_text(wave),
+        gap_text(wave),
+        t("wave.card_tiers", table=tier_table(wave)),
+        moq_text(wave),
+        status_text(wave, now),
+    )
+    if wave.description:
+        body = (body[0], t("plain", text=wave.description), *body[1:])
+    return Reply(body=body, buttons=wave_buttons(wave), card=("wave", wave.id))
+
+
+def wave_line(wave: Wave, now: datetime) -> T:
+    """One line of /waves."""
+    return t(
+        "wave.list_row",
+        id=wave.id,
+        title=wave.title,
+        units=wave.units,
+        price=wave.money(price_for(wave.tiers, wave.units)),
+        gap=gap_text(wave),
+        left=duration_text(wave.closes_at - now),
+    )
+
+
+def idea_line(idea: Idea) -> T:
+    """One line of /ideas or /pending."""
+    return t(
+        "idea.list_row", id=idea.id, title=idea.title, category=idea.category, wants=idea.wants
+    )
+
+
+def duration_text(delta: timedelta) -> T:
+    """'3 d 4 h' style remaining time."""
+    seconds = max(0, int(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return t("time.days_hours", days=days, hours=hours)
+    if hours:
+        return t("time.hours_minutes", hours=hours, minutes=minutes)
+    return t("time.minutes", minutes=max(minutes, 1 if seconds else 0))
