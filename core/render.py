@@ -43,8 +43,19 @@ def render(text: T | Lines, lang: str, markup: Markup = PLAIN) -> str:
     if isinstance(text, Lines):
         return "\n".join(render(item, lang, markup) for item in text.items)
     values = {name: _render_param(value, lang, markup) for name, value in text.params.items()}
-    body = _TAG.sub(lambda m: markup.tags.get(m.group(0), ""), template(text.key, lang))
-    return body.format_map(_Strict(values, text.key))
+    return _markup_template(template(text.key, lang), markup).format_map(_Strict(values, text.key))
+
+
+def _markup_template(source: str, markup: Markup) -> str:
+    """Map our few tags to the platform's and escape the template's literal text (e.g. '<wave>')."""
+    out: list[str] = []
+    position = 0
+    for match in _TAG.finditer(source):
+        out.append(markup.escape(source[position : match.start()]))
+        out.append(markup.tags.get(match.group(0), ""))
+        position = match.end()
+    out.append(markup.escape(source[position:]))
+    return "".join(out)
 
 
 def _render_param(value: Any, lang: str, markup: Markup) -> str:

@@ -1,0 +1,1 @@
+"""Console adapter: the same vocabulary as Telegram, typed in a terminal."""

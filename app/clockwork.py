@@ -1,0 +1,76 @@
+"""The scheduler is only a clock: it triggers idempotent sweeps; the database holds the truth."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from core.services import lifecycle
+from core.services.context import Context
+from core.services.dispatch import Dispatcher
+
+log = logging.getLogger(__name__)
+
+
+class Clockwork:
+    """One AsyncIOScheduler plus an immediate wake-up for fresh deliveries."""
+
+    def __init__(self, ctx: Context, dispatcher: Dispatcher, tick: float = 1.0) -> None:
+        self.ctx = ctx
+        self.dispatcher = dispatcher
+        self.tick = tick
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self._wake = asyncio.Event()
+        self._waker: asyncio.Task[None] | None = None
+        self.extra_jobs: list[tuple[Callable[[], Awaitable[object]], float]] = []
+
+    def deliveries_pending(self) -> None:
+        """Called inside the transaction that created deliveries; the sweep runs just after."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        """Register the sweeps and start the clock in the running loop."""
+        self._job(self.dispatch, self.tick)
+        self._job(self.sweep_waves, 10.0)
+        for job, seconds in self.extra_jobs:
+            self._job(job, seconds)
+        self.scheduler.start()
+        self._waker = asyncio.create_task(self._wake_loop())
+
+    def _job(self, job: Callable[[], Awaitable[object]], seconds: float) -> None:
+        """An interval job that never overlaps itself."""
+        self.scheduler.add_job(
+            job, "interval", seconds=seconds, max_instances=1, coalesce=True, misfire_grace_time=30
+        )
+
+    async def _wake_loop(self) -> None:
+        """Dispatch right after a commit that created deliveries."""
+        while True:
+            await self._wake.wait()
+            await asyncio.sleep(0.05)
+            self._wake.clear()
+            await self.dispatch()
+
+    async def dispatch(self) -> None:
+        """Send due deliveries; errors are logged, the next tick tries again."""
+        try:
+            await self.dispatcher.sweep()
+        except Exception:
+            log.exception("dispatch sweep failed")
+
+    async def sweep_waves(self) -> None:
+        """Open scheduled waves and close due ones."""
+        try:
+            await lifecycle.sweep_due(self.ctx)
+        except Exception:
+            log.exception("wave sweep failed")
+
+    async def stop(self) -> None:
+        """Stop the clock; pending work stays in the database for the next start."""
+        if self._waker:
+            self._waker.cancel()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)

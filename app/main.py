@@ -1,0 +1,117 @@
+"""Build everything from settings: storage → core services → scheduler → adapters, one loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from app.clockwork import Clockwork
+from app.crowd import simulate_crowd
+from bots.console.session import PLATFORM as CONSOLE, ConsoleMessenger, ConsoleSession
+from bots.console.terminal import read_lines
+from config.settings import Settings
+from core.clock import Clock, SystemClock
+from core.commands.interpreter import Interpreter
+from core.messages import t
+from core.ports import Actor, ChatKind, ChatRef, Messenger
+from core.render import render
+from core.services import community
+from core.services.context import Context, Rules
+from core.services.dispatch import Dispatcher
+from storage.database import SqlDatabase
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+DEMO_ACCOUNT = "console:you"
+
+
+@dataclass
+class Runtime:
+    """The wired application: what adapters and the CLI need."""
+
+    settings: Settings
+    db: SqlDatabase
+    ctx: Context
+    interpreter: Interpreter
+    clockwork: Clockwork
+    dispatcher: Dispatcher
+    messengers: dict[str, Messenger] = field(default_factory=dict)
+
+
+@asynccontextmanager
+async def runtime(
+    settings: Settings, clock: Clock | None = None, extra_owners: frozenset[str] = frozenset()
+) -> AsyncIterator[Runtime]:
+    """Open the database (migrating it), build the core and the clock; close all on exit."""
+    await asyncio.to_thread(upgrade, settings.database_url)
+    db = await SqlDatabase.open(settings.database_url, synchronous=settings.synchronous)
+    try:
+        rules = Rules(currency=settings.currency, default_lang=settings.lang)
+        ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
+                      rules=rules)  # fmt: skip
+        messengers: dict[str, Messenger] = {}
+        dispatcher = Dispatcher(ctx, messengers)
+        clockwork = Clockwork(ctx, dispatcher)
+        ctx.wakeup = clockwork
+        yield Runtime(settings, db, ctx, Interpreter(ctx), clockwork, dispatcher, messengers)
+    finally:
+        await db.close()
+
+
+async def run_demo(settings: Settings, crowd: int) -> None:
+    """The console adapter as an owner, with an optional simulated crowd."""
+    write = _printer()
+    async with runtime(settings, extra_owners=frozenset({DEMO_ACCOUNT})) as rt:
+        actor = Actor(DEMO_ACCOUNT, "You")
+        session = ConsoleSession(rt.interpreter, actor, write)
+        rt.messengers[CONSOLE] = ConsoleMessenger(write, actor.user_id)
+        chat = ChatRef(CONSOLE, actor.user_id, ChatKind.PRIVATE, "console")
+        await community.subscribe(rt.ctx, actor, chat, [])
+        write(render(t("demo.intro"), settings.lang))
+        await rt.clockwork.start()
+        crowd_task = None
+        if crowd > 0:
+            crowd_task = asyncio.create_task(simulate_crowd(rt.ctx, crowd, write))
+        try:
+            await read_lines(session)
+        finally:
+            if crowd_task:
+                crowd_task.cancel()
+            await rt.clockwork.stop()
+
+
+async def run_bots(settings: Settings) -> int:
+    """Every adapter with a token plus the scheduler, in this one loop."""
+    if not settings.telegram_bot_token and not settings.discord_bot_token:
+        print(render(t("cli.no_token"), settings.lang), file=sys.stderr)
+        return 2
+    async with runtime(settings) as rt:
+        adapters = []
+        if settings.telegram_bot_token:
+            from app.wiring import telegram_adapter
+
+            adapters.append(telegram_adapter(rt))
+        if settings.discord_bot_token:
+            from app.wiring import discord_adapter
+
+            adapters.append(discord_adapter(rt))
+        await rt.clockwork.start()
+        try:
+            await asyncio.gather(*(adapter.run() for adapter in adapters))
+        finally:
+            await rt.clockwork.stop()
+    return 0
+
+
+def _printer() -> Callable[[str], None]:
+    """Print a line above the prompt, flushing at once."""
+
+    def write(text: str) -> None:
+        sys.stdout.write("\r" + text + "\n")
+        sys.stdout.flush()
+
+    return write

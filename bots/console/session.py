@@ -1,0 +1,83 @@
+"""One person chatting with the bot in a terminal; buttons become numbered choices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from core.commands.interpreter import Answer, Interpreter
+from core.messages import Button, Reply
+from core.ports import Actor, ChatKind, ChatRef, SendOutcome, SendResult
+from core.render import PLAIN, render
+
+PLATFORM = "console"
+
+
+def render_reply(reply: Reply, lang: str) -> str:
+    """Plain text paragraphs."""
+    return "\n".join(render(part, lang, PLAIN) for part in reply.body)
+
+
+class ConsoleSession:
+    """Feeds typed lines to the interpreter and prints the answers."""
+
+    def __init__(self, interpreter: Interpreter, actor: Actor, write: Callable[[str], None]):
+        self.interpreter = interpreter
+        self.actor = actor
+        self.chat = ChatRef(PLATFORM, actor.user_id, ChatKind.PRIVATE, "console")
+        self.write = write
+        self.choices: list[Button] = []
+
+    async def handle_line(self, line: str) -> None:
+        """A typed line: a command, a number pressing a button, or a hint."""
+        line = line.strip()
+        if not line:
+            return
+        if line.isdigit() and 1 <= int(line) <= len(self.choices):
+            button = self.choices[int(line) - 1]
+            answer = await self.interpreter.handle_action(self.actor, self.chat, button.action)
+        else:
+            found = await self.interpreter.handle_text(self.actor, self.chat, line)
+            if found is None:
+                self.write("bot> Commands start with /. Try /help.")
+                return
+            answer = found
+        self.show(answer)
+
+    def show(self, answer: Answer) -> None:
+        """Print replies and number their buttons."""
+        self.choices = []
+        for reply in answer.replies:
+            self.write(indent(render_reply(reply, answer.lang)))
+            labels = []
+            for row in reply.buttons:
+                for button in row:
+                    self.choices.append(button)
+                    label = render(button.label, answer.lang, PLAIN)
+                    labels.append(f"[{len(self.choices)}] {label}")
+            if labels:
+                self.write("     " + "  ".join(labels))
+
+
+def indent(text: str) -> str:
+    """Prefix the bot's lines so the transcript reads like a chat."""
+    lines = text.splitlines() or [""]
+    return "\n".join(("bot> " if i == 0 else "     ") + line for i, line in enumerate(lines))
+
+
+class ConsoleMessenger:
+    """Delivers broadcasts to the terminal; other console accounts (a simulated crowd) are quiet."""
+
+    platform = PLATFORM
+
+    def __init__(self, write: Callable[[str], None], visible_chat: str) -> None:
+        self.write = write
+        self.visible_chat = visible_chat
+        self.delivered: list[tuple[str, str]] = []
+
+    async def send(self, chat_id: str, message: Reply, lang: str) -> SendResult:
+        """Print (or just count) one broadcast."""
+        text = render_reply(message, lang)
+        self.delivered.append((chat_id, text))
+        if chat_id == self.visible_chat:
+            self.write(indent("📣 " + text))
+        return SendResult(SendOutcome.SENT, message_id=str(len(self.delivered)))

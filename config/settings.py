@@ -1,0 +1,107 @@
+"""Settings from the environment and an optional TOML file, validated once at start."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
+DEFAULT_DISCORD_API = "https://discord.com/api/v10"
+PLATFORMS = ("telegram", "discord", "console")
+
+
+class Settings(BaseSettings):
+    """The configuration contract of DESIGN.md §6; the environment wins over the TOML file."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, case_sensitive=True)
+
+    database_url: str = Field(
+        "sqlite+aiosqlite:///wavebot.db",
+        validation_alias=AliasChoices("WAVEBOT_DATABASE_URL", "database_url"),
+    )
+    owners: str = Field("", validation_alias=AliasChoices("WAVEBOT_OWNERS", "owners"))
+    telegram_bot_token: str = Field(
+        "", validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "telegram_bot_token")
+    )
+    telegram_api_url: str = Field(
+        DEFAULT_TELEGRAM_API, validation_alias=AliasChoices("TELEGRAM_API_URL", "telegram_api_url")
+    )
+    discord_bot_token: str = Field(
+        "", validation_alias=AliasChoices("DISCORD_BOT_TOKEN", "discord_bot_token")
+    )
+    discord_api_url: str = Field(
+        DEFAULT_DISCORD_API, validation_alias=AliasChoices("DISCORD_API_URL", "discord_api_url")
+    )
+    lang: str = Field("en", validation_alias=AliasChoices("WAVEBOT_LANG", "lang"))
+    currency: str = Field("EUR", validation_alias=AliasChoices("WAVEBOT_CURRENCY", "currency"))
+    synchronous: str = Field(
+        "FULL", validation_alias=AliasChoices("WAVEBOT_SQLITE_SYNCHRONOUS", "sqlite_synchronous")
+    )
+    digest_days: int = Field(15, validation_alias=AliasChoices("WAVEBOT_DIGEST_DAYS", "digest_days"))
+
+    @field_validator("owners")
+    @classmethod
+    def _owners_are_accounts(cls, value: str) -> str:
+        """Owners must be written platform:id, so a typo does not silently grant nothing."""
+        for account in filter(None, (part.strip() for part in value.split(","))):
+            platform, _, user_id = account.partition(":")
+            if platform not in PLATFORMS or not user_id:
+                raise ValueError(f"owner {account!r} must look like telegram:<id> or discord:<id>")
+        return value
+
+    @field_validator("lang")
+    @classmethod
+    def _known_lang(cls, value: str) -> str:
+        """Only the catalogue's languages."""
+        if value not in ("en", "fr"):
+            raise ValueError("WAVEBOT_LANG must be en or fr")
+        return value
+
+    @field_validator("synchronous")
+    @classmethod
+    def _known_sync(cls, value: str) -> str:
+        """SQLite's synchronous levels."""
+        if value.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+            raise ValueError("WAVEBOT_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")
+        return value.upper()
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        """Three-letter ISO code."""
+        if len(value) != 3 or not value.isalpha():
+            raise ValueError("WAVEBOT_CURRENCY must be a 3-letter ISO code such as EUR")
+        return value.upper()
+
+    @property
+    def owner_accounts(self) -> frozenset[str]:
+        """Owners as a set of accounts."""
+        return frozenset(filter(None, (part.strip() for part in self.owners.split(","))))
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Explicit values, then the environment, then the TOML file."""
+        toml_path = Path(os.environ.get("WAVEBOT_CONFIG", "wavebot.toml"))
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_path)
+        return (init_settings, env_settings, toml)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate settings now (never at import time)."""
+    return Settings(**overrides)

@@ -1,0 +1,154 @@
+"""Idea commands: /idea, /ideas, /want, /unwant and the moderation queue."""
+
+from __future__ import annotations
+
+from core.commands.parsing import parse_id
+from core.commands.registry import Param, Request, command
+from core.commands.usage import IDEA, need, pager, say, usage_error
+from core.errors import DomainError
+from core.messages import Button, Lines, Reply, t
+from core.model import Idea, IdeaStatus
+from core.money import Money, parse_cents
+from core.services import ideas
+from core.services.context import require_moderator
+
+
+def idea_card(idea: Idea, prices: list[int | None], currency: str) -> Reply:
+    """An idea with its support and a Want button."""
+    stated = sorted(p for p in prices if p is not None)
+    body = [t("idea.card_title", id=idea.id, title=idea.title, category=idea.category)]
+    if idea.description:
+        body.append(t("plain", text=idea.description))
+    body.append(t("idea.card_wants", wants=idea.wants, status=t(f"status.{idea.status.value}")))
+    if stated:
+        median = Money(stated[len(stated) // 2], currency)
+        body.append(t("idea.card_median", price=median, count=len(stated)))
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if idea.status is IdeaStatus.APPROVED:
+        buttons = ((Button(t("button.want"), f"want:{idea.id}"),),)
+    return Reply(body=tuple(body), buttons=buttons, card=("idea", idea.id))
+
+
+@command("idea", Param("text", rest=True))
+async def propose(req: Request) -> list[Reply]:
+    """Propose an idea (first line title, next lines description, #tag category)."""
+    if not req.args.strip():
+        raise usage_error("idea")
+    idea = await ideas.propose(req.ctx, req.actor, req.args)
+    return say("idea.proposed", id=idea.id, title=idea.title, category=idea.category)
+
+
+@command("ideas", Param("order", required=False))
+async def browse(req: Request) -> list[Reply]:
+    """Browse approved ideas, newest or most wanted."""
+    need(req.words, 0, 1, "ideas")
+    order = (req.words or ["top"])[0].lower()
+    if order not in ("new", "top"):
+        raise usage_error("ideas")
+    return await ideas_page(req, order, 1)
+
+
+async def ideas_page(req: Request, order: str, page: int) -> list[Reply]:
+    """One page of the idea list with paging buttons."""
+    found, pages = await ideas.browse(req.ctx, ideas.VISIBLE, order, page)
+    if not found:
+        return say("idea.none")
+    page = min(page, pages)
+    rows = tuple(
+        t("idea.list_row", id=i.id, title=i.title, category=i.category, wants=i.wants)
+        for i in found
+    )
+    header = t("idea.list_header", order=t(f"order.{order}"), page=page, pages=pages)
+    wants = tuple(Button(t("button.want_id", id=i.id), f"want:{i.id}") for i in found
+                  if i.status is IdeaStatus.APPROVED)  # fmt: skip
+    rows_of_buttons = tuple(wants[i : i + 4] for i in range(0, len(wants), 4))
+    nav = pager(f"ideas:{order}", page, pages)
+    buttons = rows_of_buttons + ((nav,) if nav else ())
+    return [Reply(body=(header, t("lines", lines=Lines(rows))), buttons=buttons)]
+
+
+@command("want", Param("idea", "int", autocomplete=IDEA), Param("max_price", required=False))
+async def want(req: Request) -> list[Reply]:
+    """Support an idea, optionally with the most you would pay."""
+    need(req.words, 1, 2, "want")
+    idea_id = parse_id(req.words[0], IDEA)
+    price = parse_cents(req.words[1]) if len(req.words) == 2 else None
+    return await want_idea(req, idea_id, price)
+
+
+async def want_idea(req: Request, idea_id: int, price: int | None) -> list[Reply]:
+    """Record a want and say whether it is new."""
+    new = await ideas.want(req.ctx, req.actor, idea_id, price)
+    idea, _ = await ideas.get(req.ctx, idea_id)
+    key = "idea.wanted" if new else "idea.want_updated"
+    if price is not None:
+        money = Money(price, req.ctx.rules.currency)
+        return say(key + "_price", id=idea_id, title=idea.title, wants=idea.wants, price=money)
+    return say(key, id=idea_id, title=idea.title, wants=idea.wants)
+
+
+@command("unwant", Param("idea", "int", autocomplete=IDEA))
+async def unwant(req: Request) -> list[Reply]:
+    """Withdraw support."""
+    need(req.words, 1, 1, "unwant")
+    idea_id = parse_id(req.words[0], IDEA)
+    await ideas.unwant(req.ctx, req.actor, idea_id)
+    return say("idea.unwanted", id=idea_id)
+
+
+@command("pending", moderator=True)
+async def pending(req: Request) -> list[Reply]:
+    """The moderation queue, each with approve / reject / merge buttons."""
+    await require_moderator(req.ctx, req.actor)
+    found, _ = await ideas.browse(req.ctx, (IdeaStatus.PENDING,), "new", 1)
+    if not found:
+        return say("mod.queue_empty")
+    replies = [Reply(body=(t("mod.queue_header", count=len(found)),))]
+    for idea in found:
+        buttons = ((
+            Button(t("button.approve"), f"approve:{idea.id}"),
+            Button(t("button.reject"), f"reject:{idea.id}"),
+            Button(t("button.merge"), f"merge:{idea.id}"),
+        ),)  # fmt: skip
+        body = [t("idea.card_title", id=idea.id, title=idea.title, category=idea.category)]
+        if idea.description:
+            body.append(t("plain", text=idea.description))
+        replies.append(Reply(body=tuple(body), buttons=buttons))
+    return replies
+
+
+@command("approve", Param("idea", "int", autocomplete=IDEA), moderator=True)
+async def approve(req: Request) -> list[Reply]:
+    """Publish an idea."""
+    need(req.words, 1, 1, "approve")
+    idea = await ideas.approve(req.ctx, req.actor, parse_id(req.words[0], IDEA))
+    return say("mod.approved", id=idea.id, title=idea.title)
+
+
+@command("reject", Param("idea", "int", autocomplete=IDEA), Param("reason", required=False,
+         rest=True), moderator=True)  # fmt: skip
+async def reject(req: Request) -> list[Reply]:
+    """Turn an idea down with a reason."""
+    if not req.words:
+        raise usage_error("reject")
+    reason = req.args.strip()[len(req.words[0]) :].strip()
+    idea = await ideas.reject(req.ctx, req.actor, parse_id(req.words[0], IDEA), reason)
+    return say("mod.rejected", id=idea.id, title=idea.title, reason=reason or "—")
+
+
+@command("merge", Param("idea", "int", autocomplete=IDEA),
+         Param("into", "int", autocomplete=IDEA), moderator=True)  # fmt: skip
+async def merge(req: Request) -> list[Reply]:
+    """Fold a duplicate into another idea."""
+    need(req.words, 2, 2, "merge")
+    source, target = parse_id(req.words[0], IDEA), parse_id(req.words[1], IDEA)
+    idea, moved = await ideas.merge(req.ctx, req.actor, source, target)
+    return say("mod.merged", id=source, into=idea.id, title=idea.title, moved=moved)
+
+
+def idea_id_of(value: str) -> int:
+    """Button payload ids were produced by us, but are still validated."""
+    try:
+        return parse_id(value, IDEA)
+    except DomainError as error:
+        raise DomainError("error.stale_button") from error

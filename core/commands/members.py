@@ -1,0 +1,114 @@
+"""Member and chat commands: /start, /help, /mine, /lang, /settings, /subscribe, /modchat."""
+
+from __future__ import annotations
+
+from core.commands.ideas import idea_card
+from core.commands.parsing import parse_id
+from core.commands.registry import Request, command, visible_commands
+from core.commands.usage import IDEA, WAVE, need, say, usage_error
+from core.errors import DomainError
+from core.messages import Button, Lines, Reply, T, t
+from core.model import PledgeStatus
+from core.services import community, ideas, waves
+from core.services.context import is_moderator
+from core.views import wave_card
+
+
+@command("start", hidden=True)
+async def start(req: Request) -> list[Reply]:
+    """Welcome, or open what a deep link points to."""
+    payload = req.args.strip()
+    if payload.startswith("wave_"):
+        wave = await waves.get(req.ctx, parse_id(payload[5:], WAVE))
+        return [wave_card(wave, req.ctx.clock.now())]
+    if payload.startswith("idea_"):
+        idea, prices = await ideas.get(req.ctx, parse_id(payload[5:], IDEA))
+        return [idea_card(idea, prices, req.ctx.rules.currency)]
+    if payload:
+        raise DomainError("error.bad_start", value=payload[:64])
+    return [Reply(body=(t("start.welcome", name=req.actor.display_name), t("start.next")))]
+
+
+@command("help")
+async def help_(req: Request) -> list[Reply]:
+    """The commands this person may use."""
+    moderator = await is_moderator(req.ctx, req.actor)
+    rows: list[T] = []
+    for spec in visible_commands(moderator):
+        rows.append(t("help.row", usage=t(spec.usage_key), text=t(spec.help_key)))
+    header = t("help.header_mod" if moderator else "help.header")
+    return [Reply(body=(header, t("lines", lines=Lines(tuple(rows)))), private=True)]
+
+
+@command("mine")
+async def mine(req: Request) -> list[Reply]:
+    """My pledges, ideas and what I must confirm."""
+    view = await community.overview(req.ctx, req.actor)
+    rows: list[T] = []
+    for pledge, wave in view.pledges:
+        key = "mine.pledge_confirm" if pledge.status is PledgeStatus.AWAITING else "mine.pledge"
+        rows.append(t(key, id=wave.id, title=wave.title, qty=pledge.quantity,
+                      status=t(f"pledge_status.{pledge.status.value}")))  # fmt: skip
+    for idea in view.ideas:
+        rows.append(t("mine.idea", id=idea.id, title=idea.title, wants=idea.wants,
+                      status=t(f"status.{idea.status.value}")))  # fmt: skip
+    if not rows:
+        return [Reply(body=(t("mine.empty"),), private=True)]
+    return [Reply(body=(t("mine.header"), t("lines", lines=Lines(tuple(rows)))), private=True)]
+
+
+@command("lang")
+async def lang(req: Request) -> list[Reply]:
+    """Choose English or French."""
+    need(req.words, 1, 1, "lang")
+    chosen = await community.set_lang(req.ctx, req.actor, req.words[0])
+    return say("settings.lang_set", lang=chosen)
+
+
+@command("settings")
+async def settings(req: Request) -> list[Reply]:
+    """Turn private milestone messages on or off."""
+    need(req.words, 0, 2, "settings")
+    if not req.words:
+        member, lang = await community.identify(req.ctx, req.actor)
+        state = t("settings.on" if member.notify_milestones else "settings.off")
+        buttons = ((Button(t("button.notify_on"), "notify:on"),
+                    Button(t("button.notify_off"), "notify:off")),)  # fmt: skip
+        return [Reply(body=(t("settings.show", lang=lang, notify=state),), buttons=buttons,
+                      private=True)]  # fmt: skip
+    words = [w.lower() for w in req.words]
+    if words[0] != "notify" or len(words) != 2 or words[1] not in ("on", "off"):
+        raise usage_error("settings")
+    return await set_notify(req, words[1] == "on")
+
+
+async def set_notify(req: Request, on: bool) -> list[Reply]:
+    """Apply the notification choice."""
+    await community.set_notify(req.ctx, req.actor, on)
+    return say("settings.notify_on" if on else "settings.notify_off")
+
+
+@command("subscribe", moderator=True)
+async def subscribe(req: Request) -> list[Reply]:
+    """This chat receives broadcasts."""
+    categories = community.parse_categories(req.args)
+    await community.subscribe(req.ctx, req.actor, req.chat, categories)
+    if categories:
+        return say("sub.subscribed_some", categories=", ".join(categories))
+    return say("sub.subscribed_all")
+
+
+@command("unsubscribe", moderator=True)
+async def unsubscribe(req: Request) -> list[Reply]:
+    """This chat stops receiving broadcasts."""
+    need(req.words, 0, 0, "unsubscribe")
+    await community.unsubscribe(req.ctx, req.actor, req.chat)
+    return say("sub.unsubscribed")
+
+
+@command("modchat", moderator=True)
+async def modchat(req: Request) -> list[Reply]:
+    """Owners make this group's admins moderators."""
+    need(req.words, 0, 0, "modchat")
+    added = await community.register_modchat(req.ctx, req.actor, req.chat)
+    return say("mod.modchat_added" if added else "mod.modchat_known")

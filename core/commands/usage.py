@@ -1,0 +1,40 @@
+"""Shared helpers for handlers: argument checks that answer with the command's usage."""
+
+from __future__ import annotations
+
+from core.errors import DomainError
+from core.messages import Button, Reply, T, t
+
+WAVE = "wave"
+IDEA = "idea"
+
+
+def usage_error(name: str) -> DomainError:
+    """A refusal that shows how the command is written."""
+    return DomainError("error.usage_of", usage=t(f"usage.{name}"))
+
+
+def need(words: list[str], low: int, high: int | None, name: str) -> None:
+    """Enforce the number of arguments a command takes."""
+    if len(words) < low or (high is not None and len(words) > high):
+        raise usage_error(name)
+
+
+def say(key: str, **params: object) -> list[Reply]:
+    """A single one-paragraph reply."""
+    return [Reply(body=(t(key, **params),))]
+
+
+def say_private(*body: T, buttons: tuple[tuple[Button, ...], ...] = ()) -> list[Reply]:
+    """A reply meant only for the person who asked."""
+    return [Reply(body=body, buttons=buttons, private=True)]
+
+
+def pager(kind: str, page: int, pages: int) -> tuple[Button, ...]:
+    """Previous / next buttons for paged lists."""
+    row = []
+    if page > 1:
+        row.append(Button(t("button.prev"), f"page:{kind}:{page - 1}"))
+    if page < pages:
+        row.append(Button(t("button.next"), f"page:{kind}:{page + 1}"))
+    return tuple(row)

@@ -1,0 +1,98 @@
+"""Members' settings, chat subscriptions and moderation chats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.errors import DomainError
+from core.model import Idea, Member, Pledge, Wave
+from core.ports import Actor, ChatKind, ChatRef
+from core.services.context import LANGS, Context, member_of, require_moderator, require_owner
+
+MAX_CATEGORIES = 10
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What /mine shows."""
+
+    member: Member
+    pledges: list[tuple[Pledge, Wave]]
+    ideas: list[Idea]
+
+
+async def identify(ctx: Context, actor: Actor) -> tuple[Member, str]:
+    """The member (created on first contact) and the language to answer in."""
+    async with ctx.db.read() as tx:
+        member = await tx.member_for_account(actor.account)
+    if member is None:
+        async with ctx.db.write() as tx:
+            member = await member_of(ctx, tx, actor)
+    return member, ctx.lang_for(member, actor)
+
+
+async def set_lang(ctx: Context, actor: Actor, lang: str) -> str:
+    """Override the platform's locale."""
+    lang = lang.strip().lower()
+    if lang not in LANGS:
+        raise DomainError("error.bad_lang", value=lang, langs=", ".join(LANGS))
+    async with ctx.db.write() as tx:
+        member = await member_of(ctx, tx, actor)
+        await tx.set_member_lang(member.id, lang)
+    return lang
+
+
+async def set_notify(ctx: Context, actor: Actor, on: bool) -> None:
+    """Turn private milestone messages on or off."""
+    async with ctx.db.write() as tx:
+        member = await member_of(ctx, tx, actor)
+        await tx.set_member_notify(member.id, on)
+
+
+async def overview(ctx: Context, actor: Actor) -> Overview:
+    """My pledges and my ideas."""
+    async with ctx.db.write() as tx:
+        member = await member_of(ctx, tx, actor)
+        pledges = await tx.pledges_of_member(member.id)
+        ideas = await tx.ideas_by_author(member.id, 10)
+    return Overview(member, pledges, ideas)
+
+
+def parse_categories(text: str) -> list[str]:
+    """'#kitchen garden' → ['kitchen', 'garden']."""
+    names = [word.lstrip("#").lower() for word in text.replace(",", " ").split()]
+    for name in names:
+        if not name or len(name) > 32 or not name.replace("-", "").replace("_", "").isalnum():
+            raise DomainError("error.bad_category", value=name)
+    if len(names) > MAX_CATEGORIES:
+        raise DomainError("error.too_many_categories", max=MAX_CATEGORIES)
+    return sorted(set(names))
+
+
+async def subscribe(ctx: Context, actor: Actor, chat: ChatRef, categories: list[str]) -> None:
+    """This chat receives broadcasts (all categories when none given)."""
+    if chat.kind is not ChatKind.PRIVATE or chat.platform == "console":
+        await require_moderator(ctx, actor)
+    async with ctx.db.write() as tx:
+        member = await member_of(ctx, tx, actor)
+        lang = ctx.lang_for(member, actor)
+        await tx.subscribe(chat, categories, lang, ctx.clock.now())
+
+
+async def unsubscribe(ctx: Context, actor: Actor, chat: ChatRef) -> None:
+    """This chat stops receiving broadcasts."""
+    if chat.kind is not ChatKind.PRIVATE or chat.platform == "console":
+        await require_moderator(ctx, actor)
+    async with ctx.db.write() as tx:
+        if not await tx.unsubscribe(chat.platform, chat.chat_id):
+            raise DomainError("error.not_subscribed")
+
+
+async def register_modchat(ctx: Context, actor: Actor, chat: ChatRef) -> bool:
+    """An owner makes this group's admins moderators; False when it already was."""
+    await require_owner(ctx, actor)
+    if chat.kind is ChatKind.PRIVATE:
+        raise DomainError("error.modchat_private")
+    async with ctx.db.write() as tx:
+        member = await member_of(ctx, tx, actor)
+        return await tx.add_modchat(chat.platform, chat.chat_id, member.id, ctx.clock.now())

@@ -1,0 +1,117 @@
+"""The outbox dispatcher: sends due deliveries, records every attempt, retries or gives up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from core.messages import Reply, from_json
+from core.ports import Delivery, Messenger, SendOutcome, SendResult
+from core.services.context import Context
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+BATCH = 200
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential backoff for transient failures: 2 s, 4 s, 8 s… capped at 10 minutes."""
+    return timedelta(seconds=min(600, 2 ** max(1, attempts)))
+
+
+def delivery_reply(delivery: Delivery) -> Reply:
+    """Rebuild the message an announcement stored."""
+    body = delivery.body
+    parts = tuple(from_json(part) for part in body.get("body", []))
+    return Reply(body=parts)
+
+
+@dataclass
+class DispatchStats:
+    """What one sweep did, for logs and benchmarks."""
+
+    sent: int = 0
+    retried: int = 0
+    gone: int = 0
+    failed: int = 0
+
+
+class Dispatcher:
+    """Delivers the outbox through each platform's messenger; the database stays the truth."""
+
+    def __init__(self, ctx: Context, messengers: Mapping[str, Messenger], parallel: int = 64):
+        self.ctx = ctx
+        self.messengers = dict(messengers)
+        self.parallel = parallel
+        self._lock = asyncio.Lock()
+
+    async def sweep(self) -> DispatchStats:
+        """Send everything due now; one sweep at a time."""
+        stats = DispatchStats()
+        async with self._lock:
+            while True:
+                async with self.ctx.db.read() as tx:
+                    due = await tx.due_deliveries(self.ctx.clock.now(), BATCH)
+                due = [d for d in due if d.target.platform in self.messengers]
+                if not due:
+                    return stats
+                await self._send_batch(due, stats)
+                if len(due) < BATCH:
+                    return stats
+
+    async def _send_batch(self, due: list[Delivery], stats: DispatchStats) -> None:
+        """Send a batch concurrently; the messengers enforce the platform limits."""
+        gate = asyncio.Semaphore(self.parallel)
+
+        async def one(delivery: Delivery) -> None:
+            async with gate:
+                await self._deliver(delivery, stats)
+
+        await asyncio.gather(*(one(delivery) for delivery in due))
+
+    async def _deliver(self, delivery: Delivery, stats: DispatchStats) -> None:
+        """Send one delivery and record the outcome right away."""
+        messenger = self.messengers[delivery.target.platform]
+        try:
+            result = await messenger.send(
+                delivery.target.chat_id, delivery_reply(delivery), delivery.target.lang
+            )
+        except Exception as error:
+            log.exception("delivery %s crashed", delivery.id)
+            result = SendResult(SendOutcome.RETRY, error=repr(error)[:200])
+        await self._record(delivery, result, stats)
+
+    async def _record(self, delivery: Delivery, result: SendResult, stats: DispatchStats) -> None:
+        """Persist what happened: sent, retry later, or permanent failure handling."""
+        now = self.ctx.clock.now()
+        target = delivery.target
+        async with self.ctx.db.write() as tx:
+            if result.outcome is SendOutcome.SENT:
+                stats.sent += 1
+                await tx.finish_delivery(delivery.id, "sent", now, message_id=result.message_id)
+            elif result.outcome is SendOutcome.MIGRATED and result.new_chat_id:
+                stats.retried += 1
+                await tx.move_chat(target.platform, target.chat_id, result.new_chat_id)
+                await tx.retry_delivery(delivery.id, now, "migrated")
+            elif result.outcome is SendOutcome.GONE:
+                stats.gone += 1
+                await tx.finish_delivery(delivery.id, "gone", now, error=result.error)
+                await tx.unsubscribe(target.platform, target.chat_id)
+                if target.member_id is not None:
+                    await tx.set_member_notify(target.member_id, False)
+            elif result.outcome is SendOutcome.RETRY and (
+                result.retry_after is not None or delivery.attempts + 1 < MAX_ATTEMPTS
+            ):
+                stats.retried += 1
+                wait = (
+                    timedelta(seconds=result.retry_after)
+                    if result.retry_after is not None
+                    else backoff(delivery.attempts + 1)
+                )
+                await tx.retry_delivery(delivery.id, now + wait, result.error)
+            else:
+                stats.failed += 1
+                await tx.finish_delivery(delivery.id, "failed", now, error=result.error)

@@ -1,0 +1,126 @@
+"""The Database port: one serialised writer connection and a small pool of readers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage.sql_tx import SqlTx
+
+if TYPE_CHECKING:
+    from core.ports import Database
+
+DEFAULT_URL = "sqlite+aiosqlite:///wavebot.db"
+SYNC_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
+BUSY_TIMEOUT_MS = 10_000
+_IN_WRITE: ContextVar[bool] = ContextVar("wavebot_in_write", default=False)
+
+
+def is_memory(url: str) -> bool:
+    """In-memory SQLite cannot be shared by a writer and readers on separate connections."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    return parsed.database in (None, "", ":memory:") or "memory" in str(parsed.query)
+
+
+def _sqlite_pragmas(engine: AsyncEngine, begin: str, pragmas: list[str]) -> None:
+    """The documented pysqlite/aiosqlite recipe: the driver stays out, we emit BEGIN ourselves."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        """Every new connection: no driver-side BEGIN, then our PRAGMAs."""
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in pragmas:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn: Any) -> None:
+        """Writers take the write lock up front, so no transaction upgrades into a deadlock."""
+        conn.exec_driver_sql(begin)
+
+
+class SqlDatabase:
+    """core.ports.Database on SQLAlchemy Core; every write goes through one locked connection."""
+
+    def __init__(self, writer: AsyncEngine, reader: AsyncEngine) -> None:
+        self._writer = writer
+        self._reader = reader
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(
+        cls,
+        url: str = DEFAULT_URL,
+        *,
+        synchronous: str = "FULL",
+        readers: int = 4,
+        migrate: bool = False,
+    ) -> SqlDatabase:
+        """Connect (migrating first if asked); SQLite gets WAL, FULL sync and foreign keys."""
+        if is_memory(url):
+            raise ValueError("in-memory SQLite is not supported; use a file (tests use tmp_path)")
+        mode = synchronous.upper()
+        if mode not in SYNC_MODES:
+            raise ValueError(f"synchronous must be one of {', '.join(SYNC_MODES)}")
+        if readers < 1:
+            raise ValueError("at least one reader connection is needed")
+        if migrate:
+            from storage.migrate import upgrade
+
+            await asyncio.to_thread(upgrade, url)
+        writer = create_async_engine(url, pool_size=1, max_overflow=0)
+        reader = create_async_engine(url, pool_size=readers, max_overflow=0)
+        if writer.dialect.name == "sqlite":
+            common = [
+                "PRAGMA journal_mode=WAL",
+                f"PRAGMA synchronous={mode}",
+                "PRAGMA foreign_keys=ON",
+                f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+            ]
+            _sqlite_pragmas(writer, "BEGIN IMMEDIATE", common)
+            _sqlite_pragmas(reader, "BEGIN", [*common, "PRAGMA query_only=ON"])
+        db = cls(writer, reader)
+        async with db.read():
+            pass
+        return db
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[SqlTx]:
+        """A write transaction on the single writer connection; commits unless the body raises."""
+        if _IN_WRITE.get():
+            raise RuntimeError("nested write transaction: it would wait on itself forever")
+        async with self._lock:
+            token = _IN_WRITE.set(True)
+            try:
+                async with self._writer.begin() as conn:
+                    yield SqlTx(conn)
+            finally:
+                _IN_WRITE.reset(token)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqlTx]:
+        """A read-only snapshot on a reader connection, never blocked by the writer (WAL)."""
+        async with self._reader.begin() as conn:
+            yield SqlTx(conn)
+
+    async def close(self) -> None:
+        """Release every connection (the WAL is checkpointed by SQLite on the last close)."""
+        await self._writer.dispose()
+        await self._reader.dispose()
+
+
+if TYPE_CHECKING:
+
+    def _implements_port(db: SqlDatabase) -> Database:
+        """mypy proves here that SqlDatabase (and so SqlTx) satisfies the core's ports."""
+        return db

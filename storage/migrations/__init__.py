@@ -1,0 +1,1 @@
+"""Alembic migrations; a package so env.py ships with an installed wavebot."""

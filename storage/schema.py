@@ -1,0 +1,212 @@
+"""The tables, in portable SQLAlchemy Core types, so SQLite today and PostgreSQL later share them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC and always hands back aware UTC datetimes, so comparisons with 'now' hold."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive times; SQLite gets naive UTC text of fixed width so ordering is exact."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use aware UTC times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Attach UTC to what SQLite returns naive; normalise what others return aware."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("display_name", String(64), nullable=False),
+    Column("lang", String(8), nullable=True),
+    Column("notify_milestones", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("account", String(80), primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False, index=True),
+    Column("linked_at", UTCDateTime, nullable=False),
+)
+
+modchats = Table(
+    "modchats",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("chat_id", String(64), primary_key=True),
+    Column("registered_by", Integer, ForeignKey("members.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+ideas = Table(
+    "ideas",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(120), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("category", String(32), nullable=False),
+    Column("author_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("merged_into", Integer, ForeignKey("ideas.id"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_ideas_status_created", "status", "created_at"),
+    Index("ix_ideas_author_status", "author_id", "status"),
+)
+
+wants = Table(
+    "wants",
+    metadata,
+    Column("idea_id", Integer, ForeignKey("ideas.id"), primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), primary_key=True),
+    Column("max_price_cents", BigInteger, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+waves = Table(
+    "waves",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("idea_id", Integer, ForeignKey("ideas.id"), nullable=True),
+    Column("title", String(120), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("category", String(32), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("tiers", Text, nullable=False),
+    Column("moq", Integer, nullable=False),
+    Column("capacity", Integer, nullable=True),
+    Column("per_member_max", Integer, nullable=False),
+    Column("opens_at", UTCDateTime, nullable=False),
+    Column("closes_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_by", Integer, ForeignKey("members.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("units", Integer, nullable=False, default=0),
+    Column("pledgers", Integer, nullable=False, default=0),
+    Column("final_price_cents", BigInteger, nullable=True),
+    Column("final_units", Integer, nullable=True),
+    Index("ix_waves_status_closes", "status", "closes_at"),
+    Index("ix_waves_status_opens", "status", "opens_at"),
+)
+
+pledges = Table(
+    "pledges",
+    metadata,
+    Column("wave_id", Integer, ForeignKey("waves.id"), primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), primary_key=True),
+    Column("quantity", Integer, nullable=False),
+    Column("max_price_cents", BigInteger, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_pledges_member", "member_id"),
+)
+
+pledge_events = Table(
+    "pledge_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("wave_id", Integer, ForeignKey("waves.id"), nullable=False, index=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("units_after", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+milestones = Table(
+    "milestones",
+    metadata,
+    Column("wave_id", Integer, ForeignKey("waves.id"), primary_key=True),
+    Column("milestone", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("chat_id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("title", String(200), nullable=False, default=""),
+    Column("categories", Text, nullable=False, default="[]"),
+    Column("lang", String(8), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+announcements = Table(
+    "announcements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("wave_id", Integer, ForeignKey("waves.id"), nullable=True, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "announcement_id", Integer, ForeignKey("announcements.id"), nullable=False, index=True
+    ),
+    Column("platform", String(16), nullable=False),
+    Column("chat_id", String(64), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=True),
+    Column("status", String(8), nullable=False, default="pending"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("message_id", String(64), nullable=False, default=""),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+    Index("ix_deliveries_chat", "platform", "chat_id", "status"),
+)

@@ -1,0 +1,13 @@
+"""One transaction's view of every store, as the core's Tx port asks for."""
+
+from __future__ import annotations
+
+from storage.tx_ideas import IdeaMixin
+from storage.tx_members import MemberMixin
+from storage.tx_outbox import OutboxMixin
+from storage.tx_pledges import PledgeMixin
+from storage.tx_waves import WaveMixin
+
+
+class SqlTx(MemberMixin, IdeaMixin, WaveMixin, PledgeMixin, OutboxMixin):
+    """core.ports.Tx bound to one connection and one transaction."""

@@ -1,0 +1,91 @@
+"""Members, their platform accounts and the registered moderation chats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from core.model import Member
+from storage.schema import accounts, members, modchats
+from storage.sql_base import TxBase
+
+
+def member_from_row(row: Any) -> Member:
+    """Build the domain record from a members row."""
+    return Member(
+        id=row.id,
+        display_name=row.display_name,
+        lang=row.lang,
+        notify_milestones=bool(row.notify_milestones),
+    )
+
+
+class MemberMixin(TxBase):
+    """core.ports.MemberStore over SQL."""
+
+    async def member_for_account(self, account: str) -> Member | None:
+        """The member behind an account, if it was seen before."""
+        stmt = (
+            select(members)
+            .join(accounts, accounts.c.member_id == members.c.id)
+            .where(accounts.c.account == account)
+        )
+        row = (await self._exec(stmt)).first()
+        return member_from_row(row) if row else None
+
+    async def create_member(
+        self, account: str, display_name: str, lang: str | None, now: datetime
+    ) -> Member:
+        """A new person with their first account."""
+        result = await self._exec(
+            insert(members).values(
+                display_name=display_name, lang=lang, notify_milestones=True, created_at=now
+            )
+        )
+        member_id = int(result.inserted_primary_key[0])
+        await self._exec(
+            insert(accounts).values(account=account, member_id=member_id, linked_at=now)
+        )
+        return Member(member_id, display_name, lang, True)
+
+    async def rename_member(self, member_id: int, display_name: str) -> None:
+        """Follow the name the platform shows now."""
+        stmt = update(members).where(members.c.id == member_id).values(display_name=display_name)
+        await self._exec(stmt)
+
+    async def set_member_lang(self, member_id: int, lang: str) -> None:
+        """The member's own language choice."""
+        await self._exec(update(members).where(members.c.id == member_id).values(lang=lang))
+
+    async def set_member_notify(self, member_id: int, on: bool) -> None:
+        """Whether the member gets private milestone messages."""
+        stmt = update(members).where(members.c.id == member_id).values(notify_milestones=on)
+        await self._exec(stmt)
+
+    async def get_member(self, member_id: int) -> Member | None:
+        """A member by id."""
+        row = (await self._exec(select(members).where(members.c.id == member_id))).first()
+        return member_from_row(row) if row else None
+
+    async def accounts_of(self, member_id: int) -> list[str]:
+        """The member's accounts, first linked first."""
+        stmt = (
+            select(accounts.c.account)
+            .where(accounts.c.member_id == member_id)
+            .order_by(accounts.c.linked_at, accounts.c.account)
+        )
+        return list((await self._exec(stmt)).scalars())
+
+    async def add_modchat(self, platform: str, chat_id: str, by: int, now: datetime) -> bool:
+        """Register a moderation chat; False when it already was."""
+        values = {"platform": platform, "chat_id": chat_id, "registered_by": by, "at": now}
+        return await self._insert_ignore(modchats, values)
+
+    async def modchats(self) -> list[tuple[str, str]]:
+        """Every registered moderation chat as (platform, chat id)."""
+        stmt = select(modchats.c.platform, modchats.c.chat_id).order_by(
+            modchats.c.at, modchats.c.platform, modchats.c.chat_id
+        )
+        return [(row.platform, row.chat_id) for row in await self._exec(stmt)]

@@ -1,0 +1,198 @@
+"""Subscriptions, announcements and their deliveries: the outbox the dispatcher drains."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, update
+
+from core.model import PledgeStatus
+from core.ports import ChatRef, Delivery, Target
+from storage.schema import accounts, announcements, deliveries, members, modchats, pledges
+from storage.schema import subscriptions as subs
+from storage.sql_base import TxBase
+
+PENDING = "pending"
+FINAL_STATUSES = frozenset({"sent", "gone", "failed"})
+DEFAULT_LANG = "en"
+
+FIRST_ACCOUNT = (
+    select(accounts.c.account)
+    .where(accounts.c.member_id == members.c.id)
+    .order_by(accounts.c.linked_at, accounts.c.account)
+    .limit(1)
+    .correlate(members)
+    .scalar_subquery()
+)
+
+
+def _wants(categories_json: str, category: str) -> bool:
+    """An empty category list means every category."""
+    categories = json.loads(categories_json)
+    return not categories or category in categories
+
+
+class OutboxMixin(TxBase):
+    """core.ports.OutboxStore over SQL."""
+
+    async def subscribe(
+        self, chat: ChatRef, categories: Sequence[str], lang: str, now: datetime
+    ) -> None:
+        """This chat receives broadcasts; subscribing again replaces categories and language."""
+        values = {
+            "platform": chat.platform,
+            "chat_id": chat.chat_id,
+            "kind": chat.kind.value,
+            "title": chat.title[:200],
+            "categories": json.dumps(sorted(set(categories))),
+            "lang": lang,
+            "created_at": now,
+        }
+        keys = ("platform", "chat_id")
+        await self._upsert(subs, values, keys, ("kind", "title", "categories", "lang"))
+
+    async def unsubscribe(self, platform: str, chat_id: str) -> bool:
+        """Stop broadcasts to a chat; False when it was not subscribed."""
+        stmt = delete(subs).where(subs.c.platform == platform, subs.c.chat_id == chat_id)
+        return (await self._exec(stmt)).rowcount > 0
+
+    async def subscribed_targets(self, category: str) -> list[Target]:
+        """Chats following every category or this one, oldest subscription first."""
+        stmt = select(subs).order_by(subs.c.created_at, subs.c.platform, subs.c.chat_id)
+        return [
+            Target(row.platform, row.chat_id, row.lang)
+            for row in await self._exec(stmt)
+            if _wants(row.categories, category)
+        ]
+
+    async def participant_targets(self, wave_id: int) -> list[Target]:
+        """One private target per active pledger who wants news, on their first account."""
+        stmt = (
+            select(members.c.id, members.c.lang, FIRST_ACCOUNT.label("account"))
+            .join(pledges, pledges.c.member_id == members.c.id)
+            .where(
+                pledges.c.wave_id == wave_id,
+                pledges.c.status == PledgeStatus.ACTIVE.value,
+                members.c.notify_milestones.is_(True),
+            )
+            .order_by(pledges.c.created_at, pledges.c.member_id)
+        )
+        targets = []
+        for row in await self._exec(stmt):
+            if row.account is None or ":" not in row.account:
+                continue
+            platform, user_id = row.account.split(":", 1)
+            targets.append(Target(platform, user_id, row.lang or DEFAULT_LANG, row.id))
+        return targets
+
+    async def add_announcement(
+        self, wave_id: int | None, kind: str, body: Any, targets: Sequence[Target], now: datetime
+    ) -> int:
+        """Record an announcement and one pending delivery per target; returns its id."""
+        result = await self._exec(
+            insert(announcements).values(
+                wave_id=wave_id, kind=kind, body=json.dumps(body), created_at=now
+            )
+        )
+        announcement_id = int(result.inserted_primary_key[0])
+        rows = [
+            {
+                "announcement_id": announcement_id,
+                "platform": target.platform,
+                "chat_id": target.chat_id,
+                "lang": target.lang,
+                "member_id": target.member_id,
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": "",
+                "message_id": "",
+                "sent_at": None,
+            }
+            for target in targets
+        ]
+        if rows:
+            await self._exec(insert(deliveries), rows)
+        return announcement_id
+
+    async def due_deliveries(self, now: datetime, limit: int) -> list[Delivery]:
+        """Pending deliveries whose time has come, oldest first, with their announcement."""
+        stmt = (
+            select(
+                deliveries,
+                announcements.c.body.label("a_body"),
+                announcements.c.wave_id.label("a_wave_id"),
+            )
+            .join(announcements, announcements.c.id == deliveries.c.announcement_id)
+            .where(deliveries.c.status == PENDING, deliveries.c.next_attempt_at <= now)
+            .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
+            .limit(limit)
+        )
+        return [
+            Delivery(
+                id=row.id,
+                announcement_id=row.announcement_id,
+                target=Target(row.platform, row.chat_id, row.lang, row.member_id),
+                body=json.loads(row.a_body),
+                attempts=row.attempts,
+                wave_id=row.a_wave_id,
+            )
+            for row in await self._exec(stmt)
+        ]
+
+    async def finish_delivery(
+        self, delivery_id: int, status: str, now: datetime, error: str = "", message_id: str = ""
+    ) -> None:
+        """Record a delivery's final outcome: sent, gone (bot removed/blocked) or failed."""
+        if status not in FINAL_STATUSES:
+            raise ValueError(f"not a final delivery status: {status!r}")
+        stmt = (
+            update(deliveries)
+            .where(deliveries.c.id == delivery_id)
+            .values(
+                status=status,
+                attempts=deliveries.c.attempts + 1,
+                last_error=error,
+                message_id=message_id,
+                sent_at=now if status == "sent" else None,
+            )
+        )
+        await self._exec(stmt)
+
+    async def retry_delivery(self, delivery_id: int, next_at: datetime, error: str) -> None:
+        """Count a transient failure and put the delivery back in line for later."""
+        stmt = (
+            update(deliveries)
+            .where(deliveries.c.id == delivery_id)
+            .values(attempts=deliveries.c.attempts + 1, next_attempt_at=next_at, last_error=error)
+        )
+        await self._exec(stmt)
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
+        """Follow a migrated chat: subscriptions, moderation chats and pending deliveries."""
+        if old_chat_id == new_chat_id:
+            return
+        for table in (subs, modchats):
+            await self._move_keyed(table, platform, old_chat_id, new_chat_id)
+        stmt = (
+            update(deliveries)
+            .where(
+                deliveries.c.platform == platform,
+                deliveries.c.chat_id == old_chat_id,
+                deliveries.c.status == PENDING,
+            )
+            .values(chat_id=new_chat_id)
+        )
+        await self._exec(stmt)
+
+    async def _move_keyed(self, table: Table, platform: str, old: str, new: str) -> None:
+        """Re-key a (platform, chat_id) row; when the new id already has one, the old goes."""
+        where_new = (table.c.platform == platform, table.c.chat_id == new)
+        where_old = (table.c.platform == platform, table.c.chat_id == old)
+        if (await self._exec(select(table.c.chat_id).where(*where_new))).first() is not None:
+            await self._exec(delete(table).where(*where_old))
+        else:
+            await self._exec(update(table).where(*where_old).values(chat_id=new))

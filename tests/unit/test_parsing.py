@@ -1,0 +1,73 @@
+"""Command arguments: every malformed piece gets a specific refusal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from core.commands.parsing import (
+    parse_duration,
+    parse_id,
+    parse_options,
+    parse_tier,
+    split_join_args,
+)
+from core.errors import DomainError
+from core.model import Tier
+from core.money import Money, format_money, parse_cents
+
+
+@pytest.mark.parametrize(
+    ("text", "cents"),
+    [("79", 7900), ("79.5", 7950), ("79,50", 7950), ("79€", 7900), ("€ 12.05", 1205)],
+)
+def test_prices_are_read_as_people_write_them(text: str, cents: int) -> None:
+    assert parse_cents(text) == cents
+
+
+@pytest.mark.parametrize("text", ["", "abc", "-5", "0", "1e9", "79.555", "NaN", "12;DROP"])
+def test_bad_prices_are_refused(text: str) -> None:
+    with pytest.raises(DomainError) as caught:
+        parse_cents(text)
+    assert caught.value.key == "error.bad_price"
+
+
+def test_money_formats_per_language() -> None:
+    assert format_money(Money(7900), "en") == "79 €"
+    assert format_money(Money(7950), "fr") == "79,50 €"
+    assert format_money(Money(123456, "USD"), "en") == "$1,234.56"
+
+
+def test_ids_accept_hash_and_refuse_junk() -> None:
+    assert parse_id("#12", "wave") == 12
+    for junk in ("0", "x", "12a", "-3", "99999999999"):
+        with pytest.raises(DomainError):
+            parse_id(junk, "wave")
+
+
+def test_durations() -> None:
+    assert parse_duration("14d") == timedelta(days=14)
+    assert parse_duration("12h") == timedelta(hours=12)
+    assert parse_duration("2w") == timedelta(weeks=2)
+    with pytest.raises(DomainError):
+        parse_duration("soon")
+
+
+def test_tiers_and_options() -> None:
+    assert parse_tier("50:89.90") == Tier(50, 8990)
+    with pytest.raises(DomainError):
+        parse_tier("50-90")
+    assert parse_options(["min=50", "cap=500"], ("min", "cap", "per")) == {"min": 50, "cap": 500}
+    with pytest.raises(DomainError) as caught:
+        parse_options(["max=3"], ("min",))
+    assert caught.value.key == "error.bad_option"
+
+
+def test_join_arguments_tell_quantity_from_price() -> None:
+    assert split_join_args([]) == (1, None)
+    assert split_join_args(["3"]) == (3, None)
+    assert split_join_args(["79€"]) == (1, 7900)
+    assert split_join_args(["2", "80"]) == (2, 8000)
+    with pytest.raises(DomainError):
+        split_join_args(["0"])
