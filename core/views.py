@@ -88,7 +88,7 @@ def status_text(wave: Wave, now: datetime) -> T:
 
 def wave_card(wave: Wave, now: datetime) -> Reply:
     """The full card: title, price, bar, gap, tiers, threshold, deadline, buttons."""
-    body = (
+    body: tuple[T, ...] = (
         t("wave.card_title", id=wave.id, title=wave.title, category=wave.category),
         t(
             "wave.card_price",

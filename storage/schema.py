@@ -1,4 +1,4 @@
-"""The tables, in portable SQLAlchemy Core types, so SQLite today and PostgreSQL later share them."""
+"""The tables in portable SQLAlchemy Core types, so SQLite now and PostgreSQL later share them."""
 
 from __future__ import annotations
 
@@ -194,9 +194,7 @@ deliveries = Table(
     "deliveries",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "announcement_id", Integer, ForeignKey("announcements.id"), nullable=False, index=True
-    ),
+    Column("announcement_id", Integer, ForeignKey("announcements.id"), nullable=False, index=True),
     Column("platform", String(16), nullable=False),
     Column("chat_id", String(64), nullable=False),
     Column("lang", String(8), nullable=False),

@@ -51,6 +51,14 @@ class TxBase:
         return result.rowcount > 0
 
 
+def new_id(result: CursorResult[Any]) -> int:
+    """The id the database gave the row an INSERT just created."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the INSERT reported no primary key")
+    return int(key[0])
+
+
 def chunks(items: Sequence[int], size: int = CHUNK) -> list[Sequence[int]]:
     """Split long id lists so IN (...) stays under every backend's parameter limit."""
     return [items[i : i + size] for i in range(0, len(items), size)]

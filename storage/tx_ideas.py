@@ -10,7 +10,7 @@ from sqlalchemy import Select, delete, func, insert, select, update
 
 from core.model import Idea, IdeaStatus
 from storage.schema import ideas, wants
-from storage.sql_base import TxBase
+from storage.sql_base import TxBase, new_id
 
 WANTS = (
     select(func.count())
@@ -72,7 +72,7 @@ class IdeaMixin(TxBase):
                 updated_at=now,
             )
         )
-        return int(result.inserted_primary_key[0])
+        return new_id(result)
 
     async def get_idea(self, idea_id: int) -> Idea | None:
         """An idea by id with its wants count."""
@@ -121,12 +121,7 @@ class IdeaMixin(TxBase):
 
     async def ideas_by_author(self, author_id: int, limit: int) -> list[Idea]:
         """The author's ideas, newest first."""
-        stmt = (
-            _ideas()
-            .where(ideas.c.author_id == author_id)
-            .order_by(*ORDERS["new"])
-            .limit(limit)
-        )
+        stmt = _ideas().where(ideas.c.author_id == author_id).order_by(*ORDERS["new"]).limit(limit)
         return [idea_from_row(row) for row in await self._exec(stmt)]
 
     async def has_want(self, idea_id: int, member_id: int) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 
 from core.model import Member
 from storage.schema import accounts, members, modchats
-from storage.sql_base import TxBase
+from storage.sql_base import TxBase, new_id
 
 
 def member_from_row(row: Any) -> Member:
@@ -44,7 +44,7 @@ class MemberMixin(TxBase):
                 display_name=display_name, lang=lang, notify_milestones=True, created_at=now
             )
         )
-        member_id = int(result.inserted_primary_key[0])
+        member_id = new_id(result)
         await self._exec(
             insert(accounts).values(account=account, member_id=member_id, linked_at=now)
         )

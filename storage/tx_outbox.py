@@ -13,7 +13,7 @@ from core.model import PledgeStatus
 from core.ports import ChatRef, Delivery, Target
 from storage.schema import accounts, announcements, deliveries, members, modchats, pledges
 from storage.schema import subscriptions as subs
-from storage.sql_base import TxBase
+from storage.sql_base import TxBase, new_id
 
 PENDING = "pending"
 FINAL_STATUSES = frozenset({"sent", "gone", "failed"})
@@ -97,7 +97,7 @@ class OutboxMixin(TxBase):
                 wave_id=wave_id, kind=kind, body=json.dumps(body), created_at=now
             )
         )
-        announcement_id = int(result.inserted_primary_key[0])
+        announcement_id = new_id(result)
         rows = [
             {
                 "announcement_id": announcement_id,

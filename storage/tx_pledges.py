@@ -60,8 +60,7 @@ class PledgeMixin(TxBase):
             .order_by(pledges.c.member_id)
         )
         return [
-            Bid(row.member_id, row.quantity, row.max_price_cents)
-            for row in await self._exec(stmt)
+            Bid(row.member_id, row.quantity, row.max_price_cents) for row in await self._exec(stmt)
         ]
 
     async def set_pledge_status(

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, update
 
 from core.model import Tier, Wave, WaveStatus
 from storage.schema import waves
-from storage.sql_base import TxBase
+from storage.sql_base import TxBase, new_id
 
 DUE_FIELDS = {"opens_at": waves.c.opens_at, "closes_at": waves.c.closes_at}
 OPEN_STATES = (WaveStatus.SCHEDULED, WaveStatus.OPEN)
@@ -93,7 +93,7 @@ class WaveMixin(TxBase):
                 pledgers=0,
             )
         )
-        return int(result.inserted_primary_key[0])
+        return new_id(result)
 
     async def get_wave(self, wave_id: int) -> Wave | None:
         """A wave by id."""

@@ -268,7 +268,7 @@ class GatewayHub:
         ready = {
             "v": 10,
             "user": state.me_payload(),
-            "guilds": [{"id": str(gid), "unavailable": True} for gid in state.guilds],
+            "guilds": [{"id": str(gid), "unavailable": True} for gid in state.bot_guilds()],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self._url(),
@@ -284,7 +284,7 @@ class GatewayHub:
         }
         conn.send(session.frame("READY", ready))
         members = bool(intents & INTENT_MEMBERS)
-        for gid in state.guilds:
+        for gid in state.bot_guilds():
             payload = state.guild_payload(gid, gateway=True, members=members)
             conn.send(session.frame("GUILD_CREATE", payload))
         self.ready.set()

@@ -16,7 +16,14 @@ ROUTE_BUCKETS: dict[tuple[str, str], tuple[str, int, float]] = {
     ("POST", "/users/@me/channels"): ("dm-open", 10, 10.0),
 }
 # Majors are the route parameters that split a bucket (Discord's "top-level resources").
-MAJOR_PARAMS = ("channel_id", "guild_id", "webhook_id", "webhook_token")
+MAJOR_PARAMS = (
+    "channel_id",
+    "guild_id",
+    "webhook_id",
+    "webhook_token",
+    "interaction_id",
+    "interaction_token",
+)
 UNLIMITED = 1000
 
 

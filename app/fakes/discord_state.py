@@ -124,6 +124,17 @@ class DiscordState:
         self.guilds[guild_id].members[user_id] = member
         return member
 
+    def bot_guilds(self) -> list[int]:
+        """Ids of the guilds the bot is in (what READY announces)."""
+        return [gid for gid, g in self.guilds.items() if self.bot_user.id in g.members]
+
+    def remove_bot(self, guild_id: int) -> None:
+        """Kick the bot: it loses the member entry and every channel of the guild."""
+        guild = self.guilds[guild_id]
+        guild.members.pop(self.bot_user.id, None)
+        for cid in guild.channel_ids:
+            self.channels[cid].bot_can_view = False
+
     def create_channel(
         self,
         guild_id: int,

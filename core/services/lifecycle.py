@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.errors import DomainError
-from core.messages import t
+from core.messages import T, t
 from core.model import PledgeStatus, Wave, WaveStatus
 from core.ports import Actor, Tx
 from core.services import announce as ann
@@ -33,6 +33,7 @@ async def _close(ctx: Context, tx: Tx, wave: Wave) -> Wave:
     await tx.set_pledge_status(wave.id, sorted(result.dropped), PledgeStatus.DROPPED, now)
     await tx.set_wave_status(wave.id, status, now, result.price, result.units)
     closed = await load_wave(tx, wave.id)
+    body: tuple[T, ...]
     if result.succeeded:
         body = (
             t("announce.closed_success", id=wave.id, title=wave.title, units=result.units,

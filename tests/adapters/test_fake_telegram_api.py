@@ -100,12 +100,13 @@ async def test_echo_and_commands_over_long_polling(api: FakeTelegramAPI) -> None
         await update.effective_chat.send_message(f"<b>Welcome</b> {args}", parse_mode="HTML")  # type: ignore[union-attr]
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.effective_message.reply_text(update.effective_message.text)  # type: ignore[union-attr]
+        msg = update.effective_message
+        await msg.reply_text(msg.text, do_quote=True)  # type: ignore[union-attr]
 
     ann = api.add_user("Ann", username="ann")
     group = api.add_chat("supergroup", "Buyers")
     dm = api.private_chat(ann)
-    async with running(api, CommandHandler("start", start), MessageHandler(filters.TEXT, echo)):
+    async with running(api, CommandHandler("start", start), MessageHandler(filters.TEXT & ~filters.COMMAND, echo)):
         first = api.push_message(group, ann, "/start@wavebot_test_bot wave_7")
         api.push_message(group, ann, "/start@other_bot ignored")
         last = api.push_message(dm, ann, "hello")
