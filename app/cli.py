@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -59,10 +60,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.crowd < 0 or args.crowd > 100_000:
             print("wavebot: --crowd must be between 0 and 100000", file=sys.stderr)
             return 2
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_demo(settings, args.crowd))
-        except KeyboardInterrupt:
-            pass
         return 0
     if args.command == "run":
         from app.main import run_bots

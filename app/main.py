@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from app.clockwork import Clockwork
 from app.crowd import simulate_crowd
-from bots.console.session import PLATFORM as CONSOLE, ConsoleMessenger, ConsoleSession
+from bots.console.session import PLATFORM as CONSOLE
+from bots.console.session import ConsoleMessenger, ConsoleSession
 from bots.console.terminal import read_lines
 from config.settings import Settings
 from core.clock import Clock, SystemClock

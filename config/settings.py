@@ -46,7 +46,9 @@ class Settings(BaseSettings):
     synchronous: str = Field(
         "FULL", validation_alias=AliasChoices("WAVEBOT_SQLITE_SYNCHRONOUS", "sqlite_synchronous")
     )
-    digest_days: int = Field(15, validation_alias=AliasChoices("WAVEBOT_DIGEST_DAYS", "digest_days"))
+    digest_days: int = Field(
+        15, validation_alias=AliasChoices("WAVEBOT_DIGEST_DAYS", "digest_days")
+    )
 
     @field_validator("owners")
     @classmethod

@@ -44,8 +44,8 @@ def price_for(tiers: Sequence[Tier], units: int) -> int:
 
 
 def next_tier(tiers: Sequence[Tier], units: int) -> Tier | None:
-    """The next cheaper tier still to reach, if any."""
-    for tier in tiers:
+    """The next cheaper tier still to reach, if any (the first tier is the base price)."""
+    for tier in tiers[1:]:
         if tier.min_units > units:
             return tier
     return None

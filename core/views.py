@@ -86,15 +86,19 @@ def status_text(wave: Wave, now: datetime) -> T:
     return t("wave.status_" + wave.status.value)
 
 
+def _price_line(wave: Wave) -> T:
+    """The price everyone pays now, or an invitation to be first."""
+    price = wave.money(price_for(wave.tiers, wave.units))
+    if wave.pledgers == 0:
+        return t("wave.card_price_first", price=price)
+    return t("wave.card_price", price=price, people=wave.pledgers)
+
+
 def wave_card(wave: Wave, now: datetime) -> Reply:
     """The full card: title, price, bar, gap, tiers, threshold, deadline, buttons."""
     body: tuple[T, ...] = (
         t("wave.card_title", id=wave.id, title=wave.title, category=wave.category),
-        t(
-            "wave.card_price",
-            price=wave.money(price_for(wave.tiers, wave.units)),
-            people=wave.pledgers,
-        ),
+        _price_line(wave),
         progress_text(wave),
         gap_text(wave),
         t("wave.card_tiers", table=tier_table(wave)),

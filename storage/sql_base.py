@@ -19,6 +19,11 @@ class TxBase:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
+    @property
+    def connection(self) -> AsyncConnection:
+        """The raw connection, for exports and diagnostics that need SQL of their own."""
+        return self._conn
+
     async def _exec(
         self, statement: Executable, params: Sequence[Mapping[str, Any]] | None = None
     ) -> CursorResult[Any]:

@@ -13,7 +13,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from app.fakes.discord_state import DiscordState, new_token
+from app.fakes.discord_models import new_token
+from app.fakes.discord_state import DiscordState
 
 try:  # discord.py asks for zstd-stream when `zstandard` is importable; mirror that.
     import zstandard
@@ -140,6 +141,7 @@ class GatewayHub:
         self.connection_count = 0
         self.heartbeat_count = 0
         self.close_codes: list[int | None] = []
+        self.connect_params: list[dict[str, str]] = []
         self.fail_identify_left = 0
         self.fail_identify_code = 4000
         self.fail_connect_left = 0
@@ -189,6 +191,7 @@ class GatewayHub:
             self.fail_connect_left -= 1
             return web.Response(status=self.fail_connect_status, text="gateway unavailable")
         compress = request.query.get("compress")
+        self.connect_params.append(dict(request.query))
         ws = web.WebSocketResponse(max_msg_size=0, compress=False)
         await ws.prepare(request)
         self.connection_count += 1
@@ -219,8 +222,9 @@ class GatewayHub:
                 session.conn = None
                 if not conn.closed_by_server and ws.close_code in SESSION_ENDING_CLOSES:
                     self.sessions.pop(session.id, None)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(conn.wait_closed(), 0.2)
+            if conn.closed_by_server:  # let the writer finish its close handshake
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(conn.wait_closed(), 1.0)
             conn.cancel()
         return ws
 

@@ -196,7 +196,11 @@ class Interactions:
         """Build `data` for a slash command; "group sub" names become nested options."""
         words = name.split()
         command = self.find_command(words[0], guild_id)
-        data: dict[str, Any] = {"id": command["id"] if command else "0", "name": words[0], "type": 1}
+        data: dict[str, Any] = {
+            "id": command["id"] if command else "0",
+            "name": words[0],
+            "type": 1,
+        }
         if command and command.get("guild_id"):
             data["guild_id"] = command["guild_id"]
         defs = (command or {}).get("options") or []
@@ -378,4 +382,3 @@ def _snowflake(value: str) -> int:
         return int(value)
     except ValueError:
         return -1
-

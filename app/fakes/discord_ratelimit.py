@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 ROUTE_BUCKETS: dict[tuple[str, str], tuple[str, int, float]] = {
     ("POST", "/channels/{channel_id}/messages"): ("message-create", 5, 5.0),
     ("PATCH", "/channels/{channel_id}/messages/{message_id}"): ("message-edit", 5, 5.0),
-    ("DELETE", "/channels/{channel_id}/messages/{message_id}"): ("message-delete", 5, 1.0),
+    ("DELETE", "/channels/{channel_id}/messages/{message_id}"): ("message-delete", 5, 5.0),
     ("POST", "/users/@me/channels"): ("dm-open", 10, 10.0),
 }
 # Majors are the route parameters that split a bucket (Discord's "top-level resources").
@@ -61,6 +61,7 @@ class RateLimiter:
         global_window: float = 1.0,
         default_limit: int = 50,
         default_window: float = 1.0,
+        message_limit: tuple[int, float] = (5, 5.0),
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.enabled = enabled
@@ -68,6 +69,7 @@ class RateLimiter:
         self.global_window = global_window
         self.default_limit = default_limit
         self.default_window = default_window
+        self.message_limit = message_limit
         self._clock = clock
         self._global = Window(reset_at=0.0)
         self._windows: dict[str, Window] = {}
@@ -75,6 +77,8 @@ class RateLimiter:
     def route_bucket(self, method: str, template: str) -> tuple[str, int, float]:
         """Return (bucket name, limit, window) for a route template."""
         found = ROUTE_BUCKETS.get((method, template))
+        if found is not None and found[0].startswith("message-"):
+            return (found[0], *self.message_limit)
         if found is not None:
             return found
         return (f"{method} {template}", self.default_limit, self.default_window)

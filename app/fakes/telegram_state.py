@@ -256,17 +256,27 @@ class TelegramWorld:
     # ----- waiting ------------------------------------------------------------------------
 
     async def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:  # noqa: ASYNC109
-        """Wait until predicate() is truthy (re-checked after every change) and return it."""
-        if result := predicate():
-            return result
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        """Wait until predicate() is truthy and return its value; TimeoutError otherwise.
+
+        Re-checked after every change of the fake (no latency) and every 20 ms, so predicates on
+        state outside the fake (e.g. a list your handler fills) also resolve promptly.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        future: asyncio.Future[T] = loop.create_future()
         entry = (predicate, future)
         self._waiters.append(entry)
         try:
-            return await asyncio.wait_for(future, timeout)
+            while not future.done():
+                if result := predicate():
+                    return result
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    raise TimeoutError(f"condition not met within {timeout} s")
+                await asyncio.wait({future}, timeout=min(0.02, remaining))
+            return future.result()
         finally:
-            if entry in self._waiters:
-                self._waiters.remove(entry)
+            self._waiters.remove(entry)
 
     async def wait_for_messages(
         self,

@@ -37,7 +37,10 @@ def parse_tier(text: str) -> Tier:
     match = _TIER.match(text.strip())
     if not match:
         raise DomainError("error.bad_tier", value=text)
-    return Tier(int(match.group(1)), parse_cents(match.group(2)))
+    try:
+        return Tier(int(match.group(1)), parse_cents(match.group(2)))
+    except DomainError as error:
+        raise DomainError("error.bad_tier", value=text) from error
 
 
 def parse_quantity(text: str, maximum: int = MAX_QUANTITY) -> int:

@@ -25,25 +25,15 @@ async def announce(
     return announcement
 
 
-def milestone_body(wave: Wave, milestone: int) -> tuple[T, ...]:
-    """'Already 100 for X! Everyone pays 80 € now. 12 more and everyone pays 79 €.'"""
+def milestone_body(wave: Wave, milestone: int, new_tier: bool, moq: bool) -> tuple[T, ...]:
+    """'Already 100 in X! Everyone pays 80 € now.' with tier and threshold news, bar and gap."""
     price = wave.money(price_for(wave.tiers, wave.units))
-    return (
-        t("announce.milestone", count=milestone, id=wave.id, title=wave.title, price=price),
-        progress_text(wave),
-        gap_text(wave),
-    )
-
-
-def tier_body(wave: Wave) -> tuple[T, ...]:
-    """A cheaper tier has just been reached."""
-    price = wave.money(price_for(wave.tiers, wave.units))
-    return (t("announce.tier", id=wave.id, title=wave.title, price=price), gap_text(wave))
-
-
-def moq_body(wave: Wave) -> tuple[T, ...]:
-    """The minimum is reached: the wave will happen."""
-    return (t("announce.moq", id=wave.id, title=wave.title, moq=wave.moq), gap_text(wave))
+    body = [t("announce.milestone", count=milestone, id=wave.id, title=wave.title, price=price)]
+    if new_tier:
+        body.append(t("announce.tier", price=price))
+    if moq:
+        body.append(t("announce.moq", moq=wave.moq))
+    return (*body, progress_text(wave), gap_text(wave))
 
 
 def opened_body(wave: Wave) -> tuple[T, ...]:

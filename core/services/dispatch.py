@@ -43,8 +43,9 @@ class Dispatcher:
     """Delivers the outbox through each platform's messenger; the database stays the truth."""
 
     def __init__(self, ctx: Context, messengers: Mapping[str, Messenger], parallel: int = 64):
+        """Messengers is shared with the composition root, which adds adapters as they start."""
         self.ctx = ctx
-        self.messengers = dict(messengers)
+        self.messengers = messengers
         self.parallel = parallel
         self._lock = asyncio.Lock()
 

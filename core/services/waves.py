@@ -140,12 +140,9 @@ async def _announce_progress(ctx: Context, tx: Tx, before: Wave, after: Wave) ->
     if not fresh:
         return ()
     top = max(fresh)
-    if after.moq in fresh:
-        await ann.announce(ctx, tx, after, "moq", ann.moq_body(after))
-    elif tier_index_for(after.tiers, top) > tier_index_for(after.tiers, before.units):
-        await ann.announce(ctx, tx, after, "tier", ann.tier_body(after))
-    else:
-        await ann.announce(ctx, tx, after, f"milestone:{top}", ann.milestone_body(after, top))
+    new_tier = tier_index_for(after.tiers, after.units) > tier_index_for(after.tiers, before.units)
+    body = ann.milestone_body(after, top, new_tier=new_tier, moq=after.moq in fresh)
+    await ann.announce(ctx, tx, after, f"milestone:{top}", body)
     return fresh
 
 

@@ -9,6 +9,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Price now: <b>{price}</b> each, the same for all {people} participants",
         "Prix actuel : <b>{price}</b> l'unité, le même pour les {people} participants",
     ),
+    "wave.card_price_first": (
+        "Price now: <b>{price}</b> each. Be the first to join!",
+        "Prix actuel : <b>{price}</b> l'unité. Soyez le premier à participer !",
+    ),
     "wave.progress": ("{bar} {units}/{goal}", "{bar} {units}/{goal}"),
     "wave.gap_next": (
         "{more} more and everyone pays {price}",
@@ -153,12 +157,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "🎉 Déjà <b>{count}</b> dans la vague n°{id} « {title} » ! Tout le monde paie {price}.",
     ),
     "announce.tier": (
-        "📉 New tier in wave #{id} “{title}”: everyone now pays <b>{price}</b>.",
-        "📉 Nouveau palier dans la vague n°{id} « {title} » : tout le monde paie <b>{price}</b>.",
+        "📉 New tier: the price drops to <b>{price}</b> for everyone.",
+        "📉 Nouveau palier : le prix baisse à <b>{price}</b> pour tout le monde.",
     ),
     "announce.moq": (
-        "✅ Wave #{id} “{title}” reached {moq}: it will happen!",
-        "✅ La vague n°{id} « {title} » a atteint {moq} : ça se fera !",
+        "✅ The minimum of {moq} is reached: it will happen!",
+        "✅ Le minimum de {moq} est atteint : ça se fera !",
     ),
     "announce.opened": (
         "🌊 New wave #{id} “{title}” (#{category}) is open!",

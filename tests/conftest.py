@@ -1,0 +1,63 @@
+"""Shared fixtures: a real SQLite file, a fake clock, and chat-like console participants."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from app.main import Runtime, runtime
+from bots.console.session import PLATFORM, ConsoleMessenger, ConsoleSession
+from config.settings import Settings
+from core.clock import FakeClock
+from core.ports import Actor
+
+
+@dataclass
+class Person:
+    """Someone typing in the console; say() returns what the bot answered."""
+
+    session: ConsoleSession
+    lines: list[str] = field(default_factory=list)
+
+    async def say(self, text: str) -> str:
+        """Type a line and read the bot's answer."""
+        self.lines.clear()
+        await self.session.handle_line(text)
+        return "\n".join(self.lines)
+
+
+@dataclass
+class ConsoleWorld:
+    """A running core with a console messenger and as many people as a test needs."""
+
+    rt: Runtime
+    clock: FakeClock
+    broadcasts: list[str] = field(default_factory=list)
+
+    def person(self, name: str, locale: str | None = None) -> Person:
+        """A console participant (account console:<name>)."""
+        person = Person(session=None)  # type: ignore[arg-type]
+        actor = Actor(f"{PLATFORM}:{name}", name.capitalize(), locale)
+        person.session = ConsoleSession(self.rt.interpreter, actor, person.lines.append)
+        return person
+
+    async def deliver(self) -> list[str]:
+        """Run one dispatch sweep and return what reached the visible console chat."""
+        self.broadcasts.clear()
+        await self.rt.dispatcher.sweep()
+        return list(self.broadcasts)
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[ConsoleWorld]:
+    """Owner is console:owner; everything lives in a real SQLite file."""
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'w.db'}",
+                        owners="console:owner")  # fmt: skip
+    clock = FakeClock()
+    async with runtime(settings, clock=clock) as rt:
+        w = ConsoleWorld(rt, clock)
+        rt.messengers[PLATFORM] = ConsoleMessenger(w.broadcasts.append, "owner")
+        yield w

@@ -1,0 +1,113 @@
+"""The single writer path: bursts of pledges never hit 'database is locked' and count exactly."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from core.clock import FakeClock
+from core.model import WaveStatus
+from core.services import waves
+from core.services.context import Context
+from storage.database import SqlDatabase
+from tests.integration.conftest import OWNER, approved_idea, person, plan, rows
+
+BURST = 200
+
+
+async def test_burst_of_concurrent_pledges(ctx: Context, db_path: Path) -> None:
+    tiers = ((1, 10_000), (50, 9_000), (100, 8_000), (200, 7_000))
+    wave = await waves.launch(ctx, OWNER, plan(await approved_idea(ctx), *tiers))
+    joins = [waves.join(ctx, person(n), wave.id) for n in range(BURST)]
+    looks = [waves.get(ctx, wave.id) for _ in range(50)]  # readers run alongside the writer
+    results = await asyncio.gather(*joins, *looks)
+
+    final = await waves.get(ctx, wave.id)
+    assert (final.status, final.units, final.pledgers) == (WaveStatus.OPEN, BURST, BURST)
+    outcomes = results[:BURST]
+    assert sorted(o.wave.units for o in outcomes) == list(range(1, BURST + 1))  # serialised
+    reached = sorted(m for o in outcomes for m in o.milestones)
+    assert reached == [10, 25, 50, 100, 200]
+    assert rows(db_path, "SELECT COUNT(*), SUM(quantity) FROM pledges WHERE status = 'active'") == [
+        (BURST, BURST)
+    ]
+    assert rows(db_path, "SELECT COUNT(*) FROM pledge_events") == [(BURST,)]
+    marks = rows(db_path, "SELECT milestone, COUNT(*) FROM milestones GROUP BY milestone")
+    assert marks == [(10, 1), (25, 1), (50, 1), (100, 1), (200, 1)]
+    kinds = rows(db_path, "SELECT kind FROM announcements WHERE kind != 'opened' ORDER BY id")
+    assert kinds == [("milestone:10",), ("milestone:25",), ("moq",), ("tier",), ("tier",)]
+    # every announcement went to the pledgers of that moment, once each
+    per_announcement = rows(
+        db_path,
+        "SELECT COUNT(*), COUNT(DISTINCT chat_id) FROM deliveries "
+        "GROUP BY announcement_id ORDER BY announcement_id",
+    )
+    assert per_announcement == [(10, 10), (25, 25), (50, 50), (100, 100), (200, 200)]
+
+
+async def test_writes_wait_for_another_process_holding_the_lock(
+    db: SqlDatabase, db_path: Path, clock: FakeClock
+) -> None:
+    locked = threading.Event()
+
+    def hold_write_lock() -> None:
+        with closing(sqlite3.connect(db_path, isolation_level=None)) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            locked.set()
+            time.sleep(0.5)
+            conn.execute("COMMIT")
+
+    holder = threading.Thread(target=hold_write_lock)
+    holder.start()
+    await asyncio.to_thread(locked.wait)
+    started = time.monotonic()
+    async with db.write() as tx:  # busy_timeout makes BEGIN IMMEDIATE wait, not fail
+        await tx.create_member("telegram:1", "Patient", None, clock.now())
+    waited = time.monotonic() - started
+    await asyncio.to_thread(holder.join)
+    assert waited >= 0.2
+    assert rows(db_path, "SELECT display_name FROM members") == [("Patient",)]
+
+
+async def test_write_transactions_take_the_write_lock_up_front(
+    db: SqlDatabase, db_path: Path
+) -> None:
+    async with db.write() as tx:
+        await tx.modchats()  # only a read, yet BEGIN IMMEDIATE already reserved the file
+        with closing(sqlite3.connect(db_path, timeout=0, isolation_level=None)) as other:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            assert other.execute("SELECT COUNT(*) FROM members").fetchone() == (0,)  # WAL read
+
+
+async def test_failed_write_rolls_back(db: SqlDatabase, db_path: Path, clock: FakeClock) -> None:
+    with pytest.raises(RuntimeError, match="boom"):
+        async with db.write() as tx:
+            await tx.create_member("telegram:1", "Ghost", None, clock.now())
+            raise RuntimeError("boom")
+    assert rows(db_path, "SELECT COUNT(*) FROM members") == [(0,)]
+    async with db.write() as tx:  # the writer connection is usable again
+        await tx.create_member("telegram:1", "Real", None, clock.now())
+    assert rows(db_path, "SELECT display_name FROM members") == [("Real",)]
+
+
+async def test_nested_write_is_refused_not_deadlocked(db: SqlDatabase) -> None:
+    async with db.write():
+        with pytest.raises(RuntimeError, match="nested write"):
+            async with db.write():
+                pass
+
+
+async def test_reader_sees_committed_snapshot_only(db: SqlDatabase, clock: FakeClock) -> None:
+    async with db.write() as tx:
+        member = await tx.create_member("telegram:1", "Early", None, clock.now())
+        async with db.read() as reader:
+            assert await reader.get_member(member.id) is None  # not committed yet
+    async with db.read() as reader:
+        assert await reader.get_member(member.id) is not None
