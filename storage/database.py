@@ -28,7 +28,8 @@ def is_memory(url: str) -> bool:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return False
-    return parsed.database in (None, "", ":memory:") or "memory" in str(parsed.query)
+    name = parsed.database or ""
+    return name in ("", ":memory:") or ":memory:" in name or parsed.query.get("mode") == "memory"
 
 
 def _sqlite_pragmas(engine: AsyncEngine, begin: str, pragmas: list[str]) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -207,4 +208,29 @@ deliveries = Table(
     Column("sent_at", UTCDateTime, nullable=True),
     Index("ix_deliveries_status_next", "status", "next_attempt_at"),
     Index("ix_deliveries_chat", "platform", "chat_id", "status"),
+)
+
+follows = Table(
+    "follows",
+    metadata,
+    Column("member_id", Integer, ForeignKey("members.id"), primary_key=True),
+    Column("category", String(32), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_follows_category", "category"),
+)
+
+cards = Table(
+    "cards",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(16), nullable=False),
+    Column("chat_id", String(64), nullable=False),
+    Column("message_id", String(64), nullable=False),
+    Column("wave_id", Integer, ForeignKey("waves.id"), nullable=False, index=True),
+    Column("lang", String(8), nullable=False),
+    Column("dirty", Boolean, nullable=False, default=False),
+    Column("gone", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("edited_at", UTCDateTime, nullable=False),
+    UniqueConstraint("platform", "chat_id", "wave_id", name="uq_cards_chat_wave"),
 )

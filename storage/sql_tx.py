@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from storage.tx_cards import CardMixin
+from storage.tx_digest import DigestMixin
+from storage.tx_follows import FollowMixin
 from storage.tx_ideas import IdeaMixin
 from storage.tx_members import MemberMixin
 from storage.tx_outbox import OutboxMixin
@@ -9,5 +12,14 @@ from storage.tx_pledges import PledgeMixin
 from storage.tx_waves import WaveMixin
 
 
-class SqlTx(MemberMixin, IdeaMixin, WaveMixin, PledgeMixin, OutboxMixin):
+class SqlTx(
+    MemberMixin,
+    IdeaMixin,
+    WaveMixin,
+    PledgeMixin,
+    OutboxMixin,
+    FollowMixin,
+    DigestMixin,
+    CardMixin,
+):
     """core.ports.Tx bound to one connection and one transaction."""

@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from core.model import Member
+from core.ports import Target
 from storage.schema import accounts, members, modchats
 from storage.sql_base import TxBase, new_id
+
+DEFAULT_LANG = "en"
+
+FIRST_ACCOUNT = (
+    select(accounts.c.account)
+    .where(accounts.c.member_id == members.c.id)
+    .order_by(accounts.c.linked_at, accounts.c.account)
+    .limit(1)
+    .correlate(members)
+    .scalar_subquery()
+    .label("account")
+)
+
+
+def private_targets(rows: Iterable[Any]) -> list[Target]:
+    """Rows of (id, lang, account) as private targets on each member's first linked account."""
+    # A Telegram private chat id equals the user id; on Discord the adapter opens the DM.
+    targets = []
+    for row in rows:
+        if row.account is None or ":" not in row.account:
+            continue
+        platform, user_id = row.account.split(":", 1)
+        targets.append(Target(platform, user_id, row.lang or DEFAULT_LANG, row.id))
+    return targets
 
 
 def member_from_row(row: Any) -> Member:

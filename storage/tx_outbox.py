@@ -11,22 +11,13 @@ from sqlalchemy import Table, delete, insert, select, update
 
 from core.model import PledgeStatus
 from core.ports import ChatRef, Delivery, Target
-from storage.schema import accounts, announcements, deliveries, members, modchats, pledges
+from storage.schema import announcements, cards, deliveries, members, modchats, pledges
 from storage.schema import subscriptions as subs
 from storage.sql_base import TxBase, new_id
+from storage.tx_members import FIRST_ACCOUNT, private_targets
 
 PENDING = "pending"
 FINAL_STATUSES = frozenset({"sent", "gone", "failed"})
-DEFAULT_LANG = "en"
-
-FIRST_ACCOUNT = (
-    select(accounts.c.account)
-    .where(accounts.c.member_id == members.c.id)
-    .order_by(accounts.c.linked_at, accounts.c.account)
-    .limit(1)
-    .correlate(members)
-    .scalar_subquery()
-)
 
 
 def _wants(categories_json: str, category: str) -> bool:
@@ -68,10 +59,15 @@ class OutboxMixin(TxBase):
             if _wants(row.categories, category)
         ]
 
+    async def all_subscribed_targets(self) -> list[Target]:
+        """Every subscribed chat whatever its categories (the digest goes to all)."""
+        stmt = select(subs).order_by(subs.c.created_at, subs.c.platform, subs.c.chat_id)
+        return [Target(row.platform, row.chat_id, row.lang) for row in await self._exec(stmt)]
+
     async def participant_targets(self, wave_id: int) -> list[Target]:
         """One private target per active pledger who wants news, on their first account."""
         stmt = (
-            select(members.c.id, members.c.lang, FIRST_ACCOUNT.label("account"))
+            select(members.c.id, members.c.lang, FIRST_ACCOUNT)
             .join(pledges, pledges.c.member_id == members.c.id)
             .where(
                 pledges.c.wave_id == wave_id,
@@ -80,13 +76,7 @@ class OutboxMixin(TxBase):
             )
             .order_by(pledges.c.created_at, pledges.c.member_id)
         )
-        targets = []
-        for row in await self._exec(stmt):
-            if row.account is None or ":" not in row.account:
-                continue
-            platform, user_id = row.account.split(":", 1)
-            targets.append(Target(platform, user_id, row.lang or DEFAULT_LANG, row.id))
-        return targets
+        return private_targets(await self._exec(stmt))
 
     async def add_announcement(
         self, wave_id: int | None, kind: str, body: Any, targets: Sequence[Target], now: datetime
@@ -172,9 +162,14 @@ class OutboxMixin(TxBase):
         await self._exec(stmt)
 
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
-        """Follow a migrated chat: subscriptions, moderation chats and pending deliveries."""
+        """Follow a migrated chat; its old live cards cannot be edited there, so they retire."""
         if old_chat_id == new_chat_id:
             return
+        await self._exec(
+            update(cards)
+            .where(cards.c.platform == platform, cards.c.chat_id == old_chat_id)
+            .values(gone=True, dirty=False)
+        )
         for table in (subs, modchats):
             await self._move_keyed(table, platform, old_chat_id, new_chat_id)
         stmt = (

@@ -54,6 +54,7 @@ class RecordedRequest:
     route: str
     status: int
     at: float
+    scope: str | None = None  # X-RateLimit-Scope of a 429 ("user", "global")
 
 
 @dataclass
@@ -187,7 +188,14 @@ class FakeDiscordAPI(DiscordDriver):
         response = await self._serve(request, handler, rel, template)
         response.headers["Via"] = "1.1 google"  # discord.py treats a 429 without Via as Cloudflare
         self.requests.append(
-            RecordedRequest(request.method, rel, template, response.status, time.monotonic())
+            RecordedRequest(
+                request.method,
+                rel,
+                template,
+                response.status,
+                time.monotonic(),
+                response.headers.get("X-RateLimit-Scope") if response.status == 429 else None,
+            )
         )
         return response
 
@@ -196,7 +204,7 @@ class FakeDiscordAPI(DiscordDriver):
     ) -> web.StreamResponse:
         """Apply the checks in Discord's order and run the handler."""
         if request.match_info.route.resource is None:
-            status = getattr(request.match_info.http_exception, "status", 404)  # type: ignore[attr-defined]
+            status = getattr(request.match_info.http_exception, "status", 404)
             reason = "Method Not Allowed" if status == 405 else "Not Found"
             return json_response({"message": f"{status}: {reason}", "code": 0}, status)
         open_route = template.startswith(("/interactions/", "/webhooks/"))
@@ -204,9 +212,9 @@ class FakeDiscordAPI(DiscordDriver):
             return json_response({"message": "401: Unauthorized", "code": 0}, 401)
         fault = self._take_fault(request.method, rel)
         if fault is not None:
-            response = json_response(fault.body, fault.status)
-            response.headers.update(fault.headers)
-            return response
+            canned = json_response(fault.body, fault.status)
+            canned.headers.update(fault.headers)
+            return canned
         params = dict(request.match_info)
         decision = self.limiter.check(request.method, template, params, global_exempt=open_route)
         if not decision.allowed:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from app.fakes.discord_gateway import GatewayHub
+from app.fakes.discord_gateway import INTENT_MEMBERS, GatewayHub
 from app.fakes.discord_interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -102,7 +102,7 @@ class DiscordDriver:
     def _dispatch_guild(self, guild_id: int) -> None:
         """Send GUILD_CREATE to each session with the member list its intents allow."""
         for session in self.gateway.sessions.values():
-            members = bool(session.intents & 2)
+            members = bool(session.intents & INTENT_MEMBERS)
             payload = self.state.guild_payload(guild_id, gateway=True, members=members)
             text = session.frame("GUILD_CREATE", payload)
             if session.conn is not None:

@@ -309,12 +309,16 @@ class Interactions:
     ) -> RecordedMessage | None:
         """Create or update the message a callback implies."""
         kind = 20 if handle.type == APPLICATION_COMMAND else 0
-        common = {"interaction_id": handle.id, "webhook_id": self.state.application_id}
-        if rtype == 4:
-            msg = build_message(self.state, channel, data, files, msg_type=kind, **common)
-        elif rtype == 5:
+        if rtype in (4, 5):
             msg = build_message(
-                self.state, channel, data, [], msg_type=kind, placeholder=True, **common
+                self.state,
+                channel,
+                data,
+                files if rtype == 4 else [],
+                msg_type=kind,
+                interaction_id=handle.id,
+                webhook_id=self.state.application_id,
+                placeholder=rtype == 5,
             )
         elif rtype in (6, 7) and handle.message_id is not None:
             msg = self.state.messages[handle.message_id]

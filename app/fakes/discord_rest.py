@@ -154,7 +154,9 @@ class RestRoutes:
             raise DiscordError(403, 50001, "Missing Access")
         return self.guild_id(request) if "guild_id" in request.match_info else None
 
-    def _command(self, scope: int | None, raw: dict[str, Any], old: dict[str, Any] | None) -> dict:
+    def _command(
+        self, scope: int | None, raw: dict[str, Any], old: dict[str, Any] | None
+    ) -> dict[str, Any]:
         """Validate one command definition and echo it back the way Discord stores it."""
         errors: dict[str, Any] = {}
         name, ctype = str(raw.get("name", "")), int(raw.get("type", 1))

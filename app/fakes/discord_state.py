@@ -297,7 +297,9 @@ class DiscordState:
             payload.update(bitrate=64000, user_limit=0, rtc_region=None)
         return payload
 
-    def guild_payload(self, guild_id: int, *, gateway: bool = False, members: bool = True) -> dict:
+    def guild_payload(
+        self, guild_id: int, *, gateway: bool = False, members: bool = True
+    ) -> dict[str, Any]:
         """Build a guild object; `gateway=True` adds the GUILD_CREATE extras (channels, members)."""
         guild = self.guilds[guild_id]
         payload: dict[str, Any] = {

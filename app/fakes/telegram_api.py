@@ -11,7 +11,7 @@ Usage::
 
 Layers: TelegramWorld (telegram_state.py: state, driving, inspection, waiting) ← TelegramMethods
 (telegram_methods.py: chat and message methods) ← FakeTelegramAPI (HTTP server, long polling,
-faults, limits). Markdown parse modes are accepted but not parsed.
+faults, limits). Markdown parse modes are accepted but not parsed; allowed_updates is ignored.
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ class FakeTelegramAPI(TelegramMethods):
 
     async def start(self) -> None:
         """Bind an ephemeral port on 127.0.0.1 and serve."""
+        self._closing.clear()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
@@ -202,14 +203,17 @@ class FakeTelegramAPI(TelegramMethods):
     # ----- Bot API methods (the part after _m_ is the method name) ------------------------
 
     async def _m_getMe(self, p: JSON) -> JSON:
+        """PTB calls this at start to learn the bot username used for /cmd@bot."""
         return {**self.bot.to_api(), "can_join_groups": True, "can_read_all_group_messages": False,
                 "supports_inline_queries": False, "can_connect_to_business": False,
                 "has_main_web_app": False}  # fmt: skip
 
     async def _m_logOut(self, p: JSON) -> bool:
+        """Accepted and ignored: nothing to log out from."""
         return True
 
     async def _m_close(self, p: JSON) -> bool:
+        """Accepted and ignored: nothing to close."""
         return True
 
     async def _m_getUpdates(self, p: JSON) -> list[JSON]:
@@ -238,16 +242,19 @@ class FakeTelegramAPI(TelegramMethods):
         return list(itertools.islice(self._updates, limit))
 
     async def _m_setWebhook(self, p: JSON) -> bool:
+        """Only recorded (no delivery); getUpdates then answers 409 as Telegram does."""
         self.webhook = {k: v for k, v in p.items() if not isinstance(v, UploadedFile)}
         return True
 
     async def _m_deleteWebhook(self, p: JSON) -> bool:
+        """PTB calls this before polling; drop_pending_updates confirms everything."""
         self.webhook = None
         if p.get("drop_pending_updates"):
             self._confirm(self._next_update_id)
         return True
 
     async def _m_getWebhookInfo(self, p: JSON) -> JSON:
+        """Reports the recorded webhook and the pending update count."""
         url = (self.webhook or {}).get("url", "")
         return {
             "url": url,

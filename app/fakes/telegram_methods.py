@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from app.fakes.telegram_html import HtmlParseError, parse_html
 from app.fakes.telegram_models import (
@@ -42,7 +42,9 @@ class UploadedFile(NamedTuple):
     content_type: str | None
 
 
-def _render(text: Any, parse_mode: str | None, entities: Any, limit: int, too_long: str) -> Any:
+def _render(
+    text: Any, parse_mode: str | None, entities: Any, limit: int, too_long: str
+) -> tuple[str, list[JSON]]:
     """Apply the parse mode like Telegram and enforce the length limit on the visible text."""
     text = "" if text is None else str(text)
     mode = (parse_mode or "").lower()
@@ -184,8 +186,6 @@ class TelegramMethods(TelegramWorld):
         self.files[stored.file_id] = stored
         return stored
 
-    # ----- Bot API methods (the part after _m_ is the method name) ------------------------
-
     def _command_key(self, p: JSON) -> tuple[str, str]:
         """Commands are stored per (scope, language_code), as Telegram does."""
         scope = p.get("scope") or {"type": "default"}
@@ -193,7 +193,10 @@ class TelegramMethods(TelegramWorld):
             raise bad_request("can't parse BotCommandScope")
         return scope_key(scope), str(p.get("language_code") or "")
 
+    # ----- Bot API methods (the part after _m_ is the method name) ------------------------
+
     async def _m_setMyCommands(self, p: JSON) -> bool:
+        """Record the command menu per scope and language, validated like Telegram."""
         commands = p.get("commands")
         if not isinstance(commands, list) or len(commands) > 100:
             raise bad_request("BOT_COMMANDS_TOO_MUCH" if commands else "commands must be an Array")
@@ -208,13 +211,16 @@ class TelegramMethods(TelegramWorld):
         return True
 
     async def _m_deleteMyCommands(self, p: JSON) -> bool:
+        """Forget the menu of one scope and language."""
         self.commands.pop(self._command_key(p), None)
         return True
 
     async def _m_getMyCommands(self, p: JSON) -> list[JSON]:
+        """Return exactly what was set for that scope and language."""
         return self.commands.get(self._command_key(p), [])
 
     async def _m_sendMessage(self, p: JSON) -> JSON:
+        """Validate text, parse mode and markup, then store and return the Message."""
         chat = self._target(p, send=True)
         markup = _check_markup(p.get("reply_markup"))
         mode = p.get("parse_mode")
@@ -225,7 +231,7 @@ class TelegramMethods(TelegramWorld):
                          markup, int(time.time()), self._reply_to(chat, p))  # fmt: skip
         return self._store(chat, "sendMessage", msg)
 
-    async def _send_media(self, p: JSON, kind: str) -> JSON:
+    async def _send_media(self, p: JSON, kind: Literal["photo", "document"]) -> JSON:
         """sendPhoto / sendDocument: the upload is kept whole (name, bytes) for inspection."""
         chat = self._target(p, send=True)
         markup = _check_markup(p.get("reply_markup"))
@@ -233,17 +239,20 @@ class TelegramMethods(TelegramWorld):
         plain, ents = _render(caption, mode, p.get("caption_entities"), 1024,
                               "message caption is too long")  # fmt: skip
         stored = self._file(p, kind)
-        msg = BotMessage(chat.id, chat.take_message_id(), kind, caption, plain, mode, ents,  # type: ignore[arg-type]
+        msg = BotMessage(chat.id, chat.take_message_id(), kind, caption, plain, mode, ents,
                          markup, int(time.time()), self._reply_to(chat, p), stored)  # fmt: skip
         return self._store(chat, "send" + kind.title(), msg)
 
     async def _m_sendPhoto(self, p: JSON) -> JSON:
+        """Photos are stored like documents (the bytes are kept for inspection)."""
         return await self._send_media(p, "photo")
 
     async def _m_sendDocument(self, p: JSON) -> JSON:
+        """Exports (CSV) are sent this way; keep name and bytes so tests can read them."""
         return await self._send_media(p, "document")
 
     async def _m_getFile(self, p: JSON) -> JSON:
+        """Lets PTB download what the bot uploaded through file_base_url."""
         if (stored := self.files.get(str(p.get("file_id")))) is None:
             raise bad_request("invalid file_id")
         return {
@@ -254,6 +263,7 @@ class TelegramMethods(TelegramWorld):
         }
 
     async def _m_editMessageText(self, p: JSON) -> JSON:
+        """Edit text (and keyboard: omitted means removed), refusing no-op edits."""
         chat, msg = self._editable(p)
         if msg.kind != "text":
             raise bad_request("there is no text in the message to edit")
@@ -269,6 +279,7 @@ class TelegramMethods(TelegramWorld):
         return self._edited(chat, msg, markup, "editMessageText")
 
     async def _m_editMessageReplyMarkup(self, p: JSON) -> JSON:
+        """Swap or remove the inline keyboard, refusing no-op edits."""
         chat, msg = self._editable(p)
         markup = _inline(_check_markup(p.get("reply_markup")))
         if markup == _inline(msg.reply_markup):
@@ -278,14 +289,13 @@ class TelegramMethods(TelegramWorld):
 
     def _edited(self, chat: FakeChat, msg: BotMessage, markup: JSON | None, method: str) -> JSON:
         """Finish an edit: Telegram drops the keyboard when an edit does not repeat it."""
-        msg.reply_markup, msg.edit_count, msg.edit_date = (
-            markup,
-            msg.edit_count + 1,
-            int(time.time()),
-        )
+        msg.reply_markup = markup
+        msg.edit_count += 1
+        msg.edit_date = int(time.time())
         return self._store(chat, method, msg)
 
     async def _m_deleteMessage(self, p: JSON) -> bool:
+        """Bot messages are flagged deleted (kept for inspection); user ones vanish."""
         chat, mid = self._target(p), p.get("message_id")
         if (msg := chat.bot_messages.get(mid)) is not None and not msg.deleted:  # type: ignore[arg-type]
             msg.deleted = True
@@ -299,6 +309,7 @@ class TelegramMethods(TelegramWorld):
         return True
 
     async def _m_answerCallbackQuery(self, p: JSON) -> bool:
+        """Each press may be answered once, as on Telegram."""
         answer = self._open_queries.pop(str(p.get("callback_query_id")), None)
         if answer is None:
             raise bad_request(
@@ -306,24 +317,24 @@ class TelegramMethods(TelegramWorld):
             )
         if len(p.get("text") or "") > 200:
             raise bad_request("MESSAGE_TOO_LONG")
-        answer.text, answer.show_alert, answer.url = (
-            p.get("text"),
-            bool(p.get("show_alert")),
-            p.get("url"),
-        )
+        answer.text, answer.url = p.get("text"), p.get("url")
+        answer.show_alert = bool(p.get("show_alert"))
         self.callback_answers.append(answer)
         return True
 
     async def _m_getChat(self, p: JSON) -> JSON:
+        """The ChatFullInfo PTB expects."""
         return self._target(p).full_info()
 
     async def _m_getChatMember(self, p: JSON) -> JSON:
+        """Moderator checks rely on this status (unknown members are "left")."""
         chat = self._target(p)
         if (user := self.users.get(p.get("user_id"))) is None:  # type: ignore[arg-type]
             raise bad_request("user not found")
         return member_api(chat.members.get(user.id, "left"), user)
 
     async def _m_getChatAdministrators(self, p: JSON) -> list[JSON]:
+        """Creator and administrators, for moderator lists."""
         chat = self._target(p)
         if chat.type == "private":
             raise bad_request("there are no administrators in the private chat")
@@ -331,6 +342,7 @@ class TelegramMethods(TelegramWorld):
                 if status in ("creator", "administrator")]  # fmt: skip
 
     async def _m_sendChatAction(self, p: JSON) -> bool:
+        """Recorded so tests can see "typing" indicators."""
         chat = self._target(p, send=True)
         if p.get("action") not in _CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")

@@ -6,7 +6,7 @@ import math
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast, get_args
 
 ChatType = Literal["private", "group", "supergroup", "channel"]
 MemberStatus = Literal["creator", "administrator", "member", "restricted", "left", "kicked"]
@@ -266,9 +266,9 @@ class InjectedError:
     def normalize_kind(kind: str) -> ErrorKind:
         """Accept both names ('retry_after') and codes ('429') for convenience in tests."""
         value = _KIND_ALIASES.get(str(kind), kind)
-        if value not in ErrorKind.__args__:  # type: ignore[attr-defined]
-            raise ValueError(f"unknown error kind {kind!r}")
-        return value  # type: ignore[return-value]
+        if value not in get_args(ErrorKind):
+            raise ValueError(f"unknown error kind {kind!r}; choose from {get_args(ErrorKind)}")
+        return cast(ErrorKind, value)
 
     def matches(self, method: str, chat_id: int | str | None) -> bool:
         """Whether this fault applies to a request (and still has uses left)."""

@@ -9,7 +9,7 @@ import re
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from app.fakes.telegram_html import utf16_len
 from app.fakes.telegram_models import (
@@ -181,7 +181,7 @@ class TelegramWorld:
         return self.push_update({"channel_post": self._new_message(c, None, extra)})
 
     def push_callback(self, chat: ChatRef, user: UserRef, message_id: int, data: str) -> JSON:
-        """A user presses an inline button with `data` under message `message_id`."""
+        """A user presses an inline button under message `message_id` (KeyError if missing)."""
         c, u = self._chat(chat), self._user(user)
         query_id = str(next(self._ids) * 7919)
         self._open_queries[query_id] = CallbackAnswer(query_id, c.id, message_id, u.id, data)
@@ -241,6 +241,7 @@ class TelegramWorld:
         bad_request (400), server_error (500), bad_gateway (502 HTML page), slow (answer
         normally after `delay` s — the request is applied even if the client gave up) and timeout
         (wait `delay` s, then 504 without applying). `times=None` keeps it until clear_errors().
+        For a migration the new id should answer too, prefer migrate_chat() to 'migrated'.
         """
         fault = InjectedError(
             method.lower(), chat_id, InjectedError.normalize_kind(kind), times,
@@ -255,7 +256,11 @@ class TelegramWorld:
 
     # ----- waiting ------------------------------------------------------------------------
 
-    async def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:  # noqa: ASYNC109
+    async def wait_for(
+        self,
+        predicate: Callable[[], T | Literal[False] | None],
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> T:
         """Wait until predicate() is truthy and return its value; TimeoutError otherwise.
 
         Re-checked after every change of the fake (no latency) and every 20 ms, so predicates on

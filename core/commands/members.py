@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.commands.ideas import idea_card
 from core.commands.parsing import parse_id
-from core.commands.registry import Request, command, visible_commands
+from core.commands.registry import Param, Request, command, visible_commands
 from core.commands.usage import IDEA, WAVE, need, say, usage_error
 from core.errors import DomainError
 from core.messages import Button, Lines, Reply, T, t
@@ -88,7 +88,25 @@ async def set_notify(req: Request, on: bool) -> list[Reply]:
     return say("settings.notify_on" if on else "settings.notify_off")
 
 
-@command("subscribe", moderator=True)
+@command("follow", Param("categories", rest=True))
+async def follow(req: Request) -> list[Reply]:
+    """Get a private alert when a wave opens in these categories."""
+    categories = community.parse_categories(req.args)
+    changed = await community.follow(req.ctx, req.actor, categories, on=True)
+    return say("follow.on", categories=", ".join(categories), new=len(changed))
+
+
+@command("unfollow", Param("categories", rest=True))
+async def unfollow(req: Request) -> list[Reply]:
+    """Stop wave-opened alerts for these categories."""
+    categories = community.parse_categories(req.args)
+    changed = await community.follow(req.ctx, req.actor, categories, on=False)
+    if not changed:
+        return say("follow.none", categories=", ".join(categories))
+    return say("follow.off", categories=", ".join(changed))
+
+
+@command("subscribe", Param("categories", required=False, rest=True), moderator=True)
 async def subscribe(req: Request) -> list[Reply]:
     """This chat receives broadcasts."""
     categories = community.parse_categories(req.args)

@@ -2,27 +2,75 @@
 
 from __future__ import annotations
 
-from core.messages import T, t, to_json
+from enum import Enum
+from typing import Any
+
+from core.messages import Button, Reply, T, from_json, t, to_json
 from core.model import Wave
 from core.ports import Target, Tx
 from core.services.context import Context
 from core.tiers import price_for
-from core.views import gap_text, progress_text
+from core.views import gap_text, progress_text, wave_card
+
+
+class Audience(Enum):
+    """Who hears an announcement besides the chats subscribed to the wave's category."""
+
+    PARTICIPANTS = "participants"
+    FOLLOWERS = "followers"
+    CHATS_ONLY = "chats"
 
 
 async def announce(
-    ctx: Context, tx: Tx, wave: Wave, kind: str, body: tuple[T, ...], participants: bool = True
+    ctx: Context,
+    tx: Tx,
+    wave: Wave,
+    kind: str,
+    body: tuple[T, ...],
+    audience: Audience = Audience.PARTICIPANTS,
+    card: Reply | None = None,
 ) -> int:
-    """Record one announcement and a delivery per subscribed chat and opted-in participant."""
+    """Record one announcement and a delivery per subscribed chat and interested member."""
     targets: list[Target] = list(await tx.subscribed_targets(wave.category))
-    if participants:
+    if audience is Audience.PARTICIPANTS:
         targets += await tx.participant_targets(wave.id)
+    elif audience is Audience.FOLLOWERS:
+        targets += await tx.follower_targets(wave.category)
+    payload = encode(body, card.buttons if card else (), wave.id if card else None)
+    return await record(ctx, tx, wave.id, kind, payload, targets)
+
+
+async def record(
+    ctx: Context, tx: Tx, wave_id: int | None, kind: str, payload: Any, targets: list[Target]
+) -> int:
+    """Write the announcement and its deliveries (one per chat), then wake the dispatcher."""
     unique = list({(target.platform, target.chat_id): target for target in targets}.values())
-    payload = {"body": [to_json(part) for part in body], "wave": wave.id}
-    announcement = await tx.add_announcement(wave.id, kind, payload, unique, ctx.clock.now())
+    announcement = await tx.add_announcement(wave_id, kind, payload, unique, ctx.clock.now())
     if unique:
         ctx.wakeup.deliveries_pending()
     return announcement
+
+
+def encode(
+    body: tuple[T, ...], buttons: tuple[tuple[Button, ...], ...] = (), card: int | None = None
+) -> dict[str, Any]:
+    """The JSON the outbox keeps: texts, buttons and the wave whose live card this is."""
+    return {
+        "body": [to_json(part) for part in body],
+        "buttons": [[[to_json(b.label), b.action] for b in row] for row in buttons],
+        "card": card,
+    }
+
+
+def decode(payload: Any) -> Reply:
+    """Rebuild the message an announcement stored."""
+    body = tuple(from_json(part) for part in payload.get("body", []))
+    buttons = tuple(
+        tuple(Button(from_json(label), action) for label, action in row)
+        for row in payload.get("buttons", [])
+    )
+    card = payload.get("card")
+    return Reply(body=body, buttons=buttons, card=("wave", card) if card else None)
 
 
 def milestone_body(wave: Wave, milestone: int, new_tier: bool, moq: bool) -> tuple[T, ...]:
@@ -36,11 +84,9 @@ def milestone_body(wave: Wave, milestone: int, new_tier: bool, moq: bool) -> tup
     return (*body, progress_text(wave), gap_text(wave))
 
 
-def opened_body(wave: Wave) -> tuple[T, ...]:
-    """A new wave is open."""
-    price = wave.money(wave.tiers[0].unit_price)
-    best = wave.money(wave.tiers[-1].unit_price)
-    return (
-        t("announce.opened", id=wave.id, title=wave.title, category=wave.category),
-        t("announce.opened_prices", price=price, best=best, deadline=wave.closes_at),
-    )
+async def announce_opened(ctx: Context, tx: Tx, wave: Wave) -> int:
+    """A new wave: its live card to subscribed chats, an alert to the category's followers."""
+    card = wave_card(wave, ctx.clock.now())
+    header = t("announce.opened", id=wave.id, title=wave.title, category=wave.category)
+    body = (header, *card.body[1:])
+    return await announce(ctx, tx, wave, "opened", body, Audience.FOLLOWERS, card=card)

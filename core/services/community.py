@@ -69,6 +69,23 @@ def parse_categories(text: str) -> list[str]:
     return sorted(set(names))
 
 
+async def follow(ctx: Context, actor: Actor, categories: list[str], on: bool) -> list[str]:
+    """Follow or unfollow categories for private wave-opened alerts; returns what changed."""
+    if not categories:
+        raise DomainError("error.follow_what")
+    changed: list[str] = []
+    async with ctx.db.write() as tx:
+        member = await member_of(ctx, tx, actor)
+        for category in categories:
+            if on:
+                done = await tx.follow(member.id, category, ctx.clock.now())
+            else:
+                done = await tx.unfollow(member.id, category)
+            if done:
+                changed.append(category)
+    return changed
+
+
 async def subscribe(ctx: Context, actor: Actor, chat: ChatRef, categories: list[str]) -> None:
     """This chat receives broadcasts (all categories when none given)."""
     if chat.kind is not ChatKind.PRIVATE or chat.platform == "console":

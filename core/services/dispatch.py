@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from core.messages import Reply, from_json
+from core.messages import Reply
 from core.ports import Delivery, Messenger, SendOutcome, SendResult
+from core.services.announce import decode
 from core.services.context import Context
 
 log = logging.getLogger(__name__)
@@ -24,9 +25,7 @@ def backoff(attempts: int) -> timedelta:
 
 def delivery_reply(delivery: Delivery) -> Reply:
     """Rebuild the message an announcement stored."""
-    body = delivery.body
-    parts = tuple(from_json(part) for part in body.get("body", []))
-    return Reply(body=parts)
+    return decode(delivery.body)
 
 
 @dataclass
@@ -93,6 +92,10 @@ class Dispatcher:
             if result.outcome is SendOutcome.SENT:
                 stats.sent += 1
                 await tx.finish_delivery(delivery.id, "sent", now, message_id=result.message_id)
+                card = delivery.body.get("card") if isinstance(delivery.body, dict) else None
+                if card and result.message_id and target.member_id is None:
+                    await tx.add_card(target.platform, target.chat_id, result.message_id, card,
+                                      target.lang, now)  # fmt: skip
             elif result.outcome is SendOutcome.MIGRATED and result.new_chat_id:
                 stats.retried += 1
                 await tx.move_chat(target.platform, target.chat_id, result.new_chat_id)

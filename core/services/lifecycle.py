@@ -32,6 +32,7 @@ async def _close(ctx: Context, tx: Tx, wave: Wave) -> Wave:
     await tx.set_pledge_status(wave.id, sorted(result.kept), kept_status, now)
     await tx.set_pledge_status(wave.id, sorted(result.dropped), PledgeStatus.DROPPED, now)
     await tx.set_wave_status(wave.id, status, now, result.price, result.units)
+    await tx.mark_cards_dirty(wave.id)
     closed = await load_wave(tx, wave.id)
     body: tuple[T, ...]
     if result.succeeded:
@@ -56,6 +57,7 @@ async def cancel(ctx: Context, actor: Actor, wave_id: int, reason: str) -> Wave:
             raise DomainError("error.wave_not_open", id=wave.id, status=wave.status.value)
         now = ctx.clock.now()
         await tx.set_wave_status(wave.id, WaveStatus.CANCELLED, now)
+        await tx.mark_cards_dirty(wave.id)
         cancelled = await load_wave(tx, wave.id)
         body = (t("announce.cancelled", id=wave.id, title=wave.title, reason=reason or "—"),)
         await ann.announce(ctx, tx, cancelled, "cancelled", body)
@@ -73,6 +75,7 @@ async def extend(ctx: Context, actor: Actor, wave_id: int, delta: timedelta) -> 
         if deadline - wave.opens_at > MAX_DURATION:
             raise DomainError("error.duration_range", max_days=MAX_DURATION.days)
         await tx.set_wave_deadline(wave.id, deadline)
+        await tx.mark_cards_dirty(wave.id)
         return await load_wave(tx, wave.id)
 
 
@@ -96,7 +99,7 @@ async def sweep_due(ctx: Context) -> list[int]:
         for wave_id in await tx.waves_due(WaveStatus.SCHEDULED, "opens_at", now):
             await tx.set_wave_status(wave_id, WaveStatus.OPEN, now)
             wave = await load_wave(tx, wave_id)
-            await ann.announce(ctx, tx, wave, "opened", ann.opened_body(wave), participants=False)
+            await ann.announce_opened(ctx, tx, wave)
             changed.append(wave_id)
         for wave_id in await tx.waves_due(WaveStatus.OPEN, "closes_at", now):
             await _close(ctx, tx, await load_wave(tx, wave_id))

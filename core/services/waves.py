@@ -85,7 +85,7 @@ async def launch(ctx: Context, actor: Actor, plan: LaunchPlan) -> Wave:
         )  # fmt: skip
         await tx.set_idea_status(idea.id, IdeaStatus.LAUNCHED, "", None, now)
         wave = await load_wave(tx, wave_id)
-        await ann.announce(ctx, tx, wave, "opened", ann.opened_body(wave), participants=False)
+        await ann.announce_opened(ctx, tx, wave)
         return wave
 
 
@@ -122,6 +122,7 @@ async def join(
             wave, units=wave.units - held + quantity, pledgers=wave.pledgers + (0 if held else 1)
         )
         await tx.set_wave_counts(wave_id, after.units, after.pledgers)
+        await tx.mark_cards_dirty(wave_id)
         await tx.record_pledge_event(wave_id, member.id, "join", quantity, after.units, now)
         reached = await _announce_progress(ctx, tx, wave, after)
         return PledgeOutcome(after, quantity, held, reached)
@@ -160,6 +161,7 @@ async def leave(ctx: Context, actor: Actor, wave_id: int) -> PledgeOutcome:
         await tx.set_pledge_status(wave_id, [member.id], PledgeStatus.WITHDRAWN, now)
         after = replace(wave, units=wave.units - old.quantity, pledgers=wave.pledgers - 1)
         await tx.set_wave_counts(wave_id, after.units, after.pledgers)
+        await tx.mark_cards_dirty(wave_id)
         await tx.record_pledge_event(wave_id, member.id, "leave", old.quantity, after.units, now)
         return PledgeOutcome(after, 0, old.quantity)
 

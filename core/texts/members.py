@@ -90,6 +90,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "usage.close": ("/close <wave>", "/close <vague>"),
     "usage.cancel": ("/cancel <wave> [reason]", "/cancel <vague> [raison]"),
     "usage.extend": ("/extend <wave> <duration>", "/extend <vague> <durée>"),
+    "usage.follow": ("/follow <categories>", "/follow <catégories>"),
+    "usage.unfollow": ("/unfollow <categories>", "/unfollow <catégories>"),
+    "help.follow": (
+        "private alerts when a wave opens in a category",
+        "alertes privées quand une vague s'ouvre dans une catégorie",
+    ),
+    "help.unfollow": ("stop those alerts", "arrêter ces alertes"),
+    "follow.on": (
+        "🔔 You will be told in private when a wave opens in: {categories}.",
+        "🔔 Vous serez prévenu en privé quand une vague s'ouvre dans : {categories}.",
+    ),
+    "follow.off": (
+        "🔕 No more alerts for: {categories}.",
+        "🔕 Plus d'alertes pour : {categories}.",
+    ),
+    "follow.none": ("You were not following: {categories}.", "Vous ne suiviez pas : {categories}."),
+    "error.follow_what": (
+        "Name at least one category, like /follow kitchen.",
+        "Nommez au moins une catégorie, comme /follow cuisine.",
+    ),
     "usage.subscribe": ("/subscribe [categories]", "/subscribe [catégories]"),
     "usage.unsubscribe": ("/unsubscribe", "/unsubscribe"),
     "usage.modchat": ("/modchat", "/modchat"),

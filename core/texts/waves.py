@@ -168,10 +168,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "🌊 New wave #{id} “{title}” (#{category}) is open!",
         "🌊 Nouvelle vague n°{id} « {title} » (#{category}) ouverte !",
     ),
-    "announce.opened_prices": (
-        "From {price} down to {best} as more join. Closes {deadline}.",
-        "De {price} jusqu'à {best} selon le nombre. Clôture le {deadline}.",
-    ),
     "announce.closed_success": (
         "🏁 Wave #{id} “{title}” succeeded: {units} units, everyone pays <b>{price}</b>.",
         "🏁 La vague n°{id} « {title} » a réussi : {units} unités, tout le monde paie <b>{price}</b>.",
@@ -184,6 +180,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "🏁 Wave #{id} “{title}” closed with {units} of the {moq} needed. Nobody pays.",
         "🏁 La vague n°{id} « {title} » s'est clôturée avec {units} sur les {moq} requis. "
         "Personne ne paie.",
+    ),
+    "announce.reminder": (
+        "⏰ Last 24 hours for wave #{id} “{title}”: {units} in, everyone pays {price}.",
+        "⏰ Dernières 24 heures pour la vague n°{id} « {title} » : {units} inscrits, tout le "
+        "monde paie {price}.",
+    ),
+    "digest.header": (
+        "📰 <b>wavebot digest</b> since {since}",
+        "📰 <b>Résumé wavebot</b> depuis le {since}",
+    ),
+    "digest.ideas": ("<b>New ideas</b>\n{lines}", "<b>Nouvelles idées</b>\n{lines}"),
+    "digest.waves": ("<b>Open waves</b>\n{lines}", "<b>Vagues ouvertes</b>\n{lines}"),
+    "digest.results": ("<b>Results</b>\n{lines}", "<b>Résultats</b>\n{lines}"),
+    "digest.result_row": ("#{id} {title}: {status}", "n°{id} {title} : {status}"),
+    "digest.quiet": (
+        "A quiet fortnight: propose an idea with /idea!",
+        "Une quinzaine calme : proposez une idée avec /idea !",
     ),
     "announce.cancelled": (
         "🚫 Wave #{id} “{title}” was cancelled ({reason}). Nobody pays.",

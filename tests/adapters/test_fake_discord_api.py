@@ -18,7 +18,14 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
 from app.fakes.discord_api import FakeDiscordAPI
-from app.fakes.discord_models import LOADING, MANAGE_GUILD, FakeChannel, FakeGuild, FakeUser
+from app.fakes.discord_models import (
+    LOADING,
+    MANAGE_GUILD,
+    FakeChannel,
+    FakeGuild,
+    FakeRole,
+    FakeUser,
+)
 
 TOKEN = "fake-bot-token"
 
@@ -26,9 +33,16 @@ TOKEN = "fake-bot-token"
 class GatewayFromApiClient(discord.Client):
     """Resolves the gateway from GET /gateway/bot, as the adapter must (Client never asks)."""
 
+    identifies: list[bool]
+
     async def setup_hook(self) -> None:
+        self.identifies = []
         _, url, _ = await self.http.get_bot_gateway()
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Skip discord.py's 5 s pause before a re-IDENTIFY so the tests stay fast."""
+        self.identifies.append(initial)
 
 
 @dataclass
@@ -50,6 +64,7 @@ class World:
     channel: FakeChannel
     moderator: FakeUser
     member: FakeUser
+    mods: FakeRole
 
 
 def make_client(*, members: bool = True) -> GatewayFromApiClient:
@@ -68,6 +83,11 @@ def add_commands(bot: Bot) -> None:
         async def join(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
             await interaction.response.edit_message(content=f"{interaction.user.name} joined")
 
+        @discord.ui.button(label="Leave", custom_id="leave:12")
+        async def leave(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+            await interaction.response.defer()
+            await interaction.edit_original_response(content=f"{interaction.user.name} left")
+
     class Feedback(discord.ui.Modal, title="Feedback"):
         text: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Text", custom_id="text")
 
@@ -76,7 +96,11 @@ def add_commands(bot: Bot) -> None:
 
     @tree.command(description="Pledge for a wave")
     async def join(
-        interaction: discord.Interaction, wave: int, qty: int = 1, note: str = "", price: float = 0.0
+        interaction: discord.Interaction,
+        wave: int,
+        qty: int = 1,
+        note: str = "",
+        price: float = 0.0,
     ) -> None:
         assert isinstance(interaction.user, discord.Member)
         mod = interaction.user.guild_permissions.manage_guild
@@ -154,17 +178,19 @@ async def fake(monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> AsyncIterator[
         api.add_member(guild.id, moderator.id, roles=[mods.id])
         member = api.create_user("max")
         api.add_member(guild.id, member.id)
-        yield World(api, guild, channel, moderator, member)
+        yield World(api, guild, channel, moderator, member, mods)
 
 
 @pytest.fixture
 async def world(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[World]:
+    """The default fake world (overrides the console `world` of tests/conftest.py here)."""
     async with fake(monkeypatch) as w:
         yield w
 
 
 @pytest.fixture
 async def bot(world: World) -> AsyncIterator[Bot]:
+    """A ready client whose command tree is already synced globally."""
     async with running(make_client()) as b:
         await b.tree.sync()
         yield b
@@ -251,6 +277,9 @@ async def test_button_press_updates_the_message(bot: Bot, world: World) -> None:
     assert (await press.wait_response())["type"] == 7
     assert world.api.message(message.id).content == "max joined"
     assert len(world.api.message(message.id).edits) == 1
+    leave = await world.api.press_button(message.id, "leave:12", user_id=world.member.id)
+    assert (await leave.wait_response())["type"] == 6
+    assert (await leave.wait_original(lambda m: m.content == "max left")).id == message.id
 
 
 async def test_deferred_reply_followup_and_edit(bot: Bot, world: World) -> None:
@@ -422,26 +451,62 @@ async def test_gateway_drop_resumes_and_replays_missed_events(bot: Bot, world: W
     assert (await handle.wait_response())["type"] == 4
 
 
+async def test_world_changes_reach_the_client_cache(bot: Bot, world: World) -> None:
+    guild = bot.client.get_guild(world.guild.id)
+    assert guild is not None
+    world.api.set_member_roles(world.guild.id, world.moderator.id, [])
+    member = guild.get_member(world.moderator.id)
+    assert member is not None
+    await wait_until(lambda: not member.guild_permissions.manage_guild)
+    payload = {"guild_id": str(world.guild.id), "role_id": str(world.mods.id)}
+    assert world.api.dispatch("GUILD_ROLE_DELETE", payload) == 1
+    await wait_until(lambda: guild.get_role(world.mods.id) is None)
+    fresh = world.api.create_channel(world.guild.id, "waves")
+    await wait_until(lambda: bot.client.get_channel(fresh.id) is not None)
+    world.api.remove_bot(world.guild.id)
+    await wait_until(lambda: bot.client.get_guild(world.guild.id) is None)
+    with pytest.raises(discord.Forbidden) as gone:
+        await bot.client.http.send_message(world.channel.id, params=_params("still here?"))
+    assert gone.value.code == 50001
+
+
+async def test_refused_reconnect_backs_off_then_resumes(bot: Bot, world: World) -> None:
+    world.api.fail_connect(1)
+    await world.api.disconnect_clients(4000)
+    await wait_until(lambda: world.api.resume_count == 1)
+    assert world.api.connection_count == 2  # the refused handshake is not a connection
+    assert world.api.gateway.fail_connect_left == 0 and world.api.identify_count == 1
+
+
 async def test_failed_identify_is_retried(monkeypatch: pytest.MonkeyPatch) -> None:
     async with fake(monkeypatch) as world:
         world.api.fail_identify(2)
         async with running(make_client()) as bot:
             assert bot.client.get_guild(world.guild.id) is not None
             assert world.api.identify_count == 3
+            assert isinstance(bot.client, GatewayFromApiClient)
+            assert bot.client.identifies == [True, False, False]
 
 
 async def test_fatal_gateway_errors_stop_the_client(monkeypatch: pytest.MonkeyPatch) -> None:
     async with fake(monkeypatch, allowed_intents=0) as world:
-        client = make_client(members=True)
         with pytest.raises(discord.PrivilegedIntentsRequired):
-            await asyncio.wait_for(client.start(TOKEN), 5)
+            await _start_and_close(make_client(members=True), TOKEN)
         world.api.fail_identify(1, close_code=4004)
-        client = make_client(members=False)
         with pytest.raises(discord.ConnectionClosed) as closed:
-            await asyncio.wait_for(client.start(TOKEN), 5)
+            await _start_and_close(make_client(members=False), TOKEN)
         assert closed.value.code == 4004
         with pytest.raises(discord.LoginFailure):
-            await asyncio.wait_for(make_client().start("wrong-token"), 5)
+            await _start_and_close(make_client(), "wrong-token")
+        assert world.api.identify_count == 2
+
+
+async def _start_and_close(client: discord.Client, token: str) -> None:
+    """Run client.start expecting it to fail, and always release its HTTP session."""
+    try:
+        await asyncio.wait_for(client.start(token), 5)
+    finally:
+        await client.close()
 
 
 async def test_unknown_route_and_missing_auth(world: World) -> None:
@@ -463,6 +528,7 @@ async def test_clean_shutdown_ends_the_session(world: World) -> None:
     async with running(make_client()) as bot:
         assert world.api.gateway.sessions
     assert bot.task.done() and bot.task.exception() is None
-    await wait_until(lambda: not world.api.gateway.sessions)
-    assert world.api.gateway.close_codes[-1] == 1000
+    await wait_until(lambda: not world.api.gateway.connections)
+    # discord.py's reader closes first with 4000, so the session stays resumable (as on Discord).
+    assert world.api.gateway.close_codes == [4000]
     assert world.api.server_errors == []

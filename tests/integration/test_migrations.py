@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.clock import FakeClock
 from storage.database import SqlDatabase
-from storage.migrate import sync_url, upgrade
+from storage.migrate import alembic_config, sync_url, upgrade
 from storage.schema import metadata
 from tests.integration.conftest import rows
 
@@ -33,7 +34,9 @@ def schema_diff(db_path: Path) -> list[object]:
 def test_upgrade_matches_schema_and_is_idempotent(db_path: Path, db_url: str) -> None:
     upgrade(db_url)
     upgrade(db_url)
-    assert rows(db_path, "SELECT version_num FROM alembic_version") == [("0001",)]
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    assert rows(db_path, "SELECT version_num FROM alembic_version") == [(head,)]
     assert schema_diff(db_path) == []
     tables = {
         name for (name,) in rows(db_path, "SELECT name FROM sqlite_master WHERE type='table'")
@@ -41,8 +44,15 @@ def test_upgrade_matches_schema_and_is_idempotent(db_path: Path, db_url: str) ->
     assert set(metadata.tables) <= tables
 
 
-def test_upgrade_leaves_data_alone(db_path: Path, db_url: str) -> None:
+def test_step_by_step_upgrade_ends_at_the_same_schema(db_path: Path, db_url: str) -> None:
+    upgrade(db_url, "0001")
+    assert rows(db_path, "SELECT version_num FROM alembic_version") == [("0001",)]
     upgrade(db_url)
+    assert schema_diff(db_path) == []
+
+
+def test_upgrade_leaves_data_alone(db_path: Path, db_url: str) -> None:
+    upgrade(db_url, "0001")
     with closing(sqlite3.connect(db_path)) as conn, conn:
         conn.execute(
             "INSERT INTO members (display_name, notify_milestones, created_at) "
@@ -63,6 +73,8 @@ async def test_in_memory_is_refused() -> None:
         await SqlDatabase.open("sqlite+aiosqlite:///:memory:")
     with pytest.raises(ValueError):
         upgrade("sqlite+aiosqlite://")
+    with pytest.raises(ValueError):
+        await SqlDatabase.open("sqlite+aiosqlite:///file::memory:?cache=shared&uri=true")
 
 
 async def test_bad_synchronous_mode_is_refused(db_url: str) -> None:

@@ -72,7 +72,7 @@ async def test_launch_and_milestones_fill_the_outbox(
     (announcement_id, kind), *_ = rows(
         db_path, "SELECT id, kind FROM announcements WHERE kind != 'opened'"
     )
-    assert kind == "moq"
+    assert kind == "milestone:3"
     targets = rows(
         db_path,
         "SELECT d.platform, d.chat_id, d.lang, m.display_name FROM deliveries d "
@@ -99,7 +99,7 @@ async def test_due_retry_and_finish(ctx: Context, clock: FakeClock, db_path: Pat
         assert [d.target.chat_id for d in due] == ["-100", "555"]
         first, second = due
         assert (first.wave_id, first.attempts, first.announcement_id) == (wave.id, 0, 1)
-        assert first.body["wave"] == wave.id
+        assert first.body["card"] == wave.id  # the opened card stays live in that chat
         parts = [from_json(part) for part in first.body["body"]]
         assert isinstance(parts[0], T) and parts[0].key == "announce.opened"
         assert parts[0].params["title"] == "Cast iron pan"
@@ -118,6 +118,20 @@ async def test_due_retry_and_finish(ctx: Context, clock: FakeClock, db_path: Pat
         "FROM deliveries ORDER BY id",
     )
     assert stored == [("gone", 2, "", "bot was kicked", 0), ("sent", 1, "m-77", "", 1)]
+
+
+async def test_announcement_body_round_trips(ctx: Context, clock: FakeClock) -> None:
+    body = {"body": [{"$t": "x", "p": {"n": 3, "s": "Crème brûlée ✓"}}], "none": None, "l": [1.5]}
+    target = Target("discord", "42", "fr", None)
+    async with ctx.db.write() as tx:
+        announcement = await tx.add_announcement(None, "digest", body, [target], clock.now())
+        empty = await tx.add_announcement(None, "digest", body, [], clock.now())
+    async with ctx.db.read() as tx:
+        (delivery,) = await tx.due_deliveries(clock.now(), 10)
+        assert await tx.last_announcement_at("digest") == clock.now()
+    assert empty == announcement + 1
+    assert delivery.body == body and delivery.wave_id is None
+    assert (delivery.target, delivery.announcement_id) == (target, announcement)
 
 
 async def test_finish_refuses_unknown_status(ctx: Context, clock: FakeClock) -> None:

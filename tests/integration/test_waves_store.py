@@ -77,7 +77,7 @@ async def test_milestones_are_announced_once_ever(ctx: Context, db_path: Path) -
     async with ctx.db.read() as tx:
         assert await tx.announced_milestones(wave.id) == {2, 3}
     kinds = [k for (k,) in rows(db_path, "SELECT kind FROM announcements ORDER BY id")]
-    assert kinds == ["opened", "moq", "tier"]
+    assert kinds == ["opened", "milestone:2", "milestone:3"]
     assert rows(db_path, "SELECT COUNT(*) FROM milestones") == [(2,)]
 
 
