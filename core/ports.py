@@ -200,6 +200,7 @@ class Card:
     message_id: str
     wave_id: int
     lang: str
+    revision: int = 0
 
 
 class CardStore(Protocol):
@@ -210,10 +211,16 @@ class CardStore(Protocol):
     ) -> None: ...
     async def mark_cards_dirty(self, wave_id: int) -> None: ...
     async def dirty_cards(self, edited_before: datetime, limit: int) -> list[Card]: ...
-    async def card_edited(self, card_id: int, now: datetime, gone: bool = False) -> None: ...
+    async def card_edited(self, card: Card, now: datetime, gone: bool = False) -> None: ...
 
 
-class Tx(IdeaStore, WaveStore, MemberStore, OutboxStore, CardStore, Protocol):
+class InboxStore(Protocol):
+    """Idempotency keys of processed platform updates."""
+
+    async def claim_key(self, key: str, now: datetime) -> bool: ...
+
+
+class Tx(IdeaStore, WaveStore, MemberStore, OutboxStore, CardStore, InboxStore, Protocol):
     """Everything one use case may read or write, committed together or not at all."""
 
 

@@ -20,7 +20,17 @@ if TYPE_CHECKING:
 DEFAULT_URL = "sqlite+aiosqlite:///wavebot.db"
 SYNC_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
 BUSY_TIMEOUT_MS = 10_000
-_IN_WRITE: ContextVar[bool] = ContextVar("wavebot_in_write", default=False)
+_CURRENT_WRITE: ContextVar[tuple[object, SqlTx] | None] = ContextVar(
+    "wavebot_current_write", default=None
+)
+
+
+def _own_write() -> SqlTx | None:
+    """The write transaction this very task opened (tasks it spawned get their own)."""
+    current = _CURRENT_WRITE.get()
+    if current is not None and current[0] is asyncio.current_task():
+        return current[1]
+    return None
 
 
 def is_memory(url: str) -> bool:
@@ -97,20 +107,34 @@ class SqlDatabase:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqlTx]:
-        """A write transaction on the single writer connection; commits unless the body raises."""
-        if _IN_WRITE.get():
-            raise RuntimeError("nested write transaction: it would wait on itself forever")
-        async with self._lock:
-            token = _IN_WRITE.set(True)
+        """A write transaction on the single writer connection; commits unless the body raises.
+
+        Inside another write of the same task it becomes a savepoint of that transaction, so a
+        caller can make several use cases (and an idempotency claim) commit or fail together.
+        """
+        outer = _own_write()
+        if outer is not None:
+            async with outer.connection.begin_nested():
+                yield outer
+            return
+        async with self._lock, self._writer.begin() as conn:
+            tx = SqlTx(conn)
+            token = _CURRENT_WRITE.set((asyncio.current_task(), tx))
             try:
-                async with self._writer.begin() as conn:
-                    yield SqlTx(conn)
+                yield tx
             finally:
-                _IN_WRITE.reset(token)
+                _CURRENT_WRITE.reset(token)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqlTx]:
-        """A read-only snapshot on a reader connection, never blocked by the writer (WAL)."""
+        """A read-only snapshot on a reader connection, never blocked by the writer (WAL).
+
+        Inside a write of the same task it reads that transaction, so it sees its own changes.
+        """
+        outer = _own_write()
+        if outer is not None:
+            yield outer
+            return
         async with self._reader.begin() as conn:
             yield SqlTx(conn)
 

@@ -232,5 +232,13 @@ cards = Table(
     Column("gone", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("edited_at", UTCDateTime, nullable=False),
+    Column("revision", Integer, nullable=False, server_default="0"),
     UniqueConstraint("platform", "chat_id", "wave_id", name="uq_cards_chat_wave"),
+)
+
+processed_keys = Table(
+    "processed_keys",
+    metadata,
+    Column("key", String(96), primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
 )

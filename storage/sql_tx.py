@@ -6,6 +6,7 @@ from storage.tx_cards import CardMixin
 from storage.tx_digest import DigestMixin
 from storage.tx_follows import FollowMixin
 from storage.tx_ideas import IdeaMixin
+from storage.tx_inbox import InboxMixin
 from storage.tx_members import MemberMixin
 from storage.tx_outbox import OutboxMixin
 from storage.tx_pledges import PledgeMixin
@@ -21,5 +22,6 @@ class SqlTx(
     FollowMixin,
     DigestMixin,
     CardMixin,
+    InboxMixin,
 ):
     """core.ports.Tx bound to one connection and one transaction."""

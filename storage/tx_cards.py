@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 from core.ports import Card
 from storage.schema import cards
@@ -26,11 +26,12 @@ class CardMixin(TxBase):
             "lang": lang,
             "dirty": False,
             "gone": False,
+            "revision": 0,
             "created_at": now,
             "edited_at": now,
         }
         keys = ("platform", "chat_id", "wave_id")
-        changed = ("message_id", "lang", "dirty", "gone", "created_at", "edited_at")
+        changed = ("message_id", "lang", "dirty", "gone", "revision", "created_at", "edited_at")
         await self._upsert(cards, values, keys, changed)
 
     async def mark_cards_dirty(self, wave_id: int) -> None:
@@ -38,7 +39,7 @@ class CardMixin(TxBase):
         stmt = (
             update(cards)
             .where(cards.c.wave_id == wave_id, cards.c.gone.is_(False))
-            .values(dirty=True)
+            .values(dirty=True, revision=cards.c.revision + 1)
         )
         await self._exec(stmt)
 
@@ -55,13 +56,22 @@ class CardMixin(TxBase):
             .limit(limit)
         )
         return [
-            Card(row.id, row.platform, row.chat_id, row.message_id, row.wave_id, row.lang)
+            Card(
+                row.id,
+                row.platform,
+                row.chat_id,
+                row.message_id,
+                row.wave_id,
+                row.lang,
+                row.revision,
+            )
             for row in await self._exec(stmt)
         ]
 
-    async def card_edited(self, card_id: int, now: datetime, gone: bool = False) -> None:
-        """An edit went through (or the message is gone for good: stop editing it)."""
+    async def card_edited(self, card: Card, now: datetime, gone: bool = False) -> None:
+        """An edit went through (or the message is gone); still dirty if the wave moved since."""
+        moved = case((cards.c.revision == card.revision, False), else_=True)
         stmt = (
-            update(cards).where(cards.c.id == card_id).values(dirty=False, edited_at=now, gone=gone)
+            update(cards).where(cards.c.id == card.id).values(dirty=moved, edited_at=now, gone=gone)
         )
         await self._exec(stmt)

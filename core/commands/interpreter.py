@@ -102,6 +102,17 @@ class Interpreter:
         outcome = await waves.join(req.ctx, req.actor, wave_id, held + 1)
         return wave_commands.pledge_replies(outcome)
 
+    async def exactly_once(self, key: str, call: Callable[[], Awaitable[Answer]]) -> Answer | None:
+        """Run an update's handling and claim its key in one transaction; None if seen before.
+
+        Adapters confirm an update to the platform only after this returns, so a crash loses
+        nothing, and a redelivered update finds its key claimed and has no second effect.
+        """
+        async with self.ctx.db.write() as tx:
+            if not await tx.claim_key(key[:96], self.ctx.clock.now()):
+                return None
+            return await call()
+
     async def card(self, kind: str, item_id: int) -> Reply:
         """The current card of a wave, for live edits."""
         if kind != "wave":

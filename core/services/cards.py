@@ -51,5 +51,5 @@ async def _edit(ctx: Context, messenger: Messenger, card: Card) -> int:
     if result.outcome is SendOutcome.RETRY:
         return 0
     async with ctx.db.write() as tx:
-        await tx.card_edited(card.id, ctx.clock.now(), gone=result.outcome is SendOutcome.GONE)
+        await tx.card_edited(card, ctx.clock.now(), gone=result.outcome is SendOutcome.GONE)
     return 1

@@ -106,6 +106,8 @@ class Dispatcher:
                 await tx.unsubscribe(target.platform, target.chat_id)
                 if target.member_id is not None:
                     await tx.set_member_notify(target.member_id, False)
+                    for category in await tx.follows_of(target.member_id):
+                        await tx.unfollow(target.member_id, category)
             elif result.outcome is SendOutcome.RETRY and (
                 result.retry_after is not None or delivery.attempts + 1 < MAX_ATTEMPTS
             ):

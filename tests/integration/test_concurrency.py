@@ -97,17 +97,34 @@ async def test_failed_write_rolls_back(db: SqlDatabase, db_path: Path, clock: Fa
     assert rows(db_path, "SELECT display_name FROM members") == [("Real",)]
 
 
-async def test_nested_write_is_refused_not_deadlocked(db: SqlDatabase) -> None:
-    async with db.write():
-        with pytest.raises(RuntimeError, match="nested write"):
-            async with db.write():
-                pass
+async def test_nested_write_is_a_savepoint_of_the_outer_one(
+    db: SqlDatabase, db_path: Path, clock: FakeClock
+) -> None:
+    async with db.write() as outer:
+        await outer.create_member("telegram:1", "Kept", None, clock.now())
+        with pytest.raises(RuntimeError, match="inner"):
+            async with db.write() as inner:
+                assert inner is outer
+                await inner.create_member("telegram:2", "Undone", None, clock.now())
+                raise RuntimeError("inner")
+        async with db.write() as inner:
+            await inner.create_member("telegram:3", "AlsoKept", None, clock.now())
+        async with db.read() as same:
+            assert await same.member_for_account("telegram:3") is not None
+        assert rows(db_path, "SELECT COUNT(*) FROM members") == [(0,)]  # nothing committed yet
+    assert rows(db_path, "SELECT display_name FROM members ORDER BY id") == [
+        ("Kept",),
+        ("AlsoKept",),
+    ]
 
 
 async def test_reader_sees_committed_snapshot_only(db: SqlDatabase, clock: FakeClock) -> None:
+    async def read_elsewhere(member_id: int) -> object:
+        async with db.read() as reader:
+            return await reader.get_member(member_id)
+
     async with db.write() as tx:
         member = await tx.create_member("telegram:1", "Early", None, clock.now())
-        async with db.read() as reader:
-            assert await reader.get_member(member.id) is None  # not committed yet
+        assert await asyncio.create_task(read_elsewhere(member.id)) is None  # not committed yet
     async with db.read() as reader:
         assert await reader.get_member(member.id) is not None
