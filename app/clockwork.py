@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from core.services import lifecycle
+from core.services import cards, digest, lifecycle
 from core.services.context import Context
 from core.services.dispatch import Dispatcher
 
@@ -18,10 +19,13 @@ log = logging.getLogger(__name__)
 class Clockwork:
     """One AsyncIOScheduler plus an immediate wake-up for fresh deliveries."""
 
-    def __init__(self, ctx: Context, dispatcher: Dispatcher, tick: float = 1.0) -> None:
+    def __init__(
+        self, ctx: Context, dispatcher: Dispatcher, tick: float = 1.0, digest_days: int = 15
+    ) -> None:
         self.ctx = ctx
         self.dispatcher = dispatcher
         self.tick = tick
+        self.digest_every = timedelta(days=digest_days)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._wake = asyncio.Event()
         self._waker: asyncio.Task[None] | None = None
@@ -35,6 +39,9 @@ class Clockwork:
         """Register the sweeps and start the clock in the running loop."""
         self._job(self.dispatch, self.tick)
         self._job(self.sweep_waves, 10.0)
+        self._job(self.refresh_cards, 2.0)
+        self._job(self.remind, 300.0)
+        self._job(self.digest, 3600.0)
         for job, seconds in self.extra_jobs:
             self._job(job, seconds)
         self.scheduler.start()
@@ -55,18 +62,31 @@ class Clockwork:
             await self.dispatch()
 
     async def dispatch(self) -> None:
-        """Send due deliveries; errors are logged, the next tick tries again."""
-        try:
-            await self.dispatcher.sweep()
-        except Exception:
-            log.exception("dispatch sweep failed")
+        """Send due deliveries."""
+        await self._guarded(self.dispatcher.sweep(), "dispatch sweep")
 
     async def sweep_waves(self) -> None:
         """Open scheduled waves and close due ones."""
+        await self._guarded(lifecycle.sweep_due(self.ctx), "wave sweep")
+
+    async def refresh_cards(self) -> None:
+        """Edit live wave cards whose wave moved (throttled per card)."""
+        await self._guarded(cards.refresh(self.ctx, self.dispatcher.messengers), "card refresh")
+
+    async def remind(self) -> None:
+        """'24 hours left' once per wave."""
+        await self._guarded(digest.send_reminders(self.ctx), "reminders")
+
+    async def digest(self) -> None:
+        """The periodic digest, at most once per period whatever the restarts."""
+        await self._guarded(digest.send_digest(self.ctx, self.digest_every), "digest")
+
+    async def _guarded(self, work: Awaitable[object], name: str) -> None:
+        """A failing sweep is logged; the next tick tries again."""
         try:
-            await lifecycle.sweep_due(self.ctx)
+            await work
         except Exception:
-            log.exception("wave sweep failed")
+            log.exception("%s failed", name)
 
     async def stop(self) -> None:
         """Stop the clock; pending work stays in the database for the next start."""

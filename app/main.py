@@ -56,7 +56,7 @@ async def runtime(
                       rules=rules)  # fmt: skip
         messengers: dict[str, Messenger] = {}
         dispatcher = Dispatcher(ctx, messengers)
-        clockwork = Clockwork(ctx, dispatcher)
+        clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)
         ctx.wakeup = clockwork
         yield Runtime(settings, db, ctx, Interpreter(ctx), clockwork, dispatcher, messengers)
     finally:

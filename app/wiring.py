@@ -1,0 +1,24 @@
+"""Adapter wiring for the composition root: each function builds one adapter from a Runtime."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.main import Runtime
+    from bots.telegram_bot import TelegramAdapter
+
+
+def telegram_adapter(rt: Runtime) -> TelegramAdapter:
+    """The Telegram bot on the shared interpreter; registers its delivery port and admin check."""
+    from bots.telegram_bot import PLATFORM, TelegramAdapter
+
+    adapter = TelegramAdapter(
+        rt.interpreter, rt.settings.telegram_bot_token, rt.settings.telegram_api_url
+    )
+    rt.messengers[PLATFORM] = adapter.messenger
+    checks = rt.ctx.admin_checks
+    if not isinstance(checks, dict):
+        checks = rt.ctx.admin_checks = dict(checks)
+    checks[PLATFORM] = adapter.admin_check
+    return adapter

@@ -1,0 +1,77 @@
+"""SIGKILL the bot at random points during a pledge burst, restart it, many times: nothing lost."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections import Counter
+from contextlib import closing
+from pathlib import Path
+
+MEMBERS = 260
+CRASHES = 10
+EXPECTED_MILESTONES = {10, 25, 50, 100, 200}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run_worker(db: Path, log: Path, kill_after: float | None) -> set[int]:
+    """Start a worker; SIGKILL it after kill_after seconds (None: let it finish). Returns acks."""
+    command = [sys.executable, "-m", "tests.integration.crash_worker", str(db), str(log),
+               str(MEMBERS)]  # fmt: skip
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout or []), daemon=True)
+    reader.start()
+    try:
+        proc.wait(timeout=kill_after if kill_after is not None else 120)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert kill_after is not None, "the final worker did not finish"
+    reader.join(timeout=5)
+    if kill_after is None:
+        assert proc.returncode == 0 and "done\n" in lines
+    return {int(line.split()[1]) for line in lines if line.startswith("ack ")}
+
+
+def _query(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(db)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def _pledged(db: Path) -> set[int]:
+    """Members with an active pledge in the database file."""
+    rows = _query(db, "SELECT a.account FROM accounts a JOIN pledges p ON "
+                  "p.member_id = a.member_id WHERE p.status = 'active' AND a.account LIKE "
+                  "'console:m%'")  # fmt: skip
+    return {int(str(row[0])[len("console:m") :]) for row in rows}
+
+
+def test_random_sigkills_lose_no_pledge_and_miss_no_milestone(tmp_path: Path) -> None:
+    db, log = tmp_path / "crash.db", tmp_path / "platform.log"
+    rng = random.Random(20261123)
+    acknowledged: set[int] = set()
+    for _ in range(CRASHES):
+        acknowledged |= _run_worker(db, log, kill_after=rng.uniform(1.0, 2.0))
+        assert acknowledged <= _pledged(db), "an acknowledged pledge was lost"
+    assert len(acknowledged) >= MEMBERS // 2, "the kills should land during the burst"
+    acknowledged |= _run_worker(db, log, kill_after=None)
+
+    assert acknowledged | _pledged(db) == set(range(MEMBERS))
+    assert _query(db, "SELECT units, pledgers FROM waves WHERE id = 1") == [(MEMBERS, MEMBERS)]
+    assert _query(db, "SELECT COUNT(*) FROM pledges WHERE status = 'active'") == [(MEMBERS,)]
+    marks = {row[0] for row in _query(db, "SELECT milestone FROM milestones WHERE wave_id = 1")}
+    assert marks == EXPECTED_MILESTONES
+    assert _query(db, "SELECT COUNT(*) FROM deliveries WHERE status != 'sent'") == [(0,)]
+
+    received = Counter(log.read_text(encoding="utf-8").splitlines())
+    milestone_lines = [line for line in received if "Already" in line]
+    for mark in EXPECTED_MILESTONES:
+        assert any(f"Already {mark} in wave #1" in line for line in milestone_lines), mark
+    duplicates = sum(count - 1 for count in received.values())
+    assert duplicates <= CRASHES, f"{duplicates} duplicate messages for {CRASHES} crashes"
