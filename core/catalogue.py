@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from core.texts import general, ideas, members, waves
+from core.texts import general, ideas, identity, members, payments, stats, talk, waves
 
 LANGUAGES = ("en", "fr")
-_SOURCES = (general.TEXTS, ideas.TEXTS, waves.TEXTS, members.TEXTS)
+_SOURCES = (
+    general.TEXTS,
+    ideas.TEXTS,
+    waves.TEXTS,
+    members.TEXTS,
+    identity.TEXTS,
+    payments.TEXTS,
+    talk.TEXTS,
+    stats.TEXTS,
+)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

@@ -220,7 +220,35 @@ class InboxStore(Protocol):
     async def claim_key(self, key: str, now: datetime) -> bool: ...
 
 
-class Tx(IdeaStore, WaveStore, MemberStore, OutboxStore, CardStore, InboxStore, Protocol):
+class IdentityStore(Protocol):
+    """Link codes and account merges inside a transaction (issue: cross-platform identity)."""
+
+
+class PaymentStore(Protocol):
+    """Pay-at-end confirmations, reminders and abandonment inside a transaction."""
+
+
+class TalkStore(Protocol):
+    """Questions, answers and reviews inside a transaction."""
+
+
+class StatsStore(Protocol):
+    """Read models for /stats and /export inside a transaction."""
+
+
+class Tx(
+    IdeaStore,
+    WaveStore,
+    MemberStore,
+    OutboxStore,
+    CardStore,
+    InboxStore,
+    IdentityStore,
+    PaymentStore,
+    TalkStore,
+    StatsStore,
+    Protocol,
+):
     """Everything one use case may read or write, committed together or not at all."""
 
 

@@ -6,10 +6,14 @@ from storage.tx_cards import CardMixin
 from storage.tx_digest import DigestMixin
 from storage.tx_follows import FollowMixin
 from storage.tx_ideas import IdeaMixin
+from storage.tx_identity import IdentityMixin
 from storage.tx_inbox import InboxMixin
 from storage.tx_members import MemberMixin
 from storage.tx_outbox import OutboxMixin
+from storage.tx_payments import PaymentMixin
 from storage.tx_pledges import PledgeMixin
+from storage.tx_stats import StatsMixin
+from storage.tx_talk import TalkMixin
 from storage.tx_waves import WaveMixin
 
 
@@ -23,5 +27,9 @@ class SqlTx(
     DigestMixin,
     CardMixin,
     InboxMixin,
+    IdentityMixin,
+    PaymentMixin,
+    TalkMixin,
+    StatsMixin,
 ):
     """core.ports.Tx bound to one connection and one transaction."""

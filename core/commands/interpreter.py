@@ -7,10 +7,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from core.commands import ideas as idea_commands
+from core.commands import identity as _identity  # noqa: F401  (registers commands)
 from core.commands import members as member_commands
+from core.commands import payments as _payments  # noqa: F401
+from core.commands import stats as _stats  # noqa: F401
+from core.commands import talk as _talk  # noqa: F401
 from core.commands import waves as wave_commands
 from core.commands.parsing import parse_id
-from core.commands.registry import REGISTRY, Request
+from core.commands.registry import ACTIONS, REGISTRY, Request
 from core.commands.usage import IDEA, WAVE
 from core.errors import DomainError
 from core.messages import Reply, t
@@ -74,6 +78,8 @@ class Interpreter:
                   "leave": wave_commands.leave, "join": wave_commands.join,
                   "wave": wave_commands.show}  # fmt: skip
         try:
+            if verb in ACTIONS:
+                return await ACTIONS[verb](Request(req.ctx, req.actor, req.chat, rest))
             if verb in simple:
                 return await simple[verb](Request(req.ctx, req.actor, req.chat, rest))
             if verb == "want":

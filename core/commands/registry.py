@@ -62,6 +62,17 @@ class Command:
 
 
 REGISTRY: dict[str, Command] = {}
+ACTIONS: dict[str, Handler] = {}
+
+
+def action(verb: str) -> Callable[[Handler], Handler]:
+    """Register a button verb; the handler gets the payload after 'verb:' as its args."""
+
+    def register(handler: Handler) -> Handler:
+        ACTIONS[verb] = handler
+        return handler
+
+    return register
 
 
 def command(

@@ -1,0 +1,3 @@
+"""Data for decisions: /stats (funnel, abandonment, demand curve, charts) and /export."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Texts of identity."""
+
+TEXTS: dict[str, tuple[str, str]] = {}

@@ -1,0 +1,3 @@
+"""Texts of payments."""
+
+TEXTS: dict[str, tuple[str, str]] = {}

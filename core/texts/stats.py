@@ -1,0 +1,3 @@
+"""Texts of stats."""
+
+TEXTS: dict[str, tuple[str, str]] = {}

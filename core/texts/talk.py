@@ -1,0 +1,3 @@
+"""Texts of talk."""
+
+TEXTS: dict[str, tuple[str, str]] = {}
