@@ -39,6 +39,15 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply: a PNG chart (kind "image") or a CSV export ("document")."""
+
+    filename: str
+    data: bytes
+    kind: str = "document"
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message to the user or the chat."""
 
@@ -46,6 +55,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     private: bool = False
     card: tuple[str, int] | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 def reply(*body: T, buttons: tuple[tuple[Button, ...], ...] = (), private: bool = False) -> Reply:
