@@ -210,6 +210,16 @@ deliveries = Table(
     Index("ix_deliveries_chat", "platform", "chat_id", "status"),
 )
 
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("delivery_id", Integer, ForeignKey("deliveries.id"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("outcome", String(8), nullable=False),
+    Column("error", Text, nullable=False, default=""),
+)
+
 follows = Table(
     "follows",
     metadata,

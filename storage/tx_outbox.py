@@ -11,7 +11,15 @@ from sqlalchemy import Table, delete, insert, select, update
 
 from core.model import PledgeStatus
 from core.ports import ChatRef, Delivery, Target
-from storage.schema import announcements, cards, deliveries, members, modchats, pledges
+from storage.schema import (
+    announcements,
+    cards,
+    deliveries,
+    delivery_attempts,
+    members,
+    modchats,
+    pledges,
+)
 from storage.schema import subscriptions as subs
 from storage.sql_base import TxBase, new_id
 from storage.tx_members import FIRST_ACCOUNT, private_targets
@@ -145,14 +153,22 @@ class OutboxMixin(TxBase):
             .values(
                 status=status,
                 attempts=deliveries.c.attempts + 1,
-                last_error=error,
+                last_error=error or deliveries.c.last_error,
                 message_id=message_id,
                 sent_at=now if status == "sent" else None,
             )
         )
         await self._exec(stmt)
+        await self._log_attempt(delivery_id, now, status, error)
 
-    async def retry_delivery(self, delivery_id: int, next_at: datetime, error: str) -> None:
+    async def _log_attempt(self, delivery_id: int, now: datetime, outcome: str, error: str) -> None:
+        """Every attempt is kept, so a delivery's history can be read after the fact."""
+        values = {"delivery_id": delivery_id, "at": now, "outcome": outcome, "error": error}
+        await self._exec(insert(delivery_attempts).values(**values))
+
+    async def retry_delivery(
+        self, delivery_id: int, next_at: datetime, error: str, now: datetime
+    ) -> None:
         """Count a transient failure and put the delivery back in line for later."""
         stmt = (
             update(deliveries)
@@ -160,6 +176,7 @@ class OutboxMixin(TxBase):
             .values(attempts=deliveries.c.attempts + 1, next_attempt_at=next_at, last_error=error)
         )
         await self._exec(stmt)
+        await self._log_attempt(delivery_id, now, "retry", error)
 
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
         """Follow a migrated chat; its old live cards cannot be edited there, so they retire."""

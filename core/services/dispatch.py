@@ -99,7 +99,7 @@ class Dispatcher:
             elif result.outcome is SendOutcome.MIGRATED and result.new_chat_id:
                 stats.retried += 1
                 await tx.move_chat(target.platform, target.chat_id, result.new_chat_id)
-                await tx.retry_delivery(delivery.id, now, "migrated")
+                await tx.retry_delivery(delivery.id, now, "migrated", now)
             elif result.outcome is SendOutcome.GONE:
                 stats.gone += 1
                 await tx.finish_delivery(delivery.id, "gone", now, error=result.error)
@@ -117,7 +117,7 @@ class Dispatcher:
                     if result.retry_after is not None
                     else backoff(delivery.attempts + 1)
                 )
-                await tx.retry_delivery(delivery.id, now + wait, result.error)
+                await tx.retry_delivery(delivery.id, now + wait, result.error, now)
             else:
                 stats.failed += 1
                 await tx.finish_delivery(delivery.id, "failed", now, error=result.error)

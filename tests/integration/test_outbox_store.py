@@ -104,7 +104,7 @@ async def test_due_retry_and_finish(ctx: Context, clock: FakeClock, db_path: Pat
         assert isinstance(parts[0], T) and parts[0].key == "announce.opened"
         assert parts[0].params["title"] == "Cast iron pan"
         assert await tx.due_deliveries(now, 1) == [first]
-        await tx.retry_delivery(first.id, now + timedelta(seconds=30), "429 retry_after=30")
+        await tx.retry_delivery(first.id, now + timedelta(seconds=30), "429 retry_after=30", now)
         await tx.finish_delivery(second.id, "sent", now, message_id="m-77")
     async with ctx.db.write() as tx:
         assert await tx.due_deliveries(now, 10) == []
