@@ -99,4 +99,4 @@ def visible_commands(moderator: bool) -> list[Command]:
     for spec in REGISTRY.values():
         if not spec.hidden and (moderator or not spec.moderator):
             seen.setdefault(spec.name, spec)
-    return list(seen.values())
+    return sorted(seen.values(), key=lambda spec: spec.moderator)

@@ -93,6 +93,8 @@ def _check_pledge(wave: Wave, old: Pledge | None, quantity: int, max_price: int 
     """Refuse a pledge the wave's rules do not allow."""
     if wave.status is not WaveStatus.OPEN:
         raise DomainError("error.wave_not_open", id=wave.id, status=wave.status.value)
+    if wave.per_member_max == 1 and quantity != 1:
+        raise DomainError("error.quantity_one")
     if quantity < 1 or quantity > wave.per_member_max:
         raise DomainError("error.quantity_range", max=wave.per_member_max)
     if max_price is not None and max_price < wave.tiers[-1].unit_price:

@@ -47,7 +47,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wave.status_closed": ("🏁 Closed.", "🏁 Clôturée."),
     "wave.status_completed": ("🏁 Completed.", "🏁 Terminée."),
     "wave.status_succeeded": ("🏁 Succeeded.", "🏁 Réussie."),
-    "wave.list_header": ("🌊 {count} open waves:", "🌊 {count} vagues ouvertes :"),
+    "wave.list_header": ("🌊 Open waves ({count}):", "🌊 Vagues ouvertes ({count}) :"),
     "wave.list_row": (
         "#{id} {title}: {units} in, {price} now. {gap}. Closes in {left}.",
         "n°{id} {title} : {units} inscrits, {price} actuellement. {gap}. Clôture dans {left}.",
@@ -81,6 +81,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.wave_deadline_passed": (
         "Wave #{id} has just closed.",
         "La vague n°{id} vient de se clôturer.",
+    ),
+    "error.quantity_one": (
+        "In this wave each member pledges exactly 1 unit.",
+        "Dans cette vague, chaque membre s'engage pour exactement 1 unité.",
     ),
     "error.quantity_range": (
         "You can pledge from 1 to {max} units in this wave.",
