@@ -22,3 +22,27 @@ def telegram_adapter(rt: Runtime) -> TelegramAdapter:
         checks = rt.ctx.admin_checks = dict(checks)
     checks[PLATFORM] = adapter.admin_check
     return adapter
+
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from bots.discord_bot import DiscordAdapter
+
+
+def discord_adapter(rt: Runtime, **options: Any) -> DiscordAdapter:
+    """The Discord bot on the shared interpreter; registers its delivery port and admin check.
+
+    Options are passed to DiscordAdapter (tests shorten guild_ready_timeout and the backoff).
+    """
+    from bots.discord_bot import PLATFORM, DiscordAdapter
+
+    adapter = DiscordAdapter(
+        rt.interpreter, rt.settings.discord_bot_token, rt.settings.discord_api_url, **options
+    )
+    rt.messengers[PLATFORM] = adapter.messenger
+    checks = rt.ctx.admin_checks
+    if not isinstance(checks, dict):
+        checks = rt.ctx.admin_checks = dict(checks)
+    checks[PLATFORM] = adapter.admin_check
+    return adapter

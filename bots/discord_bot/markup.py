@@ -1,0 +1,49 @@
+"""Discord markdown for the core's renderer: user text can neither format nor ping anyone."""
+
+from __future__ import annotations
+
+from discord.utils import escape_markdown, escape_mentions
+
+from core.messages import Lines, T
+from core.render import PLAIN, Markup, render
+
+TAGS = {"<b>": "**", "</b>": "**", "<i>": "*", "</i>": "*", "<code>": "`", "</code>": "`"}
+CONTENT_MAX = 2000
+DESCRIPTION_MAX = 4096
+TITLE_MAX = 256
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+LABEL_MAX = 80
+CHOICE_MAX = 100
+
+
+def escape(text: str) -> str:
+    """Escape markdown, @everyone/@here/id mentions, and '<' so <@id>, <#id>, <t:…> stay literal."""
+    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+    return escape_mentions(escape_markdown(text)).replace("<", "\\<")
+
+
+DISCORD = Markup(escape=escape, tags=TAGS)
+# Embed titles and field names are bold already: keep escaping, drop our tags.
+HEADING = Markup(escape=escape, tags={})
+
+
+def to_markdown(text: T | Lines, lang: str) -> str:
+    """A catalogue text as Discord markdown."""
+    return render(text, lang, DISCORD)
+
+
+def to_heading(text: T | Lines, lang: str) -> str:
+    """A catalogue text for an embed title or field name."""
+    return render(text, lang, HEADING)
+
+
+def to_plain(text: T | Lines, lang: str) -> str:
+    """A catalogue text where Discord shows no markdown (labels, footers, choices)."""
+    return render(text, lang, PLAIN)
+
+
+def clip(text: str, limit: int) -> str:
+    """Fit a Discord length limit, saying that something was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
