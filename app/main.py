@@ -8,6 +8,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.clockwork import Clockwork
 from app.crowd import simulate_crowd
@@ -91,7 +92,7 @@ async def run_bots(settings: Settings) -> int:
         print(render(t("cli.no_token"), settings.lang), file=sys.stderr)
         return 2
     async with runtime(settings) as rt:
-        adapters = []
+        adapters: list[Any] = []
         if settings.telegram_bot_token:
             from app.wiring import telegram_adapter
 

@@ -58,7 +58,7 @@ def options_of(spec: Command) -> list[Option]:
     for param in spec.params[:MAX_OPTIONS]:
         key = f"param.{param.name}" if f"param.{param.name}" in CATALOGUE else spec.usage_key
         kind = KINDS.get(param.kind, str)
-        default = str(getattr(param, "default", "") or "")
+        default = param.default
         found.append(
             Option(param.name, kind, param.required, param.rest, param.autocomplete, key, default)
         )

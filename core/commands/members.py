@@ -57,7 +57,7 @@ async def mine(req: Request) -> list[Reply]:
     return [Reply(body=(t("mine.header"), t("lines", lines=Lines(tuple(rows)))), private=True)]
 
 
-@command("lang")
+@command("lang", Param("lang"))
 async def lang(req: Request) -> list[Reply]:
     """Choose English or French."""
     need(req.words, 1, 1, "lang")
@@ -65,7 +65,7 @@ async def lang(req: Request) -> list[Reply]:
     return say("settings.lang_set", lang=chosen)
 
 
-@command("settings")
+@command("settings", Param("notify", required=False, rest=True))
 async def settings(req: Request) -> list[Reply]:
     """Turn private milestone messages on or off."""
     need(req.words, 0, 2, "settings")

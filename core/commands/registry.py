@@ -37,6 +37,7 @@ class Param:
     required: bool = True
     rest: bool = False
     autocomplete: str = ""
+    default: str = ""
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ async def show(req: Request) -> list[Reply]:
     return [wave_card(wave, req.ctx.clock.now())]
 
 
-@command("join", Param("wave", "int", autocomplete=WAVE), Param("qty", "int", required=False),
+@command("join", Param("wave", "int", autocomplete=WAVE),
+         Param("qty", "int", required=False, default="1"),
          Param("max_price", required=False))  # fmt: skip
 async def join(req: Request) -> list[Reply]:
     """Pledge, optionally several units or only up to a price."""

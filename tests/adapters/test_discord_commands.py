@@ -39,8 +39,8 @@ async def test_every_command_is_synced_with_typed_options(server: Server) -> Non
     assert options(server, "merge") == [("idea", INT, True, True), ("into", INT, True, True)]
     assert options(server, "waves") == []
     # Commands the registry gives no params but whose usage takes words get one text option.
-    assert options(server, "lang") == [("text", STR, True, False)]
-    assert options(server, "settings") == [("text", STR, False, False)]
+    assert options(server, "lang") == [("lang", STR, True, False)]
+    assert options(server, "settings") == [("notify", STR, False, False)]
 
 
 async def test_descriptions_come_from_the_catalogue_in_both_languages(server: Server) -> None:
