@@ -100,6 +100,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "button.leave": ("↩️ Leave", "↩️ Me retirer"),
     "button.want": ("👍 I want this", "👍 Je le veux"),
     "button.want_id": ("👍 #{id}", "👍 #{id}"),
+    "button.open_private": ("💬 Open in private", "💬 Ouvrir en privé"),
     "button.approve": ("✅ Approve", "✅ Approuver"),
     "button.reject": ("❌ Reject", "❌ Refuser"),
     "button.merge": ("🔀 Merge", "🔀 Fusionner"),

@@ -1,0 +1,141 @@
+"""The Telegram adapter: PTB for the API and handler routing, our own confirmed polling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bots.telegram_bot.admins import TelegramAdminCheck
+from bots.telegram_bot.menu import publish_menu
+from bots.telegram_bot.messenger import TelegramMessenger
+from bots.telegram_bot.polling import Backoff, Poller
+from bots.telegram_bot.ratelimit import Limits, SendLimiter
+from bots.telegram_bot.replies import ReplySender
+from bots.telegram_bot.sending import BotHandle
+from bots.telegram_bot.updates import UpdateHandlers
+from core.commands.interpreter import Interpreter
+from core.commands.registry import REGISTRY
+
+log = logging.getLogger(__name__)
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+
+
+def file_url_for(base_url: str) -> str | None:
+    """'https://host/bot' → 'https://host/file/bot' (PTB wants both for self-hosted servers)."""
+    return base_url[: -len("/bot")] + "/file/bot" if base_url.endswith("/bot") else None
+
+
+class TelegramAdapter:
+    """Runs inside the shared loop; exposes the delivery port and the admin check for wiring."""
+
+    def __init__(
+        self,
+        interpreter: Interpreter,
+        token: str,
+        base_url: str = DEFAULT_API_URL,
+        *,
+        poll_timeout: int = 30,
+        concurrency: int = 16,
+        limits: Limits | None = None,
+        admin_cache_seconds: float = 30.0,
+        request_timeout: float = 10.0,
+    ) -> None:
+        self.interpreter = interpreter
+        self.limiter = SendLimiter(limits)
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(base_url)
+            .rate_limiter(self.limiter)
+            .read_timeout(request_timeout)
+            .write_timeout(request_timeout)
+            .connect_timeout(request_timeout)
+            .pool_timeout(request_timeout)
+            .updater(None)
+        )
+        if file_url := file_url_for(base_url):
+            builder = builder.base_file_url(file_url)
+        self.application: Application = builder.build()  # type: ignore[type-arg]
+        self.handle = BotHandle(self.application.bot)
+        self.messenger = TelegramMessenger(self.handle)
+        self.admin_check = TelegramAdminCheck(self.handle, ttl=admin_cache_seconds)
+        self.handlers = UpdateHandlers(interpreter, self.handle,
+                                       ReplySender(self.handle, interpreter.ctx))  # fmt: skip
+        self.poller = Poller(self.application.bot, self.application.process_update,
+                             timeout=poll_timeout, concurrency=concurrency)  # fmt: skip
+        self.started = asyncio.Event()
+        self._register_handlers()
+
+    @property
+    def username(self) -> str:
+        """The bot's username once getMe answered."""
+        return self.handle.username
+
+    def _register_handlers(self) -> None:
+        """Known commands (also /cmd@us), other commands (to say 'unknown'), button presses."""
+        names = sorted(name for name in REGISTRY if _COMMAND_NAME.fullmatch(name))
+        only_messages = filters.UpdateType.MESSAGE
+        self.application.add_handler(
+            CommandHandler(names, self.handlers.on_command, filters=only_messages)
+        )
+        self.application.add_handler(
+            MessageHandler(filters.COMMAND & only_messages, self.handlers.on_command)
+        )
+        self.application.add_handler(CallbackQueryHandler(self.handlers.on_callback))
+        self.application.add_error_handler(self._on_error)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A handler crashed: log it; the update is still confirmed (no poison loop)."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed", update_id, exc_info=context.error)
+
+    async def _connect(self, backoff: Backoff | None = None) -> None:
+        """getMe until it answers: the network may be down when the process starts."""
+        backoff = backoff or Backoff()
+        while True:
+            try:
+                await self.handle.ready()
+                return
+            except InvalidToken:
+                raise
+            except NetworkError as error:
+                wait = backoff.take()
+                log.warning("Telegram unreachable (%s); retrying in %.0f s", error, wait)
+                await asyncio.sleep(wait)
+
+    async def run(self) -> None:
+        """Start PTB, publish the menu, then poll until stop() or cancellation."""
+        await self._connect()
+        async with self.application:
+            await publish_menu(self.application.bot, self.interpreter.ctx.rules.default_lang)
+            await self.application.start()
+            try:
+                self.started.set()
+                log.info("telegram bot @%s is polling", self.username)
+                await self.poller.run()
+            finally:
+                self.started.clear()
+                await self.application.stop()
+
+    async def close(self) -> None:
+        """Release the HTTP connections if the delivery port was used without run()."""
+        if not self.application.running:
+            await self.application.bot.shutdown()
+
+    def stop(self) -> None:
+        """Ask run() to return after the batch in hand is processed and confirmed."""
+        self.poller.stop()

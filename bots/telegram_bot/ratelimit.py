@@ -1,0 +1,152 @@
+"""Keep sends under Telegram's limits (30/s overall, 20/min per group, ~1/s per chat)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import warnings
+from collections import deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+Result = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """RetryAfter's wait in seconds, whatever PTB_TIMEDELTA says."""
+    value = getattr(error, "_retry_after", None)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        raw = error.retry_after
+    return raw.total_seconds() if isinstance(raw, timedelta) else float(raw)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many sends each window admits; the defaults are Telegram's broadcast FAQ."""
+
+    overall: int = 30
+    overall_period: float = 1.0
+    group: int = 20
+    group_period: float = 60.0
+    chat: int = 3  # a short burst in one chat, then about one per second
+    chat_period: float = 3.0
+    max_retry_wait: float = 60.0  # a longer RetryAfter is raised to the caller, not slept
+
+
+class _Window:
+    """A sliding log of send times: never more than `limit` within `period` seconds."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self.sent: deque[float] = deque()
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more send fits (0 when it fits now)."""
+        while self.sent and self.sent[0] <= now - self.period:
+            self.sent.popleft()
+        return 0.0 if len(self.sent) < self.limit else self.sent[0] + self.period - now
+
+
+class SendLimiter(BaseRateLimiter[int]):
+    """Throttles only the sending methods; rate_limit_args = how many 429s to sleep through.
+
+    Broadcasts (the delivery port) pass 0 so a 429 reaches the dispatcher, which reschedules the
+    delivery; interactive replies pass a few retries so the user still gets the answer.
+    """
+
+    SENDING = ("send", "edit", "copy", "forward")
+
+    def __init__(self, limits: Limits | None = None, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self.configure(limits or Limits())
+
+    def configure(self, limits: Limits) -> None:
+        """Adopt new limits (forgetting what was sent), e.g. relaxed ones in tests."""
+        self.limits = limits
+        self._overall = _Window(limits.overall, limits.overall_period)
+        self._groups: dict[str, _Window] = {}
+        self._chats: dict[str, _Window] = {}
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Result]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Result:
+        """Wait for room in every window that applies, then send; sleep through allowed 429s."""
+        throttled = endpoint.startswith(self.SENDING) and endpoint != "sendChatAction"
+        retries = max(0, rate_limit_args or 0)
+        for attempt in range(retries + 1):
+            if throttled:
+                await self._acquire(data.get("chat_id"))
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                wait = retry_seconds(error)
+                if attempt == retries or wait > self.limits.max_retry_wait:
+                    raise
+                log.info("429 on %s; retrying in %.1f s", endpoint, wait)
+                await asyncio.sleep(wait + 0.1)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _windows(self, chat_id: object) -> list[_Window]:
+        """The overall window, the chat's, and the group's for groups and channels."""
+        if chat_id is None:
+            return [self._overall]
+        key = str(chat_id)
+        self._forget_idle()
+        windows = [self._overall, self._window(self._chats, key, self.limits.chat,
+                                               self.limits.chat_period)]  # fmt: skip
+        if key.startswith(("-", "@")):
+            windows.append(
+                self._window(self._groups, key, self.limits.group, self.limits.group_period)
+            )
+        return windows
+
+    @staticmethod
+    def _window(table: dict[str, _Window], key: str, limit: int, period: float) -> _Window:
+        """The window of one chat, created on first use."""
+        window = table.get(key)
+        if window is None:
+            window = table[key] = _Window(limit, period)
+        return window
+
+    def _forget_idle(self) -> None:
+        """Drop empty windows once there are many, so memory stays bounded."""
+        now = self._clock()
+        for table in (self._chats, self._groups):
+            if len(table) > 10_000:
+                for key in [k for k, w in table.items() if w.wait(now) == 0 and not w.sent]:
+                    del table[key]
+
+    async def _acquire(self, chat_id: object) -> None:
+        """Sleep until every window has room, then record the send in all of them at once."""
+        windows = self._windows(chat_id)
+        while True:
+            now = self._clock()
+            wait = max(window.wait(now) for window in windows)
+            if wait <= 0:
+                for window in windows:
+                    window.sent.append(now)
+                return
+            await asyncio.sleep(wait)

@@ -1,0 +1,125 @@
+"""Telegram updates to interpreter calls: typed commands and inline-button presses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import CallbackQuery, Chat, Message, Update, User
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bots.telegram_bot.messenger import PLATFORM
+from bots.telegram_bot.rendering import plain_text
+from bots.telegram_bot.replies import ReplySender
+from bots.telegram_bot.sending import BotHandle
+from core.commands.interpreter import Answer, Interpreter
+from core.commands.registry import REGISTRY
+from core.ports import Actor, ChatKind, ChatRef
+
+log = logging.getLogger(__name__)
+Call = Callable[[], Awaitable[Answer]]
+TOAST_ONLY_MAX = 10_000  # compare untruncated: a cut toast must also be sent as a message
+_KINDS: dict[str, ChatKind] = {
+    ChatType.PRIVATE: ChatKind.PRIVATE,
+    ChatType.GROUP: ChatKind.GROUP,
+    ChatType.SUPERGROUP: ChatKind.GROUP,
+    ChatType.CHANNEL: ChatKind.CHANNEL,
+}
+
+
+def actor_of(user: User) -> Actor:
+    """The account the core knows this Telegram user by."""
+    return Actor(f"{PLATFORM}:{user.id}", user.full_name, user.language_code)
+
+
+def chat_of(chat: Chat) -> ChatRef:
+    """Where the update happened, in the core's terms."""
+    kind = _KINDS.get(chat.type, ChatKind.GROUP)
+    return ChatRef(PLATFORM, str(chat.id), kind, chat.title or chat.full_name or "")
+
+
+def is_toast(answer: Answer) -> bool:
+    """A lone one-line personal reply (refusals, 'stale button') fits a callback toast."""
+    if len(answer.replies) != 1:
+        return False
+    reply = answer.replies[0]
+    return reply.private and len(reply.body) == 1 and not reply.buttons and reply.card is None
+
+
+class UpdateHandlers:
+    """The PTB callbacks; rights and state are always re-checked by the core, never trusted."""
+
+    def __init__(self, interpreter: Interpreter, handle: BotHandle, sender: ReplySender) -> None:
+        self.interpreter = interpreter
+        self.handle = handle
+        self.sender = sender
+
+    async def exactly_once(self, update: Update, call: Call) -> Answer | None:
+        """Run the effect of an update once, even if Telegram delivers it again after a crash."""
+        return await self.interpreter.exactly_once(f"{PLATFORM}:{update.update_id}", call)
+
+    def command_text(self, message: Message) -> str | None:
+        """'/cmd@us args' → '/cmd args'; None when meant for another bot."""
+        text = (message.text or "").strip()
+        head, sep, rest = text.partition(" ")
+        head, newline, more = head.partition("\n")
+        name, _, addressee = head[1:].partition("@")
+        if addressee and addressee.lower() != self.handle.username.lower():
+            return None
+        in_group = message.chat.type != ChatType.PRIVATE
+        if in_group and not addressee and name.lower() not in REGISTRY:
+            return None  # probably another bot's command: only answer unknowns addressed to us
+        return "/" + name + newline + more + sep + rest
+
+    async def on_command(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A typed command, in private or in a group (also /cmd@botname)."""
+        message, user = update.message, update.effective_user
+        if message is None or user is None or user.is_bot:
+            return  # channel posts and anonymous admins cannot be told apart from each other
+        text = self.command_text(message)
+        if text is None:
+            return
+        actor, chat = actor_of(user), chat_of(message.chat)
+
+        async def call() -> Answer:
+            found = await self.interpreter.handle_text(actor, chat, text)
+            return found or Answer([], self.interpreter.ctx.rules.default_lang)
+
+        answer = await self.exactly_once(update, call)
+        if answer is not None:
+            await self.sender.deliver(answer, message.chat, user, message.message_id)
+
+    async def on_callback(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button press: always answered, so the client stops its spinner."""
+        query = update.callback_query
+        if query is None:
+            return
+        message = query.message  # None for presses under inline-mode messages
+        where = message.chat if message is not None else None
+        actor = actor_of(query.from_user)
+        chat = chat_of(where) if where is not None else ChatRef(PLATFORM, str(query.from_user.id))
+
+        async def call() -> Answer:
+            return await self.interpreter.handle_action(actor, chat, query.data or "")
+
+        answer = await self.exactly_once(update, call)
+        if answer is None or not answer.replies:
+            await self._answer(query, "")
+            return
+        first = answer.replies[0]
+        toast = plain_text(first, answer.lang)
+        await self._answer(query, toast)
+        if is_toast(answer) and toast == plain_text(first, answer.lang, limit=TOAST_ONLY_MAX):
+            return  # the toast said it all (a refusal, a stale button)
+        target = where or Chat(query.from_user.id, ChatType.PRIVATE)  # inline mode: in private
+        reply_to = message.message_id if message is not None else None
+        await self.sender.deliver(answer, target, query.from_user, reply_to)
+
+    async def _answer(self, query: CallbackQuery, text: str) -> None:
+        """answerCallbackQuery; a press answered too late only loses its toast."""
+        try:
+            await query.answer(text or None)
+        except TelegramError as error:
+            log.info("could not answer callback %s: %s", query.id, error)
