@@ -104,9 +104,9 @@ async def test_language_follows_the_discord_locale_until_lang(server: Server) ->
     api.dispatch("INTERACTION_CREATE", french.payload)
     await french.wait_response()
     assert said(french) == "Aucune vague n'est ouverte pour le moment."
-    assert await server.say(max_, "lang", text="en") == "Language set: en."
+    assert await server.say(max_, "lang", lang="en") == "Language set: en."
     assert await server.say(max_, "waves") == "No wave is open right now."
-    assert await server.say(max_, "lang", text="fr") == "Langue choisie : fr."
+    assert await server.say(max_, "lang", lang="fr") == "Langue choisie : fr."
 
 
 async def test_a_slow_core_is_deferred_then_followed_up(server: Server) -> None:
