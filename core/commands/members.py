@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.commands import payments as payment_commands
 from core.commands.ideas import idea_card
 from core.commands.parsing import parse_id
 from core.commands.registry import Param, Request, command, visible_commands
@@ -44,17 +45,20 @@ async def help_(req: Request) -> list[Reply]:
 async def mine(req: Request) -> list[Reply]:
     """My pledges, ideas and what I must confirm."""
     view = await community.overview(req.ctx, req.actor)
+    to_confirm, buttons = await payment_commands.mine_section(req.ctx, view.pledges)
     rows: list[T] = []
     for pledge, wave in view.pledges:
         key = "mine.pledge_confirm" if pledge.status is PledgeStatus.AWAITING else "mine.pledge"
-        rows.append(t(key, id=wave.id, title=wave.title, qty=pledge.quantity,
-                      status=t(f"pledge_status.{pledge.status.value}")))  # fmt: skip
+        status = t(f"pledge_status.{pledge.status.value}")
+        rows.append(to_confirm.get(wave.id) or t(key, id=wave.id, title=wave.title,
+                                                 qty=pledge.quantity, status=status))  # fmt: skip
     for idea in view.ideas:
         rows.append(t("mine.idea", id=idea.id, title=idea.title, wants=idea.wants,
                       status=t(f"status.{idea.status.value}")))  # fmt: skip
     if not rows:
         return [Reply(body=(t("mine.empty"),), private=True)]
-    return [Reply(body=(t("mine.header"), t("lines", lines=Lines(tuple(rows)))), private=True)]
+    return [Reply(body=(t("mine.header"), t("lines", lines=Lines(tuple(rows)))), buttons=buttons,
+                  private=True)]  # fmt: skip
 
 
 @command("lang", Param("lang"))
@@ -108,9 +112,10 @@ async def unfollow(req: Request) -> list[Reply]:
 
 @command("subscribe", Param("categories", required=False, rest=True), moderator=True)
 async def subscribe(req: Request) -> list[Reply]:
-    """This chat receives broadcasts."""
-    categories = community.parse_categories(req.args)
-    await community.subscribe(req.ctx, req.actor, req.chat, categories)
+    """This chat (or a channel named @channel, which the moderator administers) gets broadcasts."""
+    chat, rest = community.channel_target(req.actor, req.args) or (req.chat, req.args)
+    categories = community.parse_categories(rest)
+    await community.subscribe(req.ctx, req.actor, chat, categories)
     if categories:
         return say("sub.subscribed_some", categories=", ".join(categories))
     return say("sub.subscribed_all")
@@ -118,9 +123,12 @@ async def subscribe(req: Request) -> list[Reply]:
 
 @command("unsubscribe", moderator=True)
 async def unsubscribe(req: Request) -> list[Reply]:
-    """This chat stops receiving broadcasts."""
-    need(req.words, 0, 0, "unsubscribe")
-    await community.unsubscribe(req.ctx, req.actor, req.chat)
+    """This chat (or the named @channel) stops receiving broadcasts."""
+    need(req.words, 0, 1, "unsubscribe")
+    chat, rest = community.channel_target(req.actor, req.args) or (req.chat, req.args)
+    if rest.strip():
+        raise usage_error("unsubscribe")
+    await community.unsubscribe(req.ctx, req.actor, chat)
     return say("sub.unsubscribed")
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from core.errors import DomainError
+from core.errors import DomainError, Forbidden
 from core.model import Idea, Member, Pledge, Wave
 from core.ports import Actor, ChatKind, ChatRef
 from core.services.context import LANGS, Context, member_of, require_moderator, require_owner
 
 MAX_CATEGORIES = 10
+_CHANNEL = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,29 @@ async def follow(ctx: Context, actor: Actor, categories: list[str], on: bool) ->
     return changed
 
 
+def channel_target(actor: Actor, args: str) -> tuple[ChatRef, str] | None:
+    """'@channel rest…' names a channel to manage from a private chat; None when not given."""
+    first, _, rest = args.strip().partition(" ")
+    if not first.startswith("@"):
+        return None
+    if not _CHANNEL.fullmatch(first):
+        raise DomainError("error.bad_channel", value=first[:40])
+    return ChatRef(actor.platform, first, ChatKind.CHANNEL, first), rest
+
+
+async def require_channel_admin(ctx: Context, actor: Actor, chat: ChatRef) -> None:
+    """A moderator may only route broadcasts to a channel they administer, asked right now."""
+    check = ctx.admin_checks.get(chat.platform)
+    if check is None or not await check.is_admin(chat.chat_id, actor.user_id):
+        raise Forbidden("error.not_channel_admin", channel=chat.chat_id)
+
+
 async def subscribe(ctx: Context, actor: Actor, chat: ChatRef, categories: list[str]) -> None:
     """This chat receives broadcasts (all categories when none given)."""
     if chat.kind is not ChatKind.PRIVATE or chat.platform == "console":
         await require_moderator(ctx, actor)
+    if chat.kind is ChatKind.CHANNEL and chat.chat_id.startswith("@"):
+        await require_channel_admin(ctx, actor, chat)
     async with ctx.db.write() as tx:
         member = await member_of(ctx, tx, actor)
         lang = ctx.lang_for(member, actor)
@@ -100,6 +121,8 @@ async def unsubscribe(ctx: Context, actor: Actor, chat: ChatRef) -> None:
     """This chat stops receiving broadcasts."""
     if chat.kind is not ChatKind.PRIVATE or chat.platform == "console":
         await require_moderator(ctx, actor)
+    if chat.kind is ChatKind.CHANNEL and chat.chat_id.startswith("@"):
+        await require_channel_admin(ctx, actor, chat)
     async with ctx.db.write() as tx:
         if not await tx.unsubscribe(chat.platform, chat.chat_id):
             raise DomainError("error.not_subscribed")

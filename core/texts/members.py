@@ -57,6 +57,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "📣 This chat will receive wave broadcasts for: {categories}.",
         "📣 Ce salon recevra les annonces de vagues pour : {categories}.",
     ),
+    "error.bad_channel": (
+        "“{value}” is not a channel name: use its public @username.",
+        "« {value} » n'est pas un nom de canal : utilisez son @identifiant public.",
+    ),
+    "error.not_channel_admin": (
+        "You must be an administrator of {channel} (and the bot must be able to post there).",
+        "Vous devez administrer {channel} (et le bot doit pouvoir y publier).",
+    ),
     "sub.unsubscribed": (
         "🔇 This chat no longer receives broadcasts.",
         "🔇 Ce salon ne reçoit plus d'annonces.",
@@ -129,8 +137,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Name at least one category, like /follow kitchen.",
         "Nommez au moins une catégorie, comme /follow cuisine.",
     ),
-    "usage.subscribe": ("/subscribe [categories]", "/subscribe [catégories]"),
-    "usage.unsubscribe": ("/unsubscribe", "/unsubscribe"),
+    "usage.subscribe": ("/subscribe [@channel] [categories]", "/subscribe [@canal] [catégories]"),
+    "usage.unsubscribe": ("/unsubscribe [@channel]", "/unsubscribe [@canal]"),
     "usage.modchat": ("/modchat", "/modchat"),
     "help.start": ("welcome", "bienvenue"),
     "help.help": ("this list", "cette liste"),

@@ -1,0 +1,35 @@
+"""A Telegram channel has no member behind its posts: a moderator subscribes it from private."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.adapters.test_telegram_harness import chatroom
+
+
+async def test_moderator_subscribes_a_channel_they_administer(tmp_path: Path) -> None:
+    async with chatroom(tmp_path) as tg:
+        api, owner = tg.api, tg.owner
+        channel = api.add_chat("channel", "Deals", username="wavedeals")
+        api.set_member_status(channel, owner, "administrator")
+        other = api.add_chat("channel", "Not mine", username="notmine")
+
+        done = await tg.say(tg.private(owner), owner, "/subscribe @wavedeals kitchen")
+        assert done.text(tg.private(owner)) == (
+            "📣 This chat will receive wave broadcasts for: kitchen."
+        )
+        refused = await tg.say(tg.private(owner), owner, "/subscribe @notmine")
+        assert "You must be an administrator of @notmine" in refused.text(tg.private(owner))
+        bad = await tg.say(tg.private(owner), owner, "/subscribe @x!")
+        assert "is not a channel name" in bad.text(tg.private(owner))
+
+        await tg.say(tg.private(owner), owner, "/idea Kettle #kitchen")
+        await tg.say(tg.private(owner), owner, "/approve 1")
+        await tg.say(tg.private(owner), owner, "/launch 1 1:100 50:90 7d min=50")
+        await tg.rt.dispatcher.sweep()
+        posts = [m.plain_text for m in api.messages(channel)]
+        assert any("New wave #1 “Kettle” (#kitchen) is open!" in text for text in posts)
+        assert api.messages(other) == []
+
+        gone = await tg.say(tg.private(owner), owner, "/unsubscribe @wavedeals")
+        assert gone.text(tg.private(owner)) == "🔇 This chat no longer receives broadcasts."
