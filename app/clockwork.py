@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from core.services import cards, digest, lifecycle
+from core.services import cards, digest, lifecycle, payments
 from core.services.context import Context
 from core.services.dispatch import Dispatcher
 
@@ -41,6 +41,7 @@ class Clockwork:
         self._job(self.sweep_waves, 10.0)
         self._job(self.refresh_cards, 2.0)
         self._job(self.remind, 300.0)
+        self._job(self.sweep_payments, 300.0)
         self._job(self.digest, 3600.0)
         for job, seconds in self.extra_jobs:
             self._job(job, seconds)
@@ -76,6 +77,10 @@ class Clockwork:
     async def remind(self) -> None:
         """'24 hours left' once per wave."""
         await self._guarded(digest.send_reminders(self.ctx), "reminders")
+
+    async def sweep_payments(self) -> None:
+        """Pay at the end: reminders every 48 h, abandonment when the window closes."""
+        await self._guarded(payments.sweep(self.ctx), "payment sweep")
 
     async def digest(self) -> None:
         """The periodic digest, at most once per period whatever the restarts."""

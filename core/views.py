@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.messages import Button, Lines, Reply, T, t
@@ -82,7 +83,9 @@ def status_text(wave: Wave, now: datetime) -> T:
         return t("wave.opens", when=wave.opens_at)
     if wave.status in (WaveStatus.SUCCEEDED, WaveStatus.COMPLETED):
         price = wave.money(wave.final_price_cents or 0)
-        return t("wave.result_success", price=price, units=wave.final_units or 0)
+        done = wave.status is WaveStatus.COMPLETED  # pay at end: confirmations are over
+        key = "pay.result_completed" if done else "wave.result_success"
+        return t(key, price=price, units=wave.final_units or 0)
     return t("wave.status_" + wave.status.value)
 
 
@@ -94,8 +97,30 @@ def _price_line(wave: Wave) -> T:
     return t("wave.card_price", price=price, people=wave.pledgers)
 
 
-def wave_card(wave: Wave, now: datetime) -> Reply:
-    """The full card: title, price, bar, gap, tiers, threshold, deadline, buttons."""
+@dataclass(frozen=True)
+class TalkSummary:
+    """What a wave's card says about its questions, answers and reviews."""
+
+    questions: int = 0
+    answers: int = 0
+    reviews: int = 0
+    rating_total: int = 0
+
+
+def talk_texts(talk: TalkSummary) -> tuple[T, ...]:
+    """'💬 Questions: 3 · answers: 5' and '⭐ 4.3/5 (reviews: 12)', each when there are some."""
+    lines: list[T] = []
+    if talk.questions:
+        lines.append(t("talk.card_questions", questions=talk.questions, answers=talk.answers))
+    if talk.reviews:
+        tenths = (talk.rating_total * 20 + talk.reviews) // (talk.reviews * 2)  # half up
+        lines.append(t("talk.card_rating", whole=tenths // 10, tenth=tenths % 10,
+                       count=talk.reviews))  # fmt: skip
+    return tuple(lines)
+
+
+def wave_card(wave: Wave, now: datetime, talk: TalkSummary | None = None) -> Reply:
+    """The full card: title, price, bar, gap, tiers, threshold, deadline, Q&A/rating, buttons."""
     body: tuple[T, ...] = (
         t("wave.card_title", id=wave.id, title=wave.title, category=wave.category),
         _price_line(wave),
@@ -104,6 +129,7 @@ def wave_card(wave: Wave, now: datetime) -> Reply:
         t("wave.card_tiers", table=tier_table(wave)),
         moq_text(wave),
         status_text(wave, now),
+        *(talk_texts(talk) if talk else ()),
     )
     if wave.description:
         body = (body[0], t("plain", text=wave.description), *body[1:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.commands import payments as payment_commands
 from core.commands.parsing import (
     parse_duration,
     parse_id,
@@ -35,7 +36,10 @@ async def show(req: Request) -> list[Reply]:
     """The wave card."""
     need(req.words, 1, 1, "wave")
     wave = await waves.get(req.ctx, parse_id(req.words[0], WAVE))
-    return [wave_card(wave, req.ctx.clock.now())]
+    return [
+        wave_card(wave, req.ctx.clock.now()),
+        *await payment_commands.moderator_outlook(req, wave),
+    ]
 
 
 @command("join", Param("wave", "int", autocomplete=WAVE),

@@ -9,6 +9,7 @@ from core.messages import T, t
 from core.model import PledgeStatus, Wave, WaveStatus
 from core.ports import Actor, Tx
 from core.services import announce as ann
+from core.services import payments
 from core.services.context import Context, member_of, require_moderator
 from core.services.waves import MAX_DURATION, load_wave
 from core.tiers import clear
@@ -45,6 +46,8 @@ async def _close(ctx: Context, tx: Tx, wave: Wave) -> Wave:
         body = (t("announce.closed_failed", id=wave.id, title=wave.title, units=result.units,
                   moq=wave.moq),)  # fmt: skip
     await ann.announce(ctx, tx, closed, "closed", body)
+    if result.succeeded:
+        await payments.request_payment(ctx, tx, closed)
     return closed
 
 
@@ -84,10 +87,7 @@ async def confirm(ctx: Context, actor: Actor, wave_id: int) -> Wave:
     async with ctx.db.write() as tx:
         wave = await load_wave(tx, wave_id)
         member = await member_of(ctx, tx, actor)
-        pledge = await tx.get_pledge(wave_id, member.id)
-        if pledge is None or pledge.status is not PledgeStatus.AWAITING:
-            raise DomainError("error.nothing_to_confirm", id=wave_id)
-        await tx.set_pledge_status(wave_id, [member.id], PledgeStatus.CONFIRMED, ctx.clock.now())
+        await payments.decide(ctx, tx, wave, member.id, PledgeStatus.CONFIRMED)
         return wave
 
 

@@ -1,0 +1,95 @@
+"""/link read like chat transcripts: a code on one platform, typed on the other, one member."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bots.console.session import ConsoleSession
+from core.commands.interpreter import Answer
+from core.ports import Actor, ChatKind, ChatRef
+from tests.conftest import ConsoleWorld, Person
+
+
+def account(world: ConsoleWorld, name: str, locale: str | None = None) -> Person:
+    """A participant on a real platform account (the console only carries the text)."""
+    person = Person(session=None)  # type: ignore[arg-type]
+    actor = Actor(name, name.split(":")[0].capitalize(), locale)
+    person.session = ConsoleSession(world.rt.interpreter, actor, person.lines.append)
+    return person
+
+
+def code_in(text: str) -> str:
+    """The code /link showed."""
+    found = re.search(r"send me: /link ([A-Z0-9]{8})", text)
+    assert found, text
+    return found.group(1)
+
+
+async def test_link_two_platforms_into_one_member(world: ConsoleWorld) -> None:
+    owner = world.person("owner")
+    tg, dc = account(world, "telegram:42"), account(world, "discord:777")
+    await owner.say("/idea Kettle #kitchen")
+    await owner.say("/approve 1")
+    await owner.say("/launch 1 1:100 10:90 7d per=3")
+    await tg.say("/join 1 1")
+    await dc.say("/join 1 2")
+    assert "Now 3 in" in await dc.say("/join 1 2")
+
+    shown = await tg.say("/link")
+    assert "Your link code:" in shown
+    assert "It works once, for 10 minutes (until 2026-01-01 12:10 UTC)" in shown
+    assert "Never share it" in shown
+    code = code_in(shown)
+
+    assert "This is your own code" in await tg.say(f"/link {code}")
+    assert "A link code has 8 letters and digits" in await dc.say("/link 12")
+    linked = await dc.say(f"/link {code.lower()}")
+    assert "Linked! discord:777, telegram:42 are now one member" in linked
+    assert "Carried over: pledges 1 (merged with yours: 1), wants 0" in linked
+    assert "already used" in await account(world, "discord:9").say(f"/link {code}")
+
+    assert "Wave #1: Kettle" in (card := await tg.say("/wave 1"))
+    assert "the same for all 1 participants" in card
+    assert "▰▰▱▱▱▱▱▱▱▱ 2/10" in card
+    assert "#1 Kettle: 2 (pledged)" in await tg.say("/mine")
+    assert "#1 Kettle: 2 (pledged)" in await dc.say("/mine")
+
+
+async def test_guessing_is_locked_and_codes_expire(world: ConsoleWorld) -> None:
+    tg, mallory = account(world, "telegram:42"), account(world, "discord:666", "fr")
+    code = code_in(await tg.say("/link"))
+    for left in (4, 3, 2, 1, 0):
+        answer = await mallory.say("/link ZZZZ2222")
+        assert f"Ce code n'existe pas. Vérifiez-le et réessayez (encore {left} essais" in answer
+    locked = await mallory.say(f"/link {code}")
+    assert "Trop de codes erronés : la liaison est bloquée pour ce compte." in locked
+    assert "Réessayez dans 1 h 0 min." in locked
+
+    world.clock.advance(timedelta(minutes=11))
+    assert "This code has expired (codes last 10 minutes)" in await account(
+        world, "discord:777"
+    ).say(f"/link {code}")
+    assert "Both accounts are on telegram" in await account(world, "telegram:5").say(
+        f"/link {code_in(await tg.say('/link'))}"
+    )
+
+
+async def test_failed_guesses_count_inside_exactly_once_updates(world: ConsoleWorld) -> None:
+    """Adapters handle each update in one outer transaction; refusals must still be recorded."""
+    interpreter = world.rt.interpreter
+    mallory = Actor("discord:666", "mallory")
+    chat = ChatRef("discord", "666", ChatKind.PRIVATE)
+
+    async def guess(n: int) -> str:
+        async def handle() -> Answer:
+            answer = await interpreter.handle_text(mallory, chat, "/link ZZZZ2222")
+            assert answer is not None
+            return answer
+
+        answer = await interpreter.exactly_once(f"discord:update:{n}", handle)
+        assert answer is not None
+        return answer.replies[0].body[0].key
+
+    assert [await guess(n) for n in range(5)] == ["error.link_unknown"] * 5
+    assert await guess(5) == "error.link_locked"
