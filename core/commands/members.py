@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.commands import identity as identity_commands
 from core.commands import payments as payment_commands
 from core.commands.ideas import idea_card
 from core.commands.parsing import parse_id
@@ -25,6 +26,8 @@ async def start(req: Request) -> list[Reply]:
     if payload.startswith("idea_"):
         idea, prices = await ideas.get(req.ctx, parse_id(payload[5:], IDEA))
         return [idea_card(idea, prices, req.ctx.rules.currency)]
+    if payload.startswith("link_") and len(payload) > 5:
+        return await identity_commands.link(Request(req.ctx, req.actor, req.chat, payload[5:]))
     if payload:
         raise DomainError("error.bad_start", value=payload[:64])
     return [Reply(body=(t("start.welcome", name=req.actor.display_name), t("start.next")))]

@@ -93,3 +93,18 @@ async def test_failed_guesses_count_inside_exactly_once_updates(world: ConsoleWo
 
     assert [await guess(n) for n in range(5)] == ["error.link_unknown"] * 5
     assert await guess(5) == "error.link_locked"
+
+
+async def test_start_link_deep_link_redeems_the_code(world: ConsoleWorld) -> None:
+    tg = Actor("telegram:77", "Tess")
+    dc = Actor("discord:88", "Tess")
+    interpreter = world.rt.interpreter
+    offered = await interpreter.handle_text(
+        tg, ChatRef("telegram", "77", ChatKind.PRIVATE), "/link"
+    )
+    assert offered is not None
+    code = str(offered.replies[0].body[0].params["code"])
+    answer = await interpreter.handle_text(
+        dc, ChatRef("discord", "88", ChatKind.PRIVATE), f"/start link_{code}"
+    )
+    assert answer is not None and answer.replies[0].body[0].key == "link.done"
