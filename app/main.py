@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.charts import MatplotlibCharts
 from app.clockwork import Clockwork
 from app.crowd import simulate_crowd
 from bots.console.session import PLATFORM as CONSOLE
@@ -21,7 +22,7 @@ from core.commands.interpreter import Interpreter
 from core.messages import t
 from core.ports import Actor, ChatKind, ChatRef, Messenger
 from core.render import render
-from core.services import community
+from core.services import community, talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
 from storage.database import SqlDatabase
@@ -29,6 +30,7 @@ from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
 DEMO_ACCOUNT = "console:you"
+REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an hour
 
 
 @dataclass
@@ -54,10 +56,11 @@ async def runtime(
     try:
         rules = Rules(currency=settings.currency, default_lang=settings.lang)
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
-                      rules=rules)  # fmt: skip
+                      rules=rules, charts=MatplotlibCharts())  # fmt: skip
         messengers: dict[str, Messenger] = {}
         dispatcher = Dispatcher(ctx, messengers)
         clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)
+        clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
         ctx.wakeup = clockwork
         yield Runtime(settings, db, ctx, Interpreter(ctx), clockwork, dispatcher, messengers)
     finally:
@@ -86,25 +89,38 @@ async def run_demo(settings: Settings, crowd: int) -> None:
             await rt.clockwork.stop()
 
 
-async def run_bots(settings: Settings) -> int:
-    """Every adapter with a token plus the scheduler, in this one loop."""
+async def run_bots(
+    settings: Settings, *, adapter_options: Mapping[str, Mapping[str, Any]] | None = None
+) -> int:
+    """Every adapter with a token plus the scheduler, in this one loop.
+
+    adapter_options maps a platform to keyword options for its adapter (tests shorten waits).
+    """
     if not settings.telegram_bot_token and not settings.discord_bot_token:
         print(render(t("cli.no_token"), settings.lang), file=sys.stderr)
         return 2
+    options = adapter_options or {}
     async with runtime(settings) as rt:
         adapters: list[Any] = []
         if settings.telegram_bot_token:
             from app.wiring import telegram_adapter
 
-            adapters.append(telegram_adapter(rt))
+            adapters.append(telegram_adapter(rt, **options.get("telegram", {})))
         if settings.discord_bot_token:
             from app.wiring import discord_adapter
 
-            adapters.append(discord_adapter(rt))
+            adapters.append(discord_adapter(rt, **options.get("discord", {})))
         await rt.clockwork.start()
+        tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
         try:
-            await asyncio.gather(*(adapter.run() for adapter in adapters))
+            await asyncio.gather(*tasks)
         finally:
+            # gather() returns as soon as one adapter is cancelled or fails: let every adapter
+            # finish its own shutdown (confirm updates, close sockets) before the clock and the
+            # database go away.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await rt.clockwork.stop()
     return 0
 

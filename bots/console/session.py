@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from core.commands.interpreter import Answer, Interpreter
 from core.messages import Button, Reply
@@ -26,6 +27,7 @@ class ConsoleSession:
         self.chat = ChatRef(PLATFORM, actor.user_id, ChatKind.PRIVATE, "console")
         self.write = write
         self.choices: list[Button] = []
+        self.attachment_dir = Path(".")  # where charts and exports are saved
 
     async def handle_line(self, line: str) -> None:
         """A typed line: a command, a number pressing a button, or a hint."""
@@ -56,6 +58,10 @@ class ConsoleSession:
                     labels.append(f"[{len(self.choices)}] {label}")
             if labels:
                 self.write("     " + "  ".join(labels))
+            for attachment in reply.attachments:
+                path = Path(self.attachment_dir) / Path(attachment.filename).name
+                path.write_bytes(attachment.data)
+                self.write(f"     📎 saved {path}")
 
 
 def indent(text: str) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core.clock import Clock
 from core.errors import Forbidden
 from core.model import Member
-from core.ports import Actor, AdminCheck, Database, Tx, Wakeup
+from core.ports import Actor, AdminCheck, ChartRenderer, Database, Tx, Wakeup
 
 LANGS = ("en", "fr")
 
@@ -40,6 +41,8 @@ class Context:
     admin_checks: Mapping[str, AdminCheck] = field(default_factory=dict)
     rules: Rules = field(default_factory=Rules)
     wakeup: Wakeup = field(default_factory=_NoWakeup)
+    charts: ChartRenderer | None = None
+    rng: random.Random = field(default_factory=random.Random)
 
     def lang_for(self, member: Member | None, actor: Actor | None = None) -> str:
         """Member's choice, else the platform locale, else the configured default."""
