@@ -21,7 +21,6 @@ from core.messages import Reply, t
 from core.ports import Actor, ChatRef
 from core.services import community, waves
 from core.services.context import Context
-from core.views import wave_card
 
 log = logging.getLogger(__name__)
 MAX_INPUT = 4000
@@ -118,12 +117,6 @@ class Interpreter:
             if not await tx.claim_key(key[:96], self.ctx.clock.now()):
                 return None
             return await call()
-
-    async def card(self, kind: str, item_id: int) -> Reply:
-        """The current card of a wave, for live edits."""
-        if kind != "wave":
-            raise ValueError(kind)
-        return wave_card(await waves.get(self.ctx, item_id), self.ctx.clock.now())
 
     async def _run(self, actor: Actor, call: Callable[[], Awaitable[list[Reply]]]) -> Answer:
         """Run a handler; domain errors become replies, anything else is logged and apologised."""

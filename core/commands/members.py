@@ -11,9 +11,8 @@ from core.commands.usage import IDEA, WAVE, need, say, usage_error
 from core.errors import DomainError
 from core.messages import Button, Lines, Reply, T, t
 from core.model import PledgeStatus
-from core.services import community, ideas, waves
+from core.services import cards, community, ideas
 from core.services.context import is_moderator
-from core.views import wave_card
 
 
 @command("start", hidden=True)
@@ -21,8 +20,7 @@ async def start(req: Request) -> list[Reply]:
     """Welcome, or open what a deep link points to."""
     payload = req.args.strip()
     if payload.startswith("wave_"):
-        wave = await waves.get(req.ctx, parse_id(payload[5:], WAVE))
-        return [wave_card(wave, req.ctx.clock.now())]
+        return [await cards.current_card(req.ctx, parse_id(payload[5:], WAVE))]
     if payload.startswith("idea_"):
         idea, prices = await ideas.get(req.ctx, parse_id(payload[5:], IDEA))
         return [idea_card(idea, prices, req.ctx.rules.currency)]

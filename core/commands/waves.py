@@ -14,7 +14,7 @@ from core.commands.registry import Param, Request, command
 from core.commands.usage import WAVE, need, say, usage_error
 from core.messages import Lines, Reply, t
 from core.money import Money
-from core.services import lifecycle, waves
+from core.services import cards, lifecycle, waves
 from core.services.waves import LaunchPlan, PledgeOutcome
 from core.tiers import price_for
 from core.views import gap_text, progress_text, wave_card, wave_line
@@ -35,11 +35,10 @@ async def list_open(req: Request) -> list[Reply]:
 async def show(req: Request) -> list[Reply]:
     """The wave card."""
     need(req.words, 1, 1, "wave")
-    wave = await waves.get(req.ctx, parse_id(req.words[0], WAVE))
-    return [
-        wave_card(wave, req.ctx.clock.now()),
-        *await payment_commands.moderator_outlook(req, wave),
-    ]
+    wave_id = parse_id(req.words[0], WAVE)
+    card = await cards.current_card(req.ctx, wave_id)
+    wave = await waves.get(req.ctx, wave_id)
+    return [card, *await payment_commands.moderator_outlook(req, wave)]
 
 
 @command("join", Param("wave", "int", autocomplete=WAVE),

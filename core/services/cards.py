@@ -6,7 +6,9 @@ import logging
 from collections.abc import Mapping
 from datetime import timedelta
 
+from core.messages import Reply
 from core.ports import Card, Messenger, SendOutcome
+from core.services import talk
 from core.services.context import Context
 from core.services.waves import load_wave
 from core.views import wave_card
@@ -38,11 +40,16 @@ async def refresh(
     return edited
 
 
+async def current_card(ctx: Context, wave_id: int) -> Reply:
+    """A wave's card as it stands now, with its Q&A and rating lines."""
+    async with ctx.db.read() as tx:
+        wave = await load_wave(tx, wave_id)
+    return wave_card(wave, ctx.clock.now(), await talk.summary(ctx, wave_id))
+
+
 async def _edit(ctx: Context, messenger: Messenger, card: Card) -> int:
     """Render the wave's current card and edit the message; forget it if the chat is gone."""
-    async with ctx.db.read() as tx:
-        wave = await load_wave(tx, card.wave_id)
-    reply = wave_card(wave, ctx.clock.now())
+    reply = await current_card(ctx, card.wave_id)
     try:
         result = await messenger.edit(card.chat_id, card.message_id, reply, card.lang)
     except Exception:
