@@ -215,7 +215,14 @@ class CardStore(Protocol):
     """Live wave cards inside a transaction."""
 
     async def add_card(
-        self, platform: str, chat_id: str, message_id: str, wave_id: int, lang: str, now: datetime
+        self,
+        platform: str,
+        chat_id: str,
+        message_id: str,
+        wave_id: int,
+        lang: str,
+        now: datetime,
+        dirty: bool = False,
     ) -> None: ...
     async def mark_cards_dirty(self, wave_id: int) -> None: ...
     async def dirty_cards(self, edited_before: datetime, limit: int) -> list[Card]: ...

@@ -15,7 +15,14 @@ class CardMixin(TxBase):
     """core.ports.CardStore over SQL."""
 
     async def add_card(
-        self, platform: str, chat_id: str, message_id: str, wave_id: int, lang: str, now: datetime
+        self,
+        platform: str,
+        chat_id: str,
+        message_id: str,
+        wave_id: int,
+        lang: str,
+        now: datetime,
+        dirty: bool = False,
     ) -> None:
         """Remember a posted card; a newer card of the same wave in the same chat replaces it."""
         values = {
@@ -24,7 +31,7 @@ class CardMixin(TxBase):
             "message_id": message_id,
             "wave_id": wave_id,
             "lang": lang,
-            "dirty": False,
+            "dirty": dirty,
             "gone": False,
             "revision": 0,
             "created_at": now,

@@ -87,3 +87,7 @@ class ConsoleMessenger:
         if chat_id == self.visible_chat:
             self.write(indent("📣 " + text))
         return SendResult(SendOutcome.SENT, message_id=str(len(self.delivered)))
+
+    async def edit(self, chat_id: str, message_id: str, message: Reply, lang: str) -> SendResult:
+        """A terminal cannot edit what it printed: live cards stay quiet (/wave shows the card)."""
+        return SendResult(SendOutcome.SENT, message_id=message_id)

@@ -94,8 +94,9 @@ class Dispatcher:
                 await tx.finish_delivery(delivery.id, "sent", now, message_id=result.message_id)
                 card = delivery.body.get("card") if isinstance(delivery.body, dict) else None
                 if card and result.message_id and target.member_id is None:
+                    # Rendered when announced: the wave may have moved since, so edit it once.
                     await tx.add_card(target.platform, target.chat_id, result.message_id, card,
-                                      target.lang, now)  # fmt: skip
+                                      target.lang, now, dirty=True)  # fmt: skip
             elif result.outcome is SendOutcome.MIGRATED and result.new_chat_id:
                 stats.retried += 1
                 await tx.move_chat(target.platform, target.chat_id, result.new_chat_id)
