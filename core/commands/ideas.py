@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.commands.parsing import parse_id
-from core.commands.registry import Param, Request, command
+from core.commands.registry import Param, Request, action, command
 from core.commands.usage import IDEA, need, pager, say, usage_error
 from core.errors import DomainError
 from core.messages import Button, Lines, Reply, t
@@ -87,6 +87,7 @@ async def want_idea(req: Request, idea_id: int, price: int | None) -> list[Reply
     return say(key, id=idea_id, title=idea.title, wants=idea.wants)
 
 
+@action("unwant")
 @command("unwant", Param("idea", "int", autocomplete=IDEA))
 async def unwant(req: Request) -> list[Reply]:
     """Withdraw support."""
@@ -117,6 +118,7 @@ async def pending(req: Request) -> list[Reply]:
     return replies
 
 
+@action("approve")
 @command("approve", Param("idea", "int", autocomplete=IDEA), moderator=True)
 async def approve(req: Request) -> list[Reply]:
     """Publish an idea."""
@@ -125,6 +127,7 @@ async def approve(req: Request) -> list[Reply]:
     return say("mod.approved", id=idea.id, title=idea.title)
 
 
+@action("reject")
 @command("reject", Param("idea", "int", autocomplete=IDEA), Param("reason", required=False,
          rest=True), moderator=True)  # fmt: skip
 async def reject(req: Request) -> list[Reply]:
@@ -152,3 +155,24 @@ def idea_id_of(value: str) -> int:
         return parse_id(value, IDEA)
     except DomainError as error:
         raise DomainError("error.stale_button") from error
+
+
+@action("want")
+async def want_button(req: Request) -> list[Reply]:
+    """The Want button under an idea."""
+    return await want_idea(req, parse_id(req.args, IDEA), None)
+
+
+@action("merge")
+async def merge_button(req: Request) -> list[Reply]:
+    """Merging needs a target, so the button explains the command."""
+    return [Reply(body=(t("mod.merge_how", id=parse_id(req.args, IDEA)),), private=True)]
+
+
+@action("page")
+async def page_button(req: Request) -> list[Reply]:
+    """Previous / next under a list."""
+    kind, _, number = req.args.rpartition(":")
+    if kind not in ("ideas:top", "ideas:new") or not number.isdigit():
+        raise DomainError("error.stale_button")
+    return await ideas_page(req, kind.removeprefix("ideas:"), int(number))

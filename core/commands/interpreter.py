@@ -6,20 +6,20 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from core.commands import ideas as idea_commands
-from core.commands import identity as _identity  # noqa: F401  (registers commands)
-from core.commands import members as member_commands
-from core.commands import payments as _payments  # noqa: F401
-from core.commands import stats as _stats  # noqa: F401
-from core.commands import talk as _talk  # noqa: F401
-from core.commands import waves as wave_commands
-from core.commands.parsing import parse_id
+from core.commands import (  # noqa: F401  (importing a command module registers its commands)
+    ideas,
+    identity,
+    members,
+    payments,
+    stats,
+    talk,
+    waves,
+)
 from core.commands.registry import ACTIONS, REGISTRY, Request
-from core.commands.usage import IDEA, WAVE
 from core.errors import DomainError
 from core.messages import Reply, t
 from core.ports import Actor, ChatRef
-from core.services import community, waves
+from core.services import community
 from core.services.context import Context
 
 log = logging.getLogger(__name__)
@@ -70,42 +70,17 @@ class Interpreter:
         return await self._run(actor, lambda: self._dispatch_action(req, action[:64]))
 
     async def _dispatch_action(self, req: Request, action: str) -> list[Reply]:
-        """Route a button payload to the same use cases the commands use."""
+        """Route a button payload to the handler its verb registered with @action."""
         verb, _, rest = action.partition(":")
-        simple = {"approve": idea_commands.approve, "reject": idea_commands.reject,
-                  "unwant": idea_commands.unwant, "confirm": wave_commands.confirm,
-                  "leave": wave_commands.leave, "join": wave_commands.join,
-                  "wave": wave_commands.show}  # fmt: skip
+        handler = ACTIONS.get(verb)
+        if handler is None:
+            raise DomainError("error.stale_button")
         try:
-            if verb in ACTIONS:
-                return await ACTIONS[verb](Request(req.ctx, req.actor, req.chat, rest))
-            if verb in simple:
-                return await simple[verb](Request(req.ctx, req.actor, req.chat, rest))
-            if verb == "want":
-                return await idea_commands.want_idea(req, parse_id(rest, IDEA), None)
-            if verb == "more":
-                return await self._join_more(req, parse_id(rest, WAVE))
-            if verb == "merge":
-                return [Reply(body=(t("mod.merge_how", id=parse_id(rest, IDEA)),), private=True)]
-            if verb == "notify" and rest in ("on", "off"):
-                return await member_commands.set_notify(req, rest == "on")
-            if verb == "page":
-                kind, _, number = rest.rpartition(":")
-                if kind in ("ideas:top", "ideas:new"):
-                    return await idea_commands.ideas_page(req, kind[6:], int(number))
+            return await handler(Request(req.ctx, req.actor, req.chat, rest))
         except (ValueError, DomainError) as error:
             if isinstance(error, DomainError) and not error.key.startswith("error.bad_"):
                 raise
             raise DomainError("error.stale_button") from error
-        raise DomainError("error.stale_button")
-
-    async def _join_more(self, req: Request, wave_id: int) -> list[Reply]:
-        """'+1' adds a unit to the presser's pledge (within the per-member maximum)."""
-        overview = await community.overview(req.ctx, req.actor)
-        held = next((p.quantity for p, w in overview.pledges
-                     if w.id == wave_id and p.status.value == "active"), 0)  # fmt: skip
-        outcome = await waves.join(req.ctx, req.actor, wave_id, held + 1)
-        return wave_commands.pledge_replies(outcome)
 
     async def exactly_once(self, key: str, call: Callable[[], Awaitable[Answer]]) -> Answer | None:
         """Run an update's handling and claim its key in one transaction; None if seen before.

@@ -6,7 +6,7 @@ from core.commands import identity as identity_commands
 from core.commands import payments as payment_commands
 from core.commands.ideas import idea_card
 from core.commands.parsing import parse_id
-from core.commands.registry import Param, Request, command, visible_commands
+from core.commands.registry import Param, Request, action, command, visible_commands
 from core.commands.usage import IDEA, WAVE, need, say, usage_error
 from core.errors import DomainError
 from core.messages import Button, Lines, Reply, T, t
@@ -85,6 +85,14 @@ async def settings(req: Request) -> list[Reply]:
     if words[0] != "notify" or len(words) != 2 or words[1] not in ("on", "off"):
         raise usage_error("settings")
     return await set_notify(req, words[1] == "on")
+
+
+@action("notify")
+async def notify_button(req: Request) -> list[Reply]:
+    """The on/off buttons under /settings."""
+    if req.args not in ("on", "off"):
+        raise DomainError("error.stale_button")
+    return await set_notify(req, req.args == "on")
 
 
 async def set_notify(req: Request, on: bool) -> list[Reply]:

@@ -10,11 +10,12 @@ from core.commands.parsing import (
     parse_tier,
     split_join_args,
 )
-from core.commands.registry import Param, Request, command
+from core.commands.registry import Param, Request, action, command
 from core.commands.usage import WAVE, need, say, usage_error
 from core.messages import Lines, Reply, t
+from core.model import PledgeStatus
 from core.money import Money
-from core.services import cards, lifecycle, waves
+from core.services import cards, community, lifecycle, waves
 from core.services.waves import LaunchPlan, PledgeOutcome
 from core.tiers import price_for
 from core.views import gap_text, progress_text, wave_card, wave_line
@@ -31,6 +32,7 @@ async def list_open(req: Request) -> list[Reply]:
     return [Reply(body=(t("wave.list_header", count=len(found)), t("lines", lines=rows)))]
 
 
+@action("wave")
 @command("wave", Param("wave", "int", autocomplete=WAVE))
 async def show(req: Request) -> list[Reply]:
     """The wave card."""
@@ -41,6 +43,7 @@ async def show(req: Request) -> list[Reply]:
     return [card, *await payment_commands.moderator_outlook(req, wave)]
 
 
+@action("join")
 @command("join", Param("wave", "int", autocomplete=WAVE),
          Param("qty", "int", required=False, default="1"),
          Param("max_price", required=False))  # fmt: skip
@@ -69,6 +72,17 @@ def pledge_replies(outcome: PledgeOutcome) -> list[Reply]:
     return [Reply(body=body, private=True)]
 
 
+@action("more")
+async def join_one_more(req: Request) -> list[Reply]:
+    """'+1' adds a unit to the presser's pledge (within the per-member maximum)."""
+    wave_id = parse_id(req.args, WAVE)
+    overview = await community.overview(req.ctx, req.actor)
+    held = next((p.quantity for p, w in overview.pledges
+                 if w.id == wave_id and p.status is PledgeStatus.ACTIVE), 0)  # fmt: skip
+    return pledge_replies(await waves.join(req.ctx, req.actor, wave_id, held + 1))
+
+
+@action("leave")
 @command("leave", Param("wave", "int", autocomplete=WAVE))
 async def leave(req: Request) -> list[Reply]:
     """Withdraw while the wave is open."""
@@ -79,6 +93,7 @@ async def leave(req: Request) -> list[Reply]:
                   private=True)]  # fmt: skip
 
 
+@action("confirm")
 @command("confirm", Param("wave", "int", autocomplete=WAVE))
 async def confirm(req: Request) -> list[Reply]:
     """Confirm (pay) after a successful close."""
