@@ -6,7 +6,9 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import sys
+import tomllib
 from collections.abc import Sequence
 
 from pydantic import ValidationError
@@ -41,9 +43,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except ValidationError as error:
-        print(f"wavebot: invalid configuration:\n{error}", file=sys.stderr)
+        print(f"wavebot: invalid configuration:\n{explain(error)}", file=sys.stderr)
+        return 2
+    except tomllib.TOMLDecodeError as error:
+        path = os.environ.get("WAVEBOT_CONFIG", "wavebot.toml")
+        print(f"wavebot: {path} is not valid TOML: {error}", file=sys.stderr)
         return 2
     return dispatch(args, settings)
+
+
+def explain(error: ValidationError) -> str:
+    """One line per bad setting, named as the user wrote it (no pydantic internals)."""
+    lines = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"]) or "settings"
+        lines.append(f"  {where}: {problem['msg'].removeprefix('Value error, ')}")
+    return "\n".join(lines)
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:

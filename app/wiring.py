@@ -5,16 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from app.main import Runtime
+    from bots.discord_bot import DiscordAdapter
     from bots.telegram_bot import TelegramAdapter
 
 
-def telegram_adapter(rt: Runtime) -> TelegramAdapter:
-    """The Telegram bot on the shared interpreter; registers its delivery port and admin check."""
+def telegram_adapter(rt: Runtime, **options: Any) -> TelegramAdapter:
+    """The Telegram bot on the shared interpreter; registers its delivery port and admin check.
+
+    Options are passed to TelegramAdapter (tests shorten poll_timeout or relax the limits).
+    """
     from bots.telegram_bot import PLATFORM, TelegramAdapter
 
     adapter = TelegramAdapter(
-        rt.interpreter, rt.settings.telegram_bot_token, rt.settings.telegram_api_url
+        rt.interpreter, rt.settings.telegram_bot_token, rt.settings.telegram_api_url, **options
     )
     rt.messengers[PLATFORM] = adapter.messenger
     checks = rt.ctx.admin_checks
@@ -22,12 +28,6 @@ def telegram_adapter(rt: Runtime) -> TelegramAdapter:
         checks = rt.ctx.admin_checks = dict(checks)
     checks[PLATFORM] = adapter.admin_check
     return adapter
-
-
-if TYPE_CHECKING:
-    from typing import Any
-
-    from bots.discord_bot import DiscordAdapter
 
 
 def discord_adapter(rt: Runtime, **options: Any) -> DiscordAdapter:

@@ -2,8 +2,8 @@
 
 Found by test_composition.py: with Telegram's per-chat limits, the wave-opened broadcast to the
 group where /launch was typed goes out seconds after the launch. Members who join meanwhile move
-the wave, yet the broadcast (rendered at opening) is registered as the chat's live card as if it
-were current, so the card sweep never edits it until someone else joins. Here the delay is
+the wave, yet the broadcast (rendered at opening) was registered as the chat's live card as if it
+were current, so the card sweep never edited it until someone else joined. Here the delay is
 reproduced deterministically: the dispatcher simply runs after the joins.
 """
 

@@ -2,7 +2,7 @@
 
 Found by driving the demo (test_cli.py): the wave-opened broadcast reaches the console as a live
 card, and once the crowd moves the wave the card sweep calls Messenger.edit, which the console
-messenger lacks. The demo then prints "ERROR core.services.cards: editing card 1 failed" with an
+messenger lacked: the demo printed "ERROR core.services.cards: editing card 1 failed" with an
 AttributeError traceback in the middle of the transcript, again after every throttle window.
 """
 
