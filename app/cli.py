@@ -49,6 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = os.environ.get("WAVEBOT_CONFIG", "wavebot.toml")
         print(f"wavebot: {path} is not valid TOML: {error}", file=sys.stderr)
         return 2
+    except ValueError as error:  # after ValidationError, which is a ValueError too
+        print(f"wavebot: {error}", file=sys.stderr)
+        return 2
     return dispatch(args, settings)
 
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -29,6 +30,7 @@ class Clockwork:
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._wake = asyncio.Event()
         self._waker: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[object]] = set()
         self.extra_jobs: list[tuple[Callable[[], Awaitable[object]], float]] = []
 
     def deliveries_pending(self) -> None:
@@ -37,7 +39,7 @@ class Clockwork:
 
     async def start(self) -> None:
         """Register the sweeps and start the clock in the running loop."""
-        self._job(self.dispatch, self.tick)
+        self._job(self.nudge, self.tick)
         self._job(self.sweep_waves, 10.0)
         self._job(self.refresh_cards, 2.0)
         self._job(self.remind, 300.0)
@@ -49,10 +51,27 @@ class Clockwork:
         self._waker = asyncio.create_task(self._wake_loop())
 
     def _job(self, job: Callable[[], Awaitable[object]], seconds: float) -> None:
-        """An interval job that never overlaps itself."""
+        """An interval job that never overlaps itself and that stop() can wait for."""
+
+        async def tracked() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)
+            try:
+                await job()
+            except asyncio.CancelledError:
+                return  # stopping: the next start sweeps again, the database holds the truth
+            finally:
+                self._running.discard(task)
+
         self.scheduler.add_job(
-            job, "interval", seconds=seconds, max_instances=1, coalesce=True, misfire_grace_time=30
-        )
+            tracked, "interval", seconds=seconds, max_instances=1, coalesce=True,
+            misfire_grace_time=30, name=getattr(job, "__name__", "sweep"),
+        )  # fmt: skip
+
+    async def nudge(self) -> None:
+        """The periodic safety net: wake the dispatcher (it never runs twice at once)."""
+        self._wake.set()
 
     async def _wake_loop(self) -> None:
         """Dispatch right after a commit that created deliveries."""
@@ -94,8 +113,12 @@ class Clockwork:
             log.exception("%s failed", name)
 
     async def stop(self) -> None:
-        """Stop the clock; pending work stays in the database for the next start."""
-        if self._waker:
-            self._waker.cancel()
+        """Stop the clock and wait for sweeps in flight; pending work stays in the database."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        in_flight: list[asyncio.Task[Any]] = list(self._running)
+        if self._waker:
+            in_flight.append(self._waker)
+        for task in in_flight:
+            task.cancel()
+        await asyncio.gather(*in_flight, return_exceptions=True)

@@ -99,7 +99,10 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Explicit values, then the environment, then the TOML file."""
-        toml_path = Path(os.environ.get("WAVEBOT_CONFIG", "wavebot.toml"))
+        named = os.environ.get("WAVEBOT_CONFIG")
+        toml_path = Path(named or "wavebot.toml")
+        if named and not toml_path.is_file():
+            raise ValueError(f"WAVEBOT_CONFIG names {named!r}, which is not a file")
         toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_path)
         return (init_settings, env_settings, toml)
 

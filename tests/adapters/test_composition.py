@@ -44,7 +44,6 @@ SETTING_VARIABLES = ("WAVEBOT_DATABASE_URL", "WAVEBOT_OWNERS", "TELEGRAM_BOT_TOK
                      "TELEGRAM_API_URL", "DISCORD_BOT_TOKEN", "DISCORD_API_URL", "WAVEBOT_LANG",
                      "WAVEBOT_CURRENCY", "WAVEBOT_SQLITE_SYNCHRONOUS", "WAVEBOT_DIGEST_DAYS",
                      "WAVEBOT_CONFIG")  # fmt: skip
-CLOCK_TASKS = ("run_coroutine_job", "_wake_loop")  # APScheduler's job runner, Clockwork's waker
 OUR_CODE = ("app", "bots", "core", "storage", "telegram", "discord", "apscheduler", "aiosqlite")
 
 
@@ -203,21 +202,9 @@ def leftover_tasks() -> list[str]:
         coro = task.get_coro()
         code = getattr(coro, "cr_code", None)
         origin = code.co_filename if code is not None else repr(coro)
-        if task.cancelling() and code is not None and code.co_name in CLOCK_TASKS:
-            continue  # cancelled by Clockwork.stop() without waiting: see known_stop_race
         if "/fakes/" not in origin and any(f"/{pkg}/" in origin for pkg in OUR_CODE):
             found.append(repr(task))
     return found
-
-
-def known_stop_race(record: logging.LogRecord) -> bool:
-    """A sweep cancelled by Clockwork.stop() (pinned by test_composition_clock.py, xfail)."""
-    error = record.exc_info[1] if record.exc_info else None
-    return (
-        record.name == "apscheduler.executors.default"
-        and record.getMessage().startswith('Job "Clockwork.')
-        and isinstance(error, asyncio.CancelledError)
-    )
 
 
 async def test_run_bots_pools_both_platforms_and_restarts_cleanly(
@@ -325,6 +312,6 @@ async def test_run_bots_pools_both_platforms_and_restarts_cleanly(
         gc.collect()  # unclosed sessions, sockets or never-awaited coroutines would warn here
     leaks = [w for w in caught if issubclass(w.category, ResourceWarning | RuntimeWarning)]
     assert leaks == [], [str(w.message) for w in leaks]
-    problems = [r for r in caplog.records if not known_stop_race(r)
-                and (r.levelno >= logging.ERROR or "nclosed" in r.getMessage())]  # fmt: skip
+    problems = [r for r in caplog.records
+                if r.levelno >= logging.ERROR or "nclosed" in r.getMessage()]  # fmt: skip
     assert problems == [], [r.getMessage() for r in problems]

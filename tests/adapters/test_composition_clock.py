@@ -19,11 +19,6 @@ from app.main import runtime
 from config.settings import Settings
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Clockwork.stop() returns before the sweeps in flight have ended; it should await "
-    "them (and the wake-up task) and let a cancelled sweep end quietly",
-)
 async def test_stopping_the_clock_waits_for_the_sweep_in_flight(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

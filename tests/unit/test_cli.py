@@ -64,6 +64,15 @@ def test_a_broken_toml_file_is_named_not_dumped(
     assert "Traceback" not in err
 
 
+def test_a_missing_config_file_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WAVEBOT_CONFIG", str(tmp_path / "nope.toml"))
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("wavebot: WAVEBOT_CONFIG names") and "nope.toml" in err
+
+
 def test_db_upgrade_creates_every_table(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
