@@ -1,0 +1,66 @@
+"""`wavebot bench`: benchmarks that print each figure next to the ceiling it is measured against.
+
+Each benchmark is a module with `run(quick: bool) -> BenchResult`; REGISTRY maps the name typed
+after `wavebot bench` to it. `all` runs every registered benchmark in order.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from app.bench.report import BenchFailure, BenchResult, machine
+
+Bench = Callable[[bool], BenchResult]
+
+# name → module under app.bench holding run(quick). flash-crowd (Telegram adapter vs a bare
+# python-telegram-bot echo bot on app/fakes/telegram_api.py) and broadcast (1,000 Telegram chats
+# + 1,000 Discord channels through app/fakes with limits enforced) plug in here when written.
+REGISTRY: dict[str, str] = {
+    "pledges": "app.bench.pledges",
+    "memory": "app.bench.memory",
+}
+PLANNED = {
+    "flash-crowd": "Telegram adapter vs a bare python-telegram-bot echo bot on the fake Bot API",
+    "broadcast": "1,000 Telegram chats + 1,000 Discord channels through the fakes, limits on",
+}
+
+
+def load(name: str) -> Bench:
+    """The run function of a registered benchmark (imported only when asked for)."""
+    module = importlib.import_module(REGISTRY[name])
+    bench: Bench = module.run
+    return bench
+
+
+def run_bench(name: str = "all", quick: bool = False) -> int:
+    """Run one benchmark or all; 0 when every target was met, 1 otherwise, 2 for a bad name."""
+    if name in PLANNED and name not in REGISTRY:
+        print(f"wavebot bench: {name} ({PLANNED[name]}) is not written yet", file=sys.stderr)
+        return 2
+    if name != "all" and name not in REGISTRY:
+        known = ", ".join(["all", *REGISTRY])
+        print(f"wavebot bench: unknown benchmark {name!r} (known: {known})", file=sys.stderr)
+        return 2
+    names = list(REGISTRY) if name == "all" else [name]
+    print("machine:")
+    for line in machine(Path(tempfile.gettempdir())):
+        print(f"  {line}")
+    status = 0
+    for each in names:
+        started = time.perf_counter()
+        try:
+            result = load(each)(quick)
+        except BenchFailure as failure:
+            print(f"== {each}: FAILED, a count was not exact: {failure}")
+            status = 1
+            continue
+        print(result.render())
+        print(f"  ({time.perf_counter() - started:.1f} s)")
+        if result.missed and not quick:
+            status = 1
+    return status

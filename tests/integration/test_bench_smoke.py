@@ -1,0 +1,51 @@
+"""`wavebot bench all --quick` runs end to end: exact counts, every figure printed.
+
+No timing is asserted here: speed targets are judged by the full benchmarks, which print each
+figure next to the ceiling measured in the same run (docs/BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.bench import PLANNED, REGISTRY
+from app.cli import main
+
+
+def test_quick_benchmarks_count_exactly_and_print_their_figures(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status = main(["bench", "all", "--quick"])
+    out = capsys.readouterr().out
+    assert status == 0, out  # 1 would mean a count was not exact (quick ignores speed targets)
+    assert "machine:" in out and "SQLite" in out
+
+    # pledges: the ceiling, then three core runs of 1,000 distinct members each
+    assert re.search(r"raw sqlite3 ceiling \(1 tx/pledge\)\s+[\d,]+ tx/s", out), out
+    for concurrency in (16, 64, 500):
+        rate = rf"core join, {concurrency} in flight.*[\d,]+ pledges/s.*of ceiling"
+        latency = rf"p50 / p99 latency, {concurrency} in flight\s+[\d.]+ ms / [\d.]+ ms"
+        assert re.search(rate, out) and re.search(latency, out), out
+    exact = re.findall(
+        r"exact: c=\d+: units = pledgers = 1000, 1000 distinct active pledges, 1000 events, "
+        r"milestones 10…1000 \(7\) recorded and announced once",
+        out,
+    )
+    assert len(exact) == 3, out
+
+    # memory: the bot's peak next to the target and to a bare interpreter's
+    assert re.search(r"bot peak RSS\s+[\d.]+ MB\s+≤ 150\.0 MB", out), out
+    assert re.search(r"bare interpreter \+ same libraries\s+[\d.]+ MB", out), out
+    assert "exact: seeded 10,000 members, 1,000 ideas, 100 waves" in out
+    assert re.search(r"delivered [\d,]+ messages \(the 200 pending ones", out), out
+
+
+def test_unknown_and_planned_benchmarks_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "nope", "--quick"]) == 2
+    for name in PLANNED:
+        if name not in REGISTRY:
+            assert main(["bench", name, "--quick"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown benchmark 'nope'" in err
