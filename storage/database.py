@@ -10,23 +10,23 @@ acknowledgement still follows durability, but one fsync now serves a whole burst
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import sqlite3
-from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import aiosqlite
 from sqlalchemy import event
-from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from storage.group_commit import (
+    BATCH_MAX_SECONDS,
+    BATCH_MAX_WRITES,
+    GroupCommit,
+    granted,
+)
 from storage.sql_tx import SqlTx
-from storage.sqlite_hot import HotSqlTx
+from storage.sqlite_inline import inline_creator
 
 if TYPE_CHECKING:
     from core.ports import Database
@@ -34,23 +34,9 @@ if TYPE_CHECKING:
 DEFAULT_URL = "sqlite+aiosqlite:///wavebot.db"
 SYNC_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
 BUSY_TIMEOUT_MS = 10_000
-BATCH_MAX_WRITES = 512
-BATCH_MAX_SECONDS = 0.025
-WRITER_TASK_NAME = "wavebot-group-commit"
-SAVEPOINT = "wavebot_write"
-# what a caller reports after its turn with the connection
-RELEASED, ROLLED_BACK, POISONED, UNUSED = "released", "rolled back", "poisoned", "unused"
 _CURRENT_WRITE: ContextVar[tuple[object, SqlTx] | None] = ContextVar(
     "wavebot_current_write", default=None
 )
-
-
-class DatabaseClosed(RuntimeError):
-    """A queued write could not be served: the database closed or its writer task was cancelled."""
-
-
-class WriteBatchAborted(RuntimeError):
-    """The batch's shared transaction was lost (see the message), so none of it was committed."""
 
 
 def _own_write() -> SqlTx | None:
@@ -88,261 +74,6 @@ def _sqlite_pragmas(engine: AsyncEngine, begin: str, pragmas: list[str]) -> None
         conn.exec_driver_sql(begin)
 
 
-class InlineSqlite(aiosqlite.Connection):
-    """aiosqlite's API for the writer, but small statements run inline on the event loop.
-
-    A round trip to aiosqlite's thread costs more than an indexed statement on a hot page, and a
-    pledge makes about ten of them. What may wait on the disk or on another process (BEGIN
-    IMMEDIATE under busy_timeout, COMMIT's fsync, closing) and bulk executemany still go to the
-    thread, so the loop is never blocked for long.
-    """
-
-    def __init__(self, connector: Callable[[], sqlite3.Connection], iter_chunk_size: int) -> None:
-        super().__init__(connector, iter_chunk_size)
-        self._offload = 0
-
-    @contextlib.contextmanager
-    def offloaded(self) -> Iterator[None]:
-        """Run what happens inside on the connection's thread (slow or blocking calls)."""
-        self._offload += 1
-        try:
-            yield
-        finally:
-            self._offload -= 1
-
-    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Inline unless offloaded or bulk; the thread's queue is empty whenever this runs."""
-        if self._offload or getattr(fn, "__name__", "") == "executemany":
-            return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
-        if not self._running or self._connection is None:
-            raise ValueError("Connection closed")
-        return fn(*args, **kwargs)
-
-    @property
-    def sqlite(self) -> sqlite3.Connection:
-        """The sqlite3 connection itself, for statements that bypass SQLAlchemy."""
-        return self._conn
-
-    async def close(self) -> None:
-        """Closing checkpoints the WAL: that is disk work, so it goes to the thread."""
-        with self.offloaded():
-            await super().close()
-
-
-def _inline_creator(url: str) -> Callable[[], InlineSqlite]:
-    """async_creator for the writer engine, honouring the URL's own connect arguments."""
-    args, kwargs = SQLiteDialect_aiosqlite().create_connect_args(make_url(url))
-    connect: Callable[..., sqlite3.Connection] = sqlite3.connect
-    kwargs = {**kwargs, "check_same_thread": False}
-
-    def connector() -> sqlite3.Connection:
-        """Runs on aiosqlite's thread; the connection is then shared with the loop thread."""
-        return connect(*args, **kwargs)
-
-    def create() -> InlineSqlite:
-        """A not yet started connection; SQLAlchemy awaits it."""
-        connection = InlineSqlite(connector, 64)
-        connection._thread.daemon = True
-        return connection
-
-    return create
-
-
-@contextlib.contextmanager
-def _offloaded(driver: Any) -> Iterator[None]:
-    """Offload to the driver's thread when the driver is our inline one; a no-op otherwise."""
-    if isinstance(driver, InlineSqlite):
-        with driver.offloaded():
-            yield
-    else:
-        yield
-
-
-def _in_transaction(driver: Any) -> bool:
-    """False when SQLite itself rolled the transaction back (I/O error, disk full, ...)."""
-    if isinstance(driver, aiosqlite.Connection):
-        return bool(driver.in_transaction)
-    return True
-
-
-def _settle(future: asyncio.Future[Any], error: BaseException | None = None) -> None:
-    """Resolve a future unless its waiter gave up (was cancelled) meanwhile."""
-    if future.done():
-        return
-    if error is None:
-        future.set_result(None)
-    else:
-        future.set_exception(error)
-
-
-@dataclass(frozen=True)
-class _Grant:
-    """The writer connection, lent to one caller inside the batch's open transaction."""
-
-    conn: AsyncConnection
-    raw: sqlite3.Connection | None  # set when the driver is InlineSqlite
-    done: asyncio.Future[str]  # the caller's outcome: RELEASED, ROLLED_BACK, POISONED, UNUSED
-
-    def tx(self) -> SqlTx:
-        """The store view for this caller's body."""
-        return SqlTx(self.conn) if self.raw is None else HotSqlTx(self.conn, self.raw)
-
-    @asynccontextmanager
-    async def savepoint(self) -> AsyncIterator[None]:
-        """The caller's body in its own savepoint; reports the outcome to the writer task."""
-        if self.raw is None:
-            outcome = ROLLED_BACK
-            try:
-                async with self.conn.begin_nested():
-                    yield
-                outcome = RELEASED
-            finally:
-                self.done.set_result(outcome)
-            return
-        outcome = POISONED
-        try:
-            self.raw.execute(f"SAVEPOINT {SAVEPOINT}")
-            try:
-                yield
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):  # else POISONED: the batch rolls back
-                    self.raw.execute(f"ROLLBACK TO {SAVEPOINT}")
-                    self.raw.execute(f"RELEASE {SAVEPOINT}")
-                    outcome = ROLLED_BACK
-                raise
-            self.raw.execute(f"RELEASE {SAVEPOINT}")
-            outcome = RELEASED
-        finally:
-            self.done.set_result(outcome)
-
-
-@dataclass(frozen=True)
-class _Turn:
-    """One top-level write: waits for its grant, then for its batch's COMMIT."""
-
-    granted: asyncio.Future[_Grant]
-    committed: asyncio.Future[None]
-
-
-class _GroupCommit:
-    """Serialises top-level writes onto one connection and commits them in batches."""
-
-    def __init__(self, engine: AsyncEngine, max_writes: int, max_seconds: float) -> None:
-        self._engine = engine
-        self._max_writes = max_writes
-        self._max_seconds = max_seconds
-        self._queue: deque[_Turn] = deque()
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._closing = False
-        self.batches = 0
-        self.writes = 0
-
-    def enqueue(self) -> _Turn:
-        """Join the queue; the writer task starts with the first write."""
-        if self._closing:
-            raise DatabaseClosed("the database is closed")
-        loop = asyncio.get_running_loop()
-        turn = _Turn(loop.create_future(), loop.create_future())
-        self._queue.append(turn)
-        if self._task is None or self._task.done():
-            self._task = loop.create_task(self._run(), name=WRITER_TASK_NAME)
-        self._wake.set()
-        return turn
-
-    async def close(self) -> None:
-        """Let queued writes finish, then stop the writer task."""
-        self._closing = True
-        self._wake.set()
-        task = self._task
-        if task is not None and not task.done():
-            try:
-                await task
-            except asyncio.CancelledError:
-                current = asyncio.current_task()
-                if current is not None and current.cancelling():
-                    raise  # we are being cancelled, not just the writer task
-        self._fail_queued(DatabaseClosed("the database is closed"))
-
-    async def _run(self) -> None:
-        """Run batches while writes are queued; sleep otherwise."""
-        try:
-            while True:
-                while self._queue:
-                    try:
-                        await self._batch()
-                    except Exception as error:  # no connection or no BEGIN: nobody waits forever
-                        self._fail_queued(error)
-                if self._closing:
-                    return
-                self._wake.clear()
-                await self._wake.wait()
-        except asyncio.CancelledError:
-            # Someone cancelled the writer task (a "cancel every task" shutdown): the queued
-            # writes hear it now instead of waiting forever; the next write starts a new task.
-            self._fail_queued(DatabaseClosed("the writer task was cancelled"))
-            raise
-
-    async def _batch(self) -> None:
-        """One BEGIN IMMEDIATE … COMMIT for as many queued writes as the limits allow."""
-        async with self._engine.connect() as conn:
-            driver = (await conn.get_raw_connection()).driver_connection
-            with _offloaded(driver):
-                transaction = await conn.begin()
-            members: list[_Turn] = []
-            try:
-                await self._lend(conn, driver, members)
-                with _offloaded(driver):
-                    await transaction.commit()
-            except BaseException as error:
-                with contextlib.suppress(Exception), _offloaded(driver):
-                    await transaction.rollback()
-                failure = error
-                if not isinstance(error, Exception):
-                    failure = WriteBatchAborted("the writer task was stopped; batch rolled back")
-                for turn in members:
-                    _settle(turn.committed, failure)
-                if failure is not error:
-                    raise
-                return
-            self.batches += 1
-            self.writes += len(members)
-            for turn in members:
-                _settle(turn.committed)
-
-    async def _lend(self, conn: AsyncConnection, driver: Any, members: list[_Turn]) -> None:
-        """Grant the connection to queued writes in order until the queue or the batch runs out."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._max_seconds
-        while self._queue and len(members) < self._max_writes and loop.time() < deadline:
-            turn = self._queue.popleft()
-            if turn.granted.done():  # its caller was cancelled while queued
-                continue
-            done: asyncio.Future[str] = loop.create_future()
-            raw = driver.sqlite if isinstance(driver, InlineSqlite) else None
-            turn.granted.set_result(_Grant(conn, raw, done))
-            try:
-                outcome = await asyncio.shield(done)
-            except asyncio.CancelledError:
-                # This task is being cancelled while a caller's body runs on the connection:
-                # let the body end before the batch is rolled back under it.
-                with contextlib.suppress(asyncio.CancelledError):
-                    await done
-                raise
-            if outcome == RELEASED:
-                members.append(turn)
-            if outcome == POISONED:
-                raise WriteBatchAborted("a write could not roll back its savepoint")
-            if not _in_transaction(driver):
-                raise WriteBatchAborted("SQLite rolled back the shared write transaction")
-
-    def _fail_queued(self, error: BaseException) -> None:
-        """No transaction (BEGIN busy past busy_timeout, no connection): the queue hears why."""
-        while self._queue:
-            turn = self._queue.popleft()
-            _settle(turn.granted, error)
-
-
 class SqlDatabase:
     """core.ports.Database on SQLAlchemy Core; every write goes through one batched connection."""
 
@@ -356,7 +87,7 @@ class SqlDatabase:
     ) -> None:
         self._writer = writer
         self._reader = reader
-        self._group = _GroupCommit(writer, batch_max_writes, batch_max_seconds)
+        self._group = GroupCommit(writer, batch_max_writes, batch_max_seconds)
         self._closed = False
         self._late_lock = asyncio.Lock()
 
@@ -382,7 +113,7 @@ class SqlDatabase:
 
             await asyncio.to_thread(upgrade, url)
         inline = make_url(url).drivername == "sqlite+aiosqlite"
-        creator = {"async_creator": _inline_creator(url)} if inline else {}
+        creator = {"async_creator": inline_creator(url)} if inline else {}
         writer = create_async_engine(url, pool_size=1, max_overflow=0, **creator)
         reader = create_async_engine(url, pool_size=readers, max_overflow=0)
         if writer.dialect.name == "sqlite":
@@ -423,7 +154,7 @@ class SqlDatabase:
                     _CURRENT_WRITE.reset(token)
             return
         turn = self._group.enqueue()
-        grant = await _granted(turn)
+        grant = await granted(turn)
         tx = grant.tx()
         token = _CURRENT_WRITE.set((asyncio.current_task(), tx))
         try:
@@ -461,17 +192,6 @@ class SqlDatabase:
         await self._group.close()
         await self._writer.dispose()
         await self._reader.dispose()
-
-
-async def _granted(turn: _Turn) -> _Grant:
-    """Wait for the writer connection; if cancelled just as it came, hand it straight back."""
-    try:
-        return await turn.granted
-    except asyncio.CancelledError:
-        granted = turn.granted
-        if granted.done() and not granted.cancelled() and granted.exception() is None:
-            granted.result().done.set_result(UNUSED)
-        raise
 
 
 if TYPE_CHECKING:

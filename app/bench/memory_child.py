@@ -105,7 +105,7 @@ async def _bot(db_path: str, owner: str, wave_ids: list[int], member: str) -> di
 
 async def _settle_jobs() -> None:
     """Clockwork.stop() cancels a running job without waiting: let it end before the DB closes."""
-    from storage.database import WRITER_TASK_NAME
+    from storage.group_commit import WRITER_TASK_NAME
 
     me = asyncio.current_task()
     others = [t for t in asyncio.all_tasks() if t is not me and t.get_name() != WRITER_TASK_NAME]

@@ -17,7 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from core.clock import FakeClock
-from storage.database import SqlDatabase, WriteBatchAborted
+from storage.database import SqlDatabase
+from storage.group_commit import WriteBatchAborted
 from tests.integration.conftest import rows
 
 WRITERS = 40
