@@ -10,6 +10,13 @@ if TYPE_CHECKING:
     from app.main import Runtime
     from bots.discord_bot import DiscordAdapter
     from bots.telegram_bot import TelegramAdapter
+    from core.ports import AdminCheck, Messenger
+
+
+def _register(rt: Runtime, platform: str, messenger: Messenger, admin_check: AdminCheck) -> None:
+    """The adapter's delivery port for the dispatcher and its admin check for moderator rights."""
+    rt.messengers[platform] = messenger
+    rt.ctx.admin_checks[platform] = admin_check
 
 
 def telegram_adapter(rt: Runtime, **options: Any) -> TelegramAdapter:
@@ -22,11 +29,7 @@ def telegram_adapter(rt: Runtime, **options: Any) -> TelegramAdapter:
     adapter = TelegramAdapter(
         rt.interpreter, rt.settings.telegram_bot_token, rt.settings.telegram_api_url, **options
     )
-    rt.messengers[PLATFORM] = adapter.messenger
-    checks = rt.ctx.admin_checks
-    if not isinstance(checks, dict):
-        checks = rt.ctx.admin_checks = dict(checks)
-    checks[PLATFORM] = adapter.admin_check
+    _register(rt, PLATFORM, adapter.messenger, adapter.admin_check)
     return adapter
 
 
@@ -40,9 +43,5 @@ def discord_adapter(rt: Runtime, **options: Any) -> DiscordAdapter:
     adapter = DiscordAdapter(
         rt.interpreter, rt.settings.discord_bot_token, rt.settings.discord_api_url, **options
     )
-    rt.messengers[PLATFORM] = adapter.messenger
-    checks = rt.ctx.admin_checks
-    if not isinstance(checks, dict):
-        checks = rt.ctx.admin_checks = dict(checks)
-    checks[PLATFORM] = adapter.admin_check
+    _register(rt, PLATFORM, adapter.messenger, adapter.admin_check)
     return adapter

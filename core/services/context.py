@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core.clock import Clock
@@ -38,7 +37,7 @@ class Context:
     db: Database
     clock: Clock
     owners: frozenset[str] = frozenset()
-    admin_checks: Mapping[str, AdminCheck] = field(default_factory=dict)
+    admin_checks: dict[str, AdminCheck] = field(default_factory=dict)
     rules: Rules = field(default_factory=Rules)
     wakeup: Wakeup = field(default_factory=_NoWakeup)
     charts: ChartRenderer | None = None
