@@ -22,12 +22,11 @@ Bench = Callable[[bool], BenchResult]
 # + 1,000 Discord channels through app/fakes with limits enforced) plug in here when written.
 REGISTRY: dict[str, str] = {
     "pledges": "app.bench.pledges",
+    "flash-crowd": "app.bench.flash_crowd",
+    "broadcast": "app.bench.broadcast",
     "memory": "app.bench.memory",
 }
-PLANNED = {
-    "flash-crowd": "Telegram adapter vs a bare python-telegram-bot echo bot on the fake Bot API",
-    "broadcast": "1,000 Telegram chats + 1,000 Discord channels through the fakes, limits on",
-}
+PLANNED: dict[str, str] = {}
 
 
 def load(name: str) -> Bench:
