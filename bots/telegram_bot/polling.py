@@ -37,7 +37,10 @@ class Backoff:
 
 
 def lane_of(update: Update) -> int:
-    """Updates of one chat run in order; different chats run side by side."""
+    """Messages of one chat run in order, different chats side by side; button presses are
+    independent per presser, so a crowd pressing Join under one card is not queued behind itself."""
+    if update.callback_query is not None:
+        return update.callback_query.from_user.id
     if update.effective_chat is not None:
         return update.effective_chat.id
     if update.effective_user is not None:

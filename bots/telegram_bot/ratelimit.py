@@ -34,7 +34,7 @@ def retry_seconds(error: RetryAfter) -> float:
 class Limits:
     """How many sends each window admits; the defaults are Telegram's broadcast FAQ."""
 
-    overall: int = 30
+    overall: int = 28  # Telegram allows ~30/s; the margin absorbs network jitter
     overall_period: float = 1.0
     group: int = 20
     group_period: float = 60.0

@@ -15,7 +15,7 @@ from core.services.context import Context
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
-BATCH = 200
+BATCH = 5000  # large enough that every platform of a big broadcast starts at once
 
 
 def backoff(attempts: int) -> timedelta:
@@ -63,11 +63,12 @@ class Dispatcher:
                     return stats
 
     async def _send_batch(self, due: list[Delivery], stats: DispatchStats) -> None:
-        """Send a batch concurrently; the messengers enforce the platform limits."""
-        gate = asyncio.Semaphore(self.parallel)
+        """Send a batch concurrently, each platform through its own gate so none waits on another;
+        the messengers enforce the platform limits."""
+        gates = {platform: asyncio.Semaphore(self.parallel) for platform in self.messengers}
 
         async def one(delivery: Delivery) -> None:
-            async with gate:
+            async with gates[delivery.target.platform]:
                 await self._deliver(delivery, stats)
 
         await asyncio.gather(*(one(delivery) for delivery in due))
