@@ -46,16 +46,19 @@ class Limits:
 class _Window:
     """A sliding log of send times: never more than `limit` within `period` seconds."""
 
-    def __init__(self, limit: int, period: float) -> None:
+    def __init__(self, limit: int, period: float, even: bool = False) -> None:
         self.limit = limit
         self.period = period
+        self.spacing = period / limit if even else 0.0
         self.sent: deque[float] = deque()
 
     def wait(self, now: float) -> float:
         """Seconds until one more send fits (0 when it fits now)."""
         while self.sent and self.sent[0] <= now - self.period:
             self.sent.popleft()
-        return 0.0 if len(self.sent) < self.limit else self.sent[0] + self.period - now
+        paced = self.sent[-1] + self.spacing - now if self.sent and self.spacing else 0.0
+        full = 0.0 if len(self.sent) < self.limit else self.sent[0] + self.period - now
+        return max(paced, full, 0.0)
 
 
 class SendLimiter(BaseRateLimiter[int]):
@@ -74,7 +77,8 @@ class SendLimiter(BaseRateLimiter[int]):
     def configure(self, limits: Limits) -> None:
         """Adopt new limits (forgetting what was sent), e.g. relaxed ones in tests."""
         self.limits = limits
-        self._overall = _Window(limits.overall, limits.overall_period)
+        # Evenly paced: bursts admitted together can arrive bunched and trip Telegram's counter.
+        self._overall = _Window(limits.overall, limits.overall_period, even=True)
         self._groups: dict[str, _Window] = {}
         self._chats: dict[str, _Window] = {}
 
