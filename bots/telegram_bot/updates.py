@@ -113,6 +113,13 @@ class UpdateHandlers:
         await self._answer(query, toast)
         if is_toast(answer) and toast == plain_text(first, answer.lang, limit=TOAST_ONLY_MAX):
             return  # the toast said it all (a refusal, a stale button)
+        if where is not None and where.type != ChatType.PRIVATE and all(
+            reply.private for reply in answer.replies
+        ):
+            # A personal answer to a press in a group: the toast confirms and the live card shows
+            # the count. A DM per press would spend the bot's global 30 msg/s on a flash crowd
+            # and hold back the broadcasts everyone is waiting for.
+            return
         target = where or Chat(query.from_user.id, ChatType.PRIVATE)  # inline mode: in private
         reply_to = message.message_id if message is not None else None
         await self.sender.deliver(answer, target, query.from_user, reply_to)

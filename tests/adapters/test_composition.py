@@ -257,7 +257,10 @@ async def test_run_bots_pools_both_platforms_and_restarts_cleanly(
                 answers.append(await world.dc_slash(dc_member, "join", wave=1))
         for count, answer in enumerate(answers, start=1):
             assert "You're in wave #1" in answer, answer
-            assert f"Now {count} in, everyone pays 100 €." in answer, (count, answer)
+            if count % 2 == 0:  # Discord answers carry the pooled count; Telegram's toast does not
+                assert f"Now {count} in, everyone pays 100 €." in answer, (count, answer)
+            else:
+                assert "Now " not in answer, answer  # a press in a group: only the toast
 
         # The milestone reaches both platforms with nobody sweeping by hand.
         [tg_news] = await world.until(
