@@ -113,8 +113,10 @@ class UpdateHandlers:
         await self._answer(query, toast)
         if is_toast(answer) and toast == plain_text(first, answer.lang, limit=TOAST_ONLY_MAX):
             return  # the toast said it all (a refusal, a stale button)
-        if where is not None and where.type != ChatType.PRIVATE and all(
-            reply.private for reply in answer.replies
+        if (
+            where is not None
+            and where.type != ChatType.PRIVATE
+            and all(reply.private for reply in answer.replies)
         ):
             # A personal answer to a press in a group: the toast confirms and the live card shows
             # the count. A DM per press would spend the bot's global 30 msg/s on a flash crowd
