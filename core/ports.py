@@ -7,17 +7,17 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from core.feature_ports import (
+    IdentityStore,
+    PaymentStore,
+    StatsStore,
+    TalkStore,
+)
 from core.messages import Reply
 from core.model import Idea, IdeaStatus, Member, Pledge, PledgeStatus, Tier, Wave, WaveStatus
 from core.tiers import Bid
-
-if TYPE_CHECKING:  # read models of feature stores, defined next to their use cases
-    from core.services.identity import LinkCode
-    from core.services.payments import PaymentWindow
-    from core.services.stats import CategoryStats, ExportRow, Funnel
-    from core.services.talk import Question
 
 
 class ChatKind(StrEnum):
@@ -233,102 +233,6 @@ class InboxStore(Protocol):
     """Idempotency keys of processed platform updates."""
 
     async def claim_key(self, key: str, now: datetime) -> bool: ...
-
-
-class IdentityStore(Protocol):
-    """Link codes and account merges inside a transaction (issue: cross-platform identity)."""
-
-    async def add_link_code(
-        self, member_id: int, account: str, code_hash: str, now: datetime, expires_at: datetime
-    ) -> int: ...
-    async def get_link_code(self, code_hash: str) -> LinkCode | None: ...
-    async def use_link_code(self, code_id: int, account: str, now: datetime) -> None: ...
-    async def revoke_link_code(self, code_hash: str) -> bool: ...
-    async def record_link_attempt(
-        self, account: str, kind: str, ok: bool, now: datetime
-    ) -> None: ...
-    async def link_attempts_since(
-        self, account: str, kind: str, ok: bool, since: datetime
-    ) -> list[datetime]: ...
-    async def member_pledges(self, member_id: int) -> list[Pledge]: ...
-    async def delete_pledge(self, wave_id: int, member_id: int) -> None: ...
-    async def add_to_wave_totals(
-        self, wave_id: int, units: int, pledgers: int, final_units: int
-    ) -> None: ...
-    async def fold_member(
-        self, source_id: int, target_id: int, now: datetime
-    ) -> dict[str, int]: ...
-    async def record_merge(
-        self, kept_id: int, merged_id: int, by_account: str, details: dict[str, Any], now: datetime
-    ) -> int: ...
-
-
-class PaymentStore(Protocol):
-    """Pay-at-end confirmations, reminders and abandonment inside a transaction."""
-
-    async def open_payment_window(
-        self, wave_id: int, opened_at: datetime, due_at: datetime
-    ) -> None: ...
-    async def payment_window(self, wave_id: int) -> PaymentWindow | None: ...
-    async def open_payment_windows(self) -> list[PaymentWindow]: ...
-    async def close_payment_window(self, wave_id: int, now: datetime) -> None: ...
-    async def awaiting_members(self, wave_id: int) -> list[int]: ...
-    async def awaiting_targets(
-        self, wave_id: int, unreminded_round: int | None = None
-    ) -> list[Target]: ...
-    async def mark_reminded(
-        self, wave_id: int, member_ids: Sequence[int], period: int, now: datetime
-    ) -> None: ...
-    async def pledge_tally(self, wave_id: int) -> dict[PledgeStatus, tuple[int, int]]: ...
-    async def category_decisions(self, category: str) -> tuple[int, int]: ...
-
-
-class TalkStore(Protocol):
-    """Questions, answers and reviews inside a transaction."""
-
-    async def add_question(self, wave_id: int, member_id: int, text: str, now: datetime) -> int: ...
-    async def get_question(self, question_id: int) -> Question | None: ...
-    async def count_questions_by(self, wave_id: int, member_id: int) -> int: ...
-    async def add_answer(
-        self, question_id: int, member_id: int, text: str, now: datetime
-    ) -> bool: ...
-    async def talk_counts(self, wave_id: int) -> tuple[int, int, int, int]: ...
-    async def upsert_review(
-        self, wave_id: int, member_id: int, rating: int, text: str | None, now: datetime
-    ) -> bool: ...
-    async def set_helper(self, member_id: int, on: bool, now: datetime) -> None: ...
-    async def is_helper(self, member_id: int) -> bool: ...
-    async def helper_targets(
-        self, category: str, exclude_member: int, limit: int
-    ) -> list[Target]: ...
-    async def member_target(self, member_id: int) -> Target | None: ...
-    async def review_candidates(
-        self, confirmed_before: datetime, limit: int
-    ) -> list[tuple[int, Target]]: ...
-
-
-class StatsStore(Protocol):
-    """Read models for /stats and /export inside a transaction."""
-
-    async def funnel(self) -> Funnel: ...
-    async def category_stats(self) -> list[CategoryStats]: ...
-    async def units_series(self, wave_id: int) -> list[tuple[datetime, int]]: ...
-    async def export_rows(self, wave_id: int) -> list[ExportRow]: ...
-
-
-class ChartRenderer(Protocol):
-    """Draws PNG charts from plain numbers and labels already in the reader's language."""
-
-    def units_chart(
-        self,
-        title: str,
-        axes: tuple[str, str],
-        points: Sequence[tuple[datetime, int]],
-        levels: Sequence[tuple[int, str]],
-    ) -> bytes: ...
-    def demand_chart(
-        self, title: str, axes: tuple[str, str], steps: Sequence[tuple[int, int]], beyond: int
-    ) -> bytes: ...
 
 
 class Tx(

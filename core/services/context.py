@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from core.clock import Clock
 from core.errors import Forbidden
+from core.feature_ports import ChartRenderer
 from core.model import Member
-from core.ports import Actor, AdminCheck, ChartRenderer, Database, Tx, Wakeup
+from core.ports import Actor, AdminCheck, Database, Tx, Wakeup
 
 LANGS = ("en", "fr")
 
