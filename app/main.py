@@ -16,12 +16,12 @@ from app.crowd import simulate_crowd
 from bots.console.session import PLATFORM as CONSOLE
 from bots.console.session import ConsoleMessenger, ConsoleSession
 from bots.console.terminal import read_lines
+from bots.i18n import LANGUAGES, render, render_plain
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.interpreter import Interpreter
 from core.messages import t
 from core.ports import Actor, ChatKind, ChatRef, Messenger
-from core.render import render
 from core.services import community, talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
@@ -54,9 +54,9 @@ async def runtime(
     await asyncio.to_thread(upgrade, settings.database_url)
     db = await SqlDatabase.open(settings.database_url, synchronous=settings.synchronous)
     try:
-        rules = Rules(currency=settings.currency, default_lang=settings.lang)
+        rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES)
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
-                      rules=rules, charts=MatplotlibCharts())  # fmt: skip
+                      rules=rules, charts=MatplotlibCharts(), plain=render_plain)  # fmt: skip
         messengers: dict[str, Messenger] = {}
         dispatcher = Dispatcher(ctx, messengers)
         clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)

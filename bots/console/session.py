@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from bots.i18n import PLAIN, render
 from core.commands.interpreter import Answer, Interpreter
 from core.messages import Button, Reply
 from core.ports import Actor, ChatKind, ChatRef, SendOutcome, SendResult
-from core.render import PLAIN, render
 
 PLATFORM = "console"
 

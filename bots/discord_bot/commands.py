@@ -15,7 +15,7 @@ from discord.app_commands import locale_str
 
 from bots.discord_bot.autocomplete import idea_choices, wave_choices
 from bots.discord_bot.markup import clip, to_plain
-from core.catalogue import CATALOGUE
+from bots.i18n import has_text, template
 from core.commands.registry import REGISTRY, Command
 from core.commands.usage import IDEA, WAVE
 from core.messages import t
@@ -50,13 +50,13 @@ class Option:
 def options_of(spec: Command) -> list[Option]:
     """The options of a command, in the registry's order."""
     if not spec.params:
-        usage = CATALOGUE.get(spec.usage_key, ("",))[0]
+        usage = template(spec.usage_key, "en") if has_text(spec.usage_key) else ""
         if not re.search(r"[<\[]", usage):
             return []
         return [Option("text", str, "<" in usage, True, "", spec.usage_key)]
     found = []
     for param in spec.params[:MAX_OPTIONS]:
-        key = f"param.{param.name}" if f"param.{param.name}" in CATALOGUE else spec.usage_key
+        key = f"param.{param.name}" if has_text(f"param.{param.name}") else spec.usage_key
         kind = KINDS.get(param.kind, str)
         default = param.default
         found.append(

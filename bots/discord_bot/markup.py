@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from discord.utils import escape_markdown, escape_mentions
 
+from bots.i18n import PLAIN, Markup, render
 from core.messages import Lines, T
-from core.render import PLAIN, Markup, render
 
 TAGS = {"<b>": "**", "</b>": "**", "<i>": "*", "</i>": "*", "<code>": "`", "</code>": "`"}
 CONTENT_MAX = 2000

@@ -9,10 +9,10 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from bots.i18n import LANGUAGES as LANGS
+from bots.i18n import render
 from core.commands.registry import visible_commands
 from core.messages import t
-from core.render import render
-from core.services.context import LANGS
 
 log = logging.getLogger(__name__)
 _NAME = re.compile(r"[a-z0-9_]{1,32}")

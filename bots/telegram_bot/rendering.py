@@ -8,9 +8,8 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.catalogue import CATALOGUE
+from bots.i18n import Markup, has_text, render
 from core.messages import Reply, t
-from core.render import Markup, render
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +97,7 @@ def deep_link(username: str, wave_id: int) -> str:
 
 def _deep_link_label(username: str, lang: str) -> str:
     """Catalogue label when the catalogue has one, else the bot's @name (no language needed)."""
-    if DEEP_LINK_LABEL_KEY in CATALOGUE:
+    if has_text(DEEP_LINK_LABEL_KEY):
         return render(t(DEEP_LINK_LABEL_KEY), lang)
     return f"💬 @{username}"
 

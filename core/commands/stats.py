@@ -102,7 +102,7 @@ async def export(req: Request) -> list[Reply]:
     need(req.words, 1, 1, "export")
     wave, rows = await st.export_rows(req.ctx, req.actor, parse_id(req.words[0], WAVE))
     _, lang = await community.identify(req.ctx, req.actor)
-    data = st.export_csv(wave, rows, lang)
+    data = st.export_csv(req.ctx.plain_text(), wave, rows, lang)
     sheet = Attachment(f"wave-{wave.id}.csv", data, "document")
     body = t("stats.exported", id=wave.id, title=wave.title, rows=len(rows))
     return [Reply(body=(body,), private=True, attachments=(sheet,))]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from core.errors import DomainError, Forbidden
 from core.model import Idea, Member, Pledge, Wave
 from core.ports import Actor, ChatKind, ChatRef
-from core.services.context import LANGS, Context, member_of, require_moderator, require_owner
+from core.services.context import Context, member_of, require_moderator, require_owner
 
 MAX_CATEGORIES = 10
 _CHANNEL = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")
@@ -36,8 +36,8 @@ async def identify(ctx: Context, actor: Actor) -> tuple[Member, str]:
 async def set_lang(ctx: Context, actor: Actor, lang: str) -> str:
     """Override the platform's locale."""
     lang = lang.strip().lower()
-    if lang not in LANGS:
-        raise DomainError("error.bad_lang", value=lang, langs=", ".join(LANGS))
+    if lang not in ctx.rules.languages:
+        raise DomainError("error.bad_lang", value=lang, langs=", ".join(ctx.rules.languages))
     async with ctx.db.write() as tx:
         member = await member_of(ctx, tx, actor)
         await tx.set_member_lang(member.id, lang)

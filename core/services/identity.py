@@ -18,12 +18,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from core.errors import DomainError
-from core.messages import T, t
+from core.messages import Relative, t, until
 from core.model import Member, Pledge, PledgeStatus
 from core.ports import Actor, ChatKind, ChatRef, Target, Tx
 from core.services import announce as ann
 from core.services.context import Context, member_of
-from core.views import duration_text
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -140,9 +139,9 @@ def totals_delta(mine: Pledge, theirs: Pledge, kept: Pledge) -> tuple[int, int, 
     return (after[0] - one[0] - two[0], after[1] - one[1] - two[1], after[2] - one[2] - two[2])
 
 
-def _wait(first: datetime, now: datetime) -> T:
+def _wait(first: datetime, now: datetime) -> Relative:
     """How long until the oldest event of the window leaves it."""
-    return duration_text(first + ATTEMPT_WINDOW - now)
+    return until(first + ATTEMPT_WINDOW, now)
 
 
 async def create_code(ctx: Context, actor: Actor, chat: ChatRef) -> LinkOffer:

@@ -24,13 +24,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from core.errors import DomainError
-from core.messages import Button, T, t
+from core.messages import Button, T, t, until
 from core.model import Pledge, PledgeStatus, Wave, WaveStatus
 from core.ports import Actor, Tx
 from core.services import announce as ann
 from core.services.context import Context, member_of
 from core.services.waves import load_wave
-from core.views import duration_text
 
 CONFIRM_WINDOW = timedelta(days=7)
 REMIND_EVERY = timedelta(hours=48)
@@ -171,7 +170,7 @@ async def _remind(ctx: Context, tx: Tx, wave: Wave, window: PaymentWindow, perio
     await tx.mark_reminded(wave.id, [target.member_id or 0 for target in targets], period, now)
     price = wave.money(wave.final_price_cents or 0)
     body = (t("pay.reminder", id=wave.id, title=wave.title, price=price, deadline=window.due_at,
-              left=duration_text(window.due_at - now)),)  # fmt: skip
+              left=until(window.due_at, now)),)  # fmt: skip
     payload = ann.encode(body, pay_buttons(wave.id))
     await ann.record(ctx, tx, wave.id, f"pay:remind:{period}", payload, targets)
     return len(targets)

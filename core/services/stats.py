@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.messages import T, t
+from core.messages import PlainText, T, t
 from core.model import Idea, PledgeStatus, Wave
 from core.ports import Actor
-from core.render import PLAIN, render
 from core.services.context import Context, require_moderator
 from core.services.ideas import load_idea
 from core.services.waves import load_wave
@@ -170,17 +169,13 @@ async def export_rows(ctx: Context, actor: Actor, wave_id: int) -> tuple[Wave, l
         return await load_wave(tx, wave_id), await tx.export_rows(wave_id)
 
 
-def _plain(text: T, lang: str) -> str:
-    """A catalogue text as plain characters (chart labels, CSV cells)."""
-    return render(text, lang, PLAIN)
-
-
 def _short(title: str) -> str:
     """Keep chart titles on one line."""
     return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
 
 
 def units_chart(ctx: Context, wave: Wave, points: list[tuple[datetime, int]], lang: str) -> bytes:
+    _plain = ctx.plain_text()
     """The units-over-time PNG with a line per tier threshold and the minimum."""
     if ctx.charts is None:
         raise RuntimeError("no chart renderer configured")
@@ -195,6 +190,7 @@ def units_chart(ctx: Context, wave: Wave, points: list[tuple[datetime, int]], la
 
 
 def demand_chart(ctx: Context, idea: Idea, curve: DemandCurve, lang: str) -> bytes:
+    _plain = ctx.plain_text()
     """The demand step curve as a PNG."""
     if ctx.charts is None:
         raise RuntimeError("no chart renderer configured")
@@ -219,7 +215,7 @@ def decimal_amount(cents: int | None) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def export_csv(wave: Wave, rows: Sequence[ExportRow], lang: str) -> bytes:
+def export_csv(_plain: PlainText, wave: Wave, rows: Sequence[ExportRow], lang: str) -> bytes:
     """The supplier's sheet: a summary block, a blank line, then one row per pledge."""
     confirmed = sum(row.quantity for row in rows if row.status is PledgeStatus.CONFIRMED)
     total = None if wave.final_price_cents is None else wave.final_price_cents * confirmed

@@ -9,10 +9,9 @@ from datetime import datetime, timedelta
 
 from core.errors import DomainError, NotFound
 from core.inspire import Spark, draw
-from core.messages import Button, t
+from core.messages import Button, PlainText, t
 from core.model import Idea, PledgeStatus, Wave, WaveStatus
 from core.ports import Actor, Target, Tx
-from core.render import PLAIN, render
 from core.services import announce as ann
 from core.services import ideas
 from core.services.context import Context, member_of
@@ -190,10 +189,10 @@ async def ask_reviews(ctx: Context, delay: timedelta = REVIEW_DELAY) -> int:
     return len(due)
 
 
-def spark_title(spark: Spark, lang: str) -> str:
+def spark_title(plain: PlainText, spark: Spark, lang: str) -> str:
     """'Bamboo lamp for camping' / 'Lampe en bambou pour le camping'."""
     obj, material, use = spark.words(lang)
-    text = render(t("inspire.title", object=obj, material=material, use=use), lang, PLAIN)
+    text = plain(t("inspire.title", object=obj, material=material, use=use), lang)
     return text[:1].upper() + text[1:]
 
 
@@ -204,4 +203,5 @@ def inspire(ctx: Context) -> Spark:
 
 async def propose_spark(ctx: Context, actor: Actor, spark: Spark, lang: str) -> Idea:
     """Propose a drawn combination as an idea, with the usual pending limit."""
-    return await ideas.propose(ctx, actor, f"{spark_title(spark, lang)} #{spark.category}")
+    title = spark_title(ctx.plain_text(), spark, lang)
+    return await ideas.propose(ctx, actor, f"{title} #{spark.category}")

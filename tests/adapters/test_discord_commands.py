@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from app.fakes.discord_models import MANAGE_GUILD
 from bots.discord_bot.commands import args_of, options_of
-from core.catalogue import template
+from bots.i18n import template
 from core.commands.registry import REGISTRY
 from tests.adapters.test_discord_support import (
     Server,

@@ -1,0 +1,17 @@
+"""Texts for every front end: the gettext catalogues and the CLDR formatting of their values."""
+
+from bots.i18n.catalogue import LANGUAGES, has_text, is_plural, keys, plural_param, template
+from bots.i18n.render import PLAIN, Markup, render, render_plain
+
+__all__ = [
+    "LANGUAGES",
+    "PLAIN",
+    "Markup",
+    "has_text",
+    "is_plural",
+    "keys",
+    "plural_param",
+    "render",
+    "render_plain",
+    "template",
+]
