@@ -16,7 +16,7 @@ from app.crowd import simulate_crowd
 from bots.console.session import PLATFORM as CONSOLE
 from bots.console.session import ConsoleMessenger, ConsoleSession
 from bots.console.terminal import read_lines
-from bots.i18n import LANGUAGES, render, render_plain
+from bots.i18n import LANGUAGES, command_aliases, render, render_plain
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.interpreter import Interpreter
@@ -62,7 +62,8 @@ async def runtime(
         clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)
         clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
         ctx.wakeup = clockwork
-        yield Runtime(settings, db, ctx, Interpreter(ctx), clockwork, dispatcher, messengers)
+        interpreter = Interpreter(ctx, aliases=command_aliases())
+        yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers)
     finally:
         await db.close()
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from discord.utils import escape_markdown, escape_mentions
+from datetime import datetime
+
+from discord.utils import escape_markdown, escape_mentions, format_dt
 
 from bots.i18n import PLAIN, Markup, render
 from core.messages import Lines, T
@@ -24,8 +26,14 @@ def escape(text: str) -> str:
     return escape_mentions(escape_markdown(text)).replace("<", "\\<")
 
 
-DISCORD = Markup(escape=escape, tags=TAGS)
-# Embed titles and field names are bold already: keep escaping, drop our tags.
+def timestamp(moment: datetime, style: str) -> str:
+    """A Discord timestamp: every viewer sees the moment in their own time zone and language."""
+    return format_dt(moment, style)  # type: ignore[arg-type]
+
+
+DISCORD = Markup(escape=escape, tags=TAGS, moment=timestamp)
+# Embed titles and field names are bold already: keep escaping, drop our tags; timestamps do
+# not render there, so moments are written out.
 HEADING = Markup(escape=escape, tags={})
 
 

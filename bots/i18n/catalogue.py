@@ -94,3 +94,29 @@ def template(key: str, lang: str, count: int | None = None) -> str:
     if entry.plural_param is None:
         return compiled.translations.gettext(key)
     return compiled.translations.ngettext(key, key, 1 if count is None else count)
+
+
+def command_name(name: str, lang: str) -> str:
+    """A command's name in a language (the English name when the catalogue has none)."""
+    key = f"command.{name}"
+    return template(key, lang) if has_text(key) else name
+
+
+def option_name(name: str, lang: str) -> str:
+    """A slash-command option's name in a language."""
+    key = f"option.{name}"
+    return template(key, lang) if has_text(key) else name
+
+
+def command_aliases() -> dict[str, str]:
+    """Every localised command name → its English name, for the interpreter's lookup."""
+    aliases: dict[str, str] = {}
+    for key in language(FALLBACK).entries:
+        if not key.startswith("command."):
+            continue
+        english = key.removeprefix("command.")
+        for lang in LANGUAGES:
+            local = command_name(english, lang)
+            if local != english:
+                aliases[local] = english
+    return aliases

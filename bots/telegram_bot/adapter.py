@@ -87,7 +87,8 @@ class TelegramAdapter:
 
     def _register_handlers(self) -> None:
         """Known commands (also /cmd@us), other commands (to say 'unknown'), button presses."""
-        names = sorted(name for name in REGISTRY if _COMMAND_NAME.fullmatch(name))
+        known = [*REGISTRY, *self.interpreter.aliases]
+        names = sorted(name for name in known if _COMMAND_NAME.fullmatch(name))
         only_messages = filters.UpdateType.MESSAGE
         self.application.add_handler(
             CommandHandler(names, self.handlers.on_command, filters=only_messages)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from core.commands import (  # noqa: F401  (importing a command module registers its commands)
@@ -37,9 +37,12 @@ class Answer:
 class Interpreter:
     """Turns what a member typed or pressed into use-case calls; never raises to the adapter."""
 
-    def __init__(self, ctx: Context, bot_username: str = "") -> None:
+    def __init__(
+        self, ctx: Context, bot_username: str = "", aliases: Mapping[str, str] | None = None
+    ) -> None:
         self.ctx = ctx
         self.bot_username = bot_username.lower()
+        self.aliases: Mapping[str, str] = aliases or {}
 
     async def handle_text(self, actor: Actor, chat: ChatRef, text: str) -> Answer | None:
         """A chat message; None when it is not a command for us."""
@@ -57,7 +60,7 @@ class Interpreter:
 
     async def handle_command(self, actor: Actor, chat: ChatRef, name: str, args: str) -> Answer:
         """A command with its raw argument text."""
-        spec = REGISTRY.get(name)
+        spec = REGISTRY.get(name) or REGISTRY.get(self.aliases.get(name, ""))
         if spec is None:
             return await self._fail(actor, DomainError("error.unknown_command", name=name[:32]))
         if len(args) > MAX_INPUT:

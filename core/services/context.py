@@ -29,6 +29,12 @@ class Rules:
     default_lang: str = "en"
     languages: tuple[str, ...] = ("en", "fr")
     timezone: str = "UTC"
+    platforms: tuple[str, ...] = ("Telegram", "Discord")
+
+    def platform_list(self) -> str:
+        """The chat platforms this community runs on, for texts such as "your other platform"."""
+        return " / ".join(self.platforms)
+
     page_size: int = 8
 
 

@@ -209,7 +209,7 @@ async def _check_code(
         raise DomainError("error.link_unknown", left=0)
     if owner.id == redeemer.id:
         if row.account == actor.account:
-            raise DomainError("error.link_own_code")
+            raise DomainError("error.link_own_code", platforms=ctx.rules.platform_list())
         raise DomainError("error.link_already_linked")
     if row.used_at is not None:
         raise DomainError("error.link_used")
