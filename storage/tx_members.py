@@ -8,8 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from core.model import Member
-from core.ports import Target
+from core.model import Member, Target
 from storage.schema import accounts, members, modchats
 from storage.sql_base import TxBase, new_id
 

@@ -9,6 +9,7 @@ from core.commands.parsing import parse_id
 from core.commands.registry import Param, Request, command
 from core.commands.usage import IDEA, WAVE, need, usage_error
 from core.messages import Attachment, Lines, Reply, T, t
+from core.model import percent
 from core.money import Money
 from core.services import community
 from core.services import stats as st
@@ -38,7 +39,7 @@ async def _overview(req: Request) -> list[Reply]:
     rows = [t("stats.funnel_proposed", count=funnel.proposed)]
     for (_, before), (name, count) in pairwise(steps):
         rows.append(t(f"stats.funnel_{name}", count=count,
-                      rate=st.rate_text(st.percent(count, before))))  # fmt: skip
+                      rate=st.rate_text(percent(count, before))))  # fmt: skip
     body: list[T] = [t("stats.funnel_header"), t("lines", lines=Lines(tuple(rows)))]
     body.append(t("stats.categories_header"))
     if not categories:

@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 
 from core.errors import DomainError
 from core.messages import Relative, t, until
-from core.model import Member, Pledge, PledgeStatus
-from core.ports import Actor, ChatKind, ChatRef, Target, Tx
+from core.model import LinkCode, Member, Pledge, PledgeStatus, Target
+from core.ports import Actor, ChatKind, ChatRef, Tx
 from core.services import announce as ann
 from core.services.context import Context, member_of
 
@@ -47,19 +47,6 @@ _PROGRESS = {
     PledgeStatus.DROPPED: 1,
     PledgeStatus.WITHDRAWN: 0,
 }
-
-
-@dataclass(frozen=True)
-class LinkCode:
-    """A stored link code (only its hash is kept, never the code itself)."""
-
-    id: int
-    member_id: int
-    account: str
-    created_at: datetime
-    expires_at: datetime
-    used_at: datetime | None = None
-    revoked: bool = False
 
 
 @dataclass(frozen=True)

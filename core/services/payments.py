@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from core.errors import DomainError
 from core.messages import Button, T, t, until
-from core.model import Pledge, PledgeStatus, Wave, WaveStatus
+from core.model import PaymentWindow, Pledge, PledgeStatus, Wave, WaveStatus
 from core.ports import Actor, Tx
 from core.services import announce as ann
 from core.services.context import Context, member_of
@@ -36,16 +36,6 @@ REMIND_EVERY = timedelta(hours=48)
 PRIOR_RATE = 0.15
 PRIOR_WEIGHT = 20
 _UNDECIDED = frozenset({PledgeStatus.ACTIVE, PledgeStatus.WITHDRAWN, PledgeStatus.DROPPED})
-
-
-@dataclass(frozen=True)
-class PaymentWindow:
-    """The confirmation period of a succeeded wave."""
-
-    wave_id: int
-    opened_at: datetime
-    due_at: datetime
-    completed_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.messages import PlainText, T, t
-from core.model import Idea, PledgeStatus, Wave
+from core.model import CategoryStats, ExportRow, Funnel, Idea, PledgeStatus, Wave
 from core.ports import Actor
 from core.services.context import Context, require_moderator
 from core.services.ideas import load_idea
@@ -19,50 +19,6 @@ from core.services.waves import load_wave
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TABLE_ROWS = 12
 TITLE_CHARS = 60
-
-
-@dataclass(frozen=True)
-class Funnel:
-    """How far ideas get: proposed → approved → launched → succeeded → completed."""
-
-    proposed: int
-    approved: int
-    launched: int
-    succeeded: int
-    completed: int
-
-
-@dataclass(frozen=True)
-class CategoryStats:
-    """One category's waves and what became of them and of their pledgers."""
-
-    category: str
-    waves: int
-    decided: int  # closed one way or the other: succeeded, completed or failed
-    succeeded: int  # succeeded or completed
-    confirmed: int  # pledges confirmed (paid) in succeeded waves
-    abandoned: int  # pledges never confirmed within the window
-
-    @property
-    def success_rate(self) -> int | None:
-        """Percentage of decided waves that succeeded."""
-        return percent(self.succeeded, self.decided)
-
-    @property
-    def abandonment_rate(self) -> int | None:
-        """Percentage of settled pledges (confirmed or abandoned) that were abandoned."""
-        return percent(self.abandoned, self.confirmed + self.abandoned)
-
-
-@dataclass(frozen=True)
-class ExportRow:
-    """One pledge as the supplier's sheet lists it."""
-
-    name: str
-    quantity: int
-    max_price_cents: int | None
-    status: PledgeStatus
-    pledged_at: datetime
 
 
 @dataclass(frozen=True)
@@ -89,13 +45,6 @@ class DemandCurve:
         if not self.steps:
             return None
         return max(self.steps, key=lambda step: (step[0] * step[1], -step[0]))
-
-
-def percent(part: int, whole: int) -> int | None:
-    """A whole percentage rounded half up, or None when there is nothing to divide."""
-    if whole <= 0:
-        return None
-    return (200 * part + whole) // (2 * whole)
 
 
 def demand_curve(prices: Sequence[int | None]) -> DemandCurve:

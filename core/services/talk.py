@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from core.errors import DomainError, NotFound
 from core.inspire import Spark, draw
 from core.messages import Button, PlainText, t
-from core.model import Idea, PledgeStatus, Wave, WaveStatus
-from core.ports import Actor, Target, Tx
+from core.model import Idea, PledgeStatus, Question, Target, Wave, WaveStatus
+from core.ports import Actor, Tx
 from core.services import announce as ann
 from core.services import ideas
 from core.services.context import Context, member_of
@@ -31,17 +31,6 @@ RATINGS = range(1, 6)
 # way), a participant is asked this long after confirming, when the product has likely arrived.
 REVIEW_DELAY = timedelta(days=14)
 REVIEW_BATCH = 200
-
-
-@dataclass(frozen=True)
-class Question:
-    """A question a member asked about a wave."""
-
-    id: int
-    wave_id: int
-    member_id: int
-    text: str
-    created_at: datetime
 
 
 @dataclass(frozen=True)
