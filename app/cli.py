@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bots.i18n import LANGUAGES
 from config.settings import Settings, load_settings
 
 
@@ -51,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except ValueError as error:  # after ValidationError, which is a ValueError too
         print(f"wavebot: {error}", file=sys.stderr)
+        return 2
+    if settings.lang not in LANGUAGES:
+        print(f"wavebot: WAVEBOT_LANG must be one of {', '.join(LANGUAGES)}", file=sys.stderr)
         return 2
     return dispatch(args, settings)
 

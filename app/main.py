@@ -54,7 +54,8 @@ async def runtime(
     await asyncio.to_thread(upgrade, settings.database_url)
     db = await SqlDatabase.open(settings.database_url, synchronous=settings.synchronous)
     try:
-        rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES)
+        rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES,
+                      timezone=settings.timezone)  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
                       rules=rules, charts=MatplotlibCharts(), plain=render_plain)  # fmt: skip
         messengers: dict[str, Messenger] = {}
@@ -74,7 +75,7 @@ async def run_demo(settings: Settings, crowd: int) -> None:
     async with runtime(settings, extra_owners=frozenset({DEMO_ACCOUNT})) as rt:
         actor = Actor(DEMO_ACCOUNT, "You")
         session = ConsoleSession(rt.interpreter, actor, write)
-        rt.messengers[CONSOLE] = ConsoleMessenger(write, actor.user_id)
+        rt.messengers[CONSOLE] = ConsoleMessenger(write, actor.user_id, settings.timezone)
         chat = ChatRef(CONSOLE, actor.user_id, ChatKind.PRIVATE, "console")
         await community.subscribe(rt.ctx, actor, chat, [])
         write(render(t("demo.intro"), settings.lang))

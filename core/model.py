@@ -54,6 +54,7 @@ class Member:
     display_name: str
     lang: str | None
     notify_milestones: bool = True
+    timezone: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 from discord.utils import escape_markdown, escape_mentions, format_dt
 
 from bots.i18n import PLAIN, Markup, render
+from bots.i18n.render import visible
 from core.messages import Lines, T
 
 TAGS = {"<b>": "**", "</b>": "**", "<i>": "*", "</i>": "*", "<code>": "`", "</code>": "`"}
@@ -22,7 +23,7 @@ CHOICE_MAX = 100
 
 def escape(text: str) -> str:
     """Escape markdown, @everyone/@here/id mentions, and '<' so <@id>, <#id>, <t:…> stay literal."""
-    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+    text = "".join(ch for ch in text if ch in "\n\t" or visible(ch))
     return escape_mentions(escape_markdown(text)).replace("<", "\\<")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,9 +35,14 @@ class Markup:
     moment: Callable[[datetime, str], str] | None = field(default=None)
 
 
+def visible(ch: str) -> bool:
+    """Printable characters and spaces, including the no-break ones CLDR puts in numbers."""
+    return ch.isprintable() or unicodedata.category(ch) == "Zs"
+
+
 def _plain_escape(text: str) -> str:
     """Console output needs no escaping beyond dropping control characters."""
-    return "".join(ch for ch in text if ch == "\n" or ch.isprintable())
+    return "".join(ch for ch in text if ch == "\n" or visible(ch))
 
 
 PLAIN = Markup(escape=_plain_escape, tags={})

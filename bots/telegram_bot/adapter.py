@@ -71,7 +71,7 @@ class TelegramAdapter:
             builder = builder.base_file_url(file_url)
         self.application: Application = builder.build()  # type: ignore[type-arg]
         self.handle = BotHandle(self.application.bot)
-        self.messenger = TelegramMessenger(self.handle)
+        self.messenger = TelegramMessenger(self.handle, interpreter.ctx.rules.timezone)
         self.admin_check = TelegramAdminCheck(self.handle, ttl=admin_cache_seconds)
         self.handlers = UpdateHandlers(interpreter, self.handle,
                                        ReplySender(self.handle, interpreter.ctx))  # fmt: skip

@@ -9,6 +9,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bots.i18n import Markup, has_text, render
+from bots.i18n.formatting import DEFAULT_TIMEZONE
 from core.messages import Reply, t
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,9 @@ HTML = Markup(
 _PIECE = re.compile(r"<(/?)([a-z]+)>|&#?\w+;|[\s\S]")
 
 
-def render_reply(reply: Reply, lang: str) -> str:
-    """One Telegram HTML text per reply, paragraphs one per line."""
-    return "\n".join(render(part, lang, HTML) for part in reply.body)
+def render_reply(reply: Reply, lang: str, timezone: str = DEFAULT_TIMEZONE) -> str:
+    """One Telegram HTML text per reply, paragraphs one per line, dates in the reader's zone."""
+    return "\n".join(render(part, lang, HTML, timezone) for part in reply.body)
 
 
 def plain_text(reply: Reply, lang: str, limit: int = TOAST_LIMIT) -> str:

@@ -28,10 +28,11 @@ MAX_INPUT = 4000
 
 @dataclass(frozen=True)
 class Answer:
-    """Replies and the language to render them in."""
+    """Replies and the language and time zone to render them in."""
 
     replies: list[Reply]
     lang: str
+    timezone: str = "UTC"
 
 
 class Interpreter:
@@ -105,16 +106,16 @@ class Interpreter:
         except Exception:
             log.exception("command failed for %s", actor.account)
             replies = [Reply(body=(t("error.internal"),), private=True)]
-        return Answer(replies, await self._lang(actor))
+        return Answer(replies, *await self._reader(actor))
 
-    async def _lang(self, actor: Actor) -> str:
-        """The language to answer in, decided after the command (so /lang applies at once)."""
+    async def _reader(self, actor: Actor) -> tuple[str, str]:
+        """Language and time zone, decided after the command (so /lang or /settings apply now)."""
         try:
-            _, lang = await community.identify(self.ctx, actor)
+            member, lang = await community.identify(self.ctx, actor)
         except Exception:
             log.exception("cannot identify %s", actor.account)
-            return self.ctx.rules.default_lang
-        return lang
+            return self.ctx.rules.default_lang, self.ctx.rules.timezone
+        return lang, self.ctx.timezone_for(member)
 
     async def _fail(self, actor: Actor, error: DomainError) -> Answer:
         """Answer a refusal without running anything."""

@@ -58,6 +58,12 @@ class Context:
             raise RuntimeError("no plain-text renderer configured")
         return self.plain
 
+    def timezone_for(self, member: Member | None) -> str:
+        """Member's own time zone, else the community's."""
+        if member is not None and member.timezone:
+            return member.timezone
+        return self.rules.timezone
+
     def lang_for(self, member: Member | None, actor: Actor | None = None) -> str:
         """Member's choice, else the platform locale, else the configured default."""
         if member is not None and member.lang in self.rules.languages:
