@@ -185,6 +185,11 @@ def spark_title(plain: PlainText, spark: Spark, lang: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def spark_category(plain: PlainText, spark: Spark, lang: str) -> str:
+    """The combination's category as a tag in the reader's language (kitchen / cuisine)."""
+    return plain(t(f"category.{spark.category}"), lang)
+
+
 def inspire(ctx: Context) -> Spark:
     """A random object × material × use, from the context's random source."""
     return draw(ctx.rng)
@@ -193,4 +198,5 @@ def inspire(ctx: Context) -> Spark:
 async def propose_spark(ctx: Context, actor: Actor, spark: Spark, lang: str) -> Idea:
     """Propose a drawn combination as an idea, with the usual pending limit."""
     title = spark_title(ctx.plain_text(), spark, lang)
-    return await ideas.propose(ctx, actor, f"{title} #{spark.category}")
+    category = spark_category(ctx.plain_text(), spark, lang)
+    return await ideas.propose(ctx, actor, f"{title} #{category}")
