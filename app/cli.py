@@ -18,7 +18,7 @@ from config.settings import Settings, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Sub-commands of DESIGN.md §6."""
+    """Sub-commands run, demo, db, bench (docs/ARCHITECTURE.md, "Configuration and CLI")."""
     parser = argparse.ArgumentParser(prog="wavebot", description="Invent together, buy together.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -21,7 +21,7 @@ PLATFORMS = ("telegram", "discord", "console")
 
 
 class Settings(BaseSettings):
-    """The configuration contract of DESIGN.md §6; the environment wins over the TOML file."""
+    """Settings (docs/ARCHITECTURE.md, "Configuration and CLI"); the environment wins over TOML."""
 
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, case_sensitive=True)
 

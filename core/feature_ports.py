@@ -20,7 +20,7 @@ from core.model import (
 
 
 class IdentityStore(Protocol):
-    """Link codes and account merges inside a transaction (issue: cross-platform identity)."""
+    """Link codes and account merges inside a transaction (/link: one person, two platforms)."""
 
     async def add_link_code(
         self, member_id: int, account: str, code_hash: str, now: datetime, expires_at: datetime

@@ -43,7 +43,7 @@ class Param:
 
 @dataclass(frozen=True)
 class Command:
-    """One entry of the vocabulary of DESIGN.md §5."""
+    """One command, shared by every platform (docs/ARCHITECTURE.md, "Adding a command")."""
 
     name: str
     handler: Handler
