@@ -32,8 +32,9 @@ from app.fakes.telegram_models import FakeUser as TelegramUser
 from app.main import run_bots
 from bots.discord_bot import WaveClient
 from config.settings import Settings
-from tests.adapters.test_discord_support import buttons_of, said, text_of
+from tests.adapters.test_discord_support import answered, buttons_of, text_of
 from tests.adapters.test_telegram_harness import buttons
+from tests.texts import eur, said, said_html, said_markdown
 
 TG_TOKEN = "424242:composition-TEST"
 DC_TOKEN = "composition-discord-token"
@@ -44,6 +45,7 @@ SETTING_VARIABLES = ("WAVEBOT_DATABASE_URL", "WAVEBOT_OWNERS", "TELEGRAM_BOT_TOK
                      "TELEGRAM_API_URL", "DISCORD_BOT_TOKEN", "DISCORD_API_URL", "WAVEBOT_LANG",
                      "WAVEBOT_CURRENCY", "WAVEBOT_SQLITE_SYNCHRONOUS", "WAVEBOT_DIGEST_DAYS",
                      "WAVEBOT_CONFIG")  # fmt: skip
+BRUSH = "Bamboo toothbrush"
 OUR_CODE = ("app", "bots", "core", "storage", "telegram", "discord", "apscheduler", "aiosqlite")
 
 
@@ -150,7 +152,7 @@ class Community:
         """The answer once it is no longer a deferred 'thinking…' placeholder."""
         if handle.response_type == 5:
             await handle.wait_original(lambda m: not m.flags & 128)
-        return said(handle)
+        return answered(handle)
 
     def dc_news_text(self, needle: str) -> list[RecordedMessage]:
         """#news messages containing `needle`."""
@@ -219,29 +221,31 @@ async def test_run_bots_pools_both_platforms_and_restarts_cleanly(
         # The Telegram owner proposes and approves in private, then subscribes the group.
         dm = tg.private_chat(olivia)
         [proposed] = await world.tg_say(dm, olivia, "/idea Bamboo toothbrush #bathroom")
-        assert "Idea #1 “Bamboo toothbrush” (#bathroom) is waiting" in proposed.plain_text
+        assert said("idea.proposed", id=1, title=BRUSH, category="bathroom") in proposed.plain_text
         [approved] = await world.tg_say(dm, olivia, "/approve 1")
-        assert "Idea #1 “Bamboo toothbrush” is approved." in approved.plain_text
+        assert said("mod.approved", id=1, title=BRUSH) in approved.plain_text
         [subscribed] = await world.tg_say(group, olivia, "/subscribe")
-        assert "This chat will receive wave broadcasts" in subscribed.plain_text
+        assert said("sub.subscribed_all") in subscribed.plain_text
 
         # The Discord owner (listed in WAVEBOT_OWNERS too) subscribes #news.
-        assert "This chat will receive wave broadcasts" in await world.dc_slash(olga, "subscribe")
+        assert said_markdown("sub.subscribed_all") in await world.dc_slash(olga, "subscribe")
 
         # The launch in the Telegram group; the opening reaches both platforms via the outbox.
         launch = "/launch 1 1:100 50:90 100:80 200:70 14d min=50"
         opened, launch_card = await world.tg_say(group, olivia, launch)
-        assert "Wave #1 “Bamboo toothbrush” is open; it happens from 50 units." in opened.plain_text
-        assert "▱▱▱▱▱▱▱▱▱▱ 0/50" in launch_card.plain_text
+        assert said("mod.launched", id=1, title=BRUSH, moq=50) in opened.plain_text
+        assert said("wave.progress", bar="▱" * 10, units=0, goal=50) in launch_card.plain_text
+        news = dict(id=1, title=BRUSH, category="bathroom")
         [dc_opened] = await world.until(
-            lambda: world.dc_news_text("New wave #1 “Bamboo toothbrush”"), "Discord wave-opened"
+            lambda: world.dc_news_text(said_markdown("announce.opened", **news)),
+            "Discord wave-opened",
         )
         assert "wb:join:1" in buttons_of(dc_opened)
         # Telegram's per-chat limit holds this one back a few seconds (launch replies came first).
         [tg_opened] = await world.until(
-            lambda: world.tg_group_text("New wave #1 “Bamboo toothbrush”"), "Telegram wave-opened"
+            lambda: world.tg_group_text(said("announce.opened", **news)), "Telegram wave-opened"
         )
-        assert buttons(tg_opened)["✋ Join"] == "join:1"  # the group's live card from now on
+        assert buttons(tg_opened)[said("button.join")] == "join:1"  # the group's live card now
 
         # Ten members, alternating platforms: the running count is one pool.
         tg_members = [tg.add_user(f"Tom{i}") for i in range(5)]
@@ -255,24 +259,30 @@ async def test_run_bots_pools_both_platforms_and_restarts_cleanly(
                 answers.append(await world.dc_press(dc_member, dc_opened, "wb:join:1"))
             else:
                 answers.append(await world.dc_slash(dc_member, "join", wave=1))
+        joined = said("pledge.joined", id=1, title=BRUSH, qty=1)
         for count, answer in enumerate(answers, start=1):
-            assert "You're in wave #1" in answer, answer
+            assert joined in answer, answer
+            now = said("pledge.now", units=count, price=eur(100))
             if count % 2 == 0:  # Discord answers carry the pooled count; Telegram's toast does not
-                assert f"Now {count} in, everyone pays 100 €." in answer, (count, answer)
+                assert now in answer, (count, answer)
             else:
-                assert "Now " not in answer, answer  # a press in a group: only the toast
+                assert now not in answer, answer  # a press in a group: only the toast
+                assert answer == joined, answer
 
         # The milestone reaches both platforms with nobody sweeping by hand.
+        milestone = dict(count=10, id=1, title=BRUSH, price=eur(100))
         [tg_news] = await world.until(
-            lambda: world.tg_group_text("Already 10 in wave #1"), "Telegram milestone", 5
-        )
-        assert "Already 10 in wave #1 “Bamboo toothbrush”! Everyone pays 100 € now." in (
-            tg_news.plain_text
+            lambda: world.tg_group_text(said("announce.milestone", **milestone)),
+            "Telegram milestone",
+            5,
         )
         [dc_news] = await world.until(
-            lambda: world.dc_news_text("Already **10** in wave #1"), "Discord milestone", 5
+            lambda: world.dc_news_text(said_markdown("announce.milestone", **milestone)),
+            "Discord milestone",
+            5,
         )
-        assert "Everyone pays 100 € now." in text_of(dc_news)
+        assert said_html("announce.milestone", **milestone) in tg_news.text  # sent as HTML
+        assert "**10**" in text_of(dc_news)  # markdown bold on Discord
 
         # The live card in the group is edited in place by the card sweep (5 s throttle).
         edited = await world.until(
@@ -302,7 +312,8 @@ async def test_run_bots_pools_both_platforms_and_restarts_cleanly(
         await world._processed(asked)
         [card] = world._sent_since(operations)  # the one answer to the one new update
         assert card.chat_id == group.id and "10/50" in card.plain_text
-        assert "Now 11 in" in await world.dc_slash(world.person("late"), "join", wave=1)
+        late = await world.dc_slash(world.person("late"), "join", wave=1)
+        assert said_markdown("pledge.now", units=11, price=eur(100)) in late
         await asyncio.sleep(2)  # a couple of dispatch ticks: nothing is sent or announced again
         assert world._sent_since(operations) == [card]
         assert len(dc.messages(world.news.id)) == news_before + 1  # just the answer to /join

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 from bots.console.session import ConsoleSession
 from core.commands.interpreter import Answer
+from core.messages import until
 from core.ports import Actor, ChatKind, ChatRef
 from tests.conftest import ConsoleWorld, Person
+from tests.texts import console, eur, said
 
 
 def account(world: ConsoleWorld, name: str, locale: str | None = None) -> Person:
@@ -21,7 +23,7 @@ def account(world: ConsoleWorld, name: str, locale: str | None = None) -> Person
 
 def code_in(text: str) -> str:
     """The code /link showed."""
-    found = re.search(r"send me: /link ([A-Z0-9]{8})", text)
+    found = re.search(r"/link ([A-Z0-9]{8})", text)
     assert found, text
     return found.group(1)
 
@@ -34,45 +36,50 @@ async def test_link_two_platforms_into_one_member(world: ConsoleWorld) -> None:
     await owner.say("/launch 1 1:100 10:90 7d per=3")
     await tg.say("/join 1 1")
     await dc.say("/join 1 2")
-    assert "Now 3 in" in await dc.say("/join 1 2")
+    assert said("pledge.now", units=3, price=eur(100)) in await dc.say("/join 1 2")
 
     shown = await tg.say("/link")
-    assert "Your link code:" in shown
-    assert "It works once, for 10 minutes (until 2026-01-01 12:10 UTC)" in shown
-    assert "Never share it" in shown
     code = code_in(shown)
+    platforms = world.rt.ctx.rules.platform_list()
+    deadline = world.clock.now() + timedelta(minutes=10)
+    offer = said("link.code", code=code, minutes=10, deadline=deadline, platforms=platforms)
+    assert shown == console(f"bot> {offer}\n{said('link.code_warning')}")
 
-    assert "This is your own code" in await tg.say(f"/link {code}")
-    assert "A link code has 8 letters and digits" in await dc.say("/link 12")
+    assert said("error.link_own_code", platforms=platforms) in await tg.say(f"/link {code}")
+    assert said("error.link_bad_format", length=8) in await dc.say("/link 12")
     linked = await dc.say(f"/link {code.lower()}")
-    assert "Linked! discord:777, telegram:42 are now one member" in linked
-    assert "Carried over: pledges 1 (merged with yours: 1), wants 0" in linked
-    assert "already used" in await account(world, "discord:9").say(f"/link {code}")
+    assert said("link.done", accounts="discord:777, telegram:42") in linked
+    details = said("link.done_details", pledges=1, folded=1, wants=0, ideas=0, follows=0)
+    assert details in linked
+    assert said("error.link_used") in await account(world, "discord:9").say(f"/link {code}")
 
-    assert "Wave #1: Kettle" in (card := await tg.say("/wave 1"))
-    assert "the same for all 1 participants" in card
-    assert "▰▰▱▱▱▱▱▱▱▱ 2/10" in card
-    assert "#1 Kettle: 2 (pledged)" in await tg.say("/mine")
-    assert "#1 Kettle: 2 (pledged)" in await dc.say("/mine")
+    card = await tg.say("/wave 1")
+    assert said("wave.card_title", id=1, title="Kettle", category="kitchen") in card
+    assert said("wave.card_price", price=eur(100), people=1) in card
+    assert said("wave.progress", bar="▰▰▱▱▱▱▱▱▱▱", units=2, goal=10) in card
+    pledged = said("mine.pledge", id=1, title="Kettle", qty=2, status=said("pledge_status.active"))
+    assert pledged in await tg.say("/mine")
+    assert pledged in await dc.say("/mine")
 
 
 async def test_guessing_is_locked_and_codes_expire(world: ConsoleWorld) -> None:
     tg, mallory = account(world, "telegram:42"), account(world, "discord:666", "fr")
     code = code_in(await tg.say("/link"))
+    first_failure = world.clock.now()
     for left in (4, 3, 2, 1, 0):
         answer = await mallory.say("/link ZZZZ2222")
-        assert f"Ce code n'existe pas. Vérifiez-le et réessayez (encore {left} essais" in answer
+        assert answer == f"bot> {said('error.link_unknown', 'fr', left=left)}"
     locked = await mallory.say(f"/link {code}")
-    assert "Trop de codes erronés : la liaison est bloquée pour ce compte." in locked
-    assert "Réessayez dans 1 h 0 min." in locked
+    wait = until(first_failure + timedelta(hours=1), world.clock.now())
+    assert locked == f"bot> {said('error.link_locked', 'fr', wait=wait)}"
 
     world.clock.advance(timedelta(minutes=11))
-    assert "This code has expired (codes last 10 minutes)" in await account(
-        world, "discord:777"
-    ).say(f"/link {code}")
-    assert "Both accounts are on telegram" in await account(world, "telegram:5").say(
-        f"/link {code_in(await tg.say('/link'))}"
+    assert said("error.link_expired", minutes=10) in await account(world, "discord:777").say(
+        f"/link {code}"
     )
+    assert said("error.link_same_platform", platform="telegram") in await account(
+        world, "telegram:5"
+    ).say(f"/link {code_in(await tg.say('/link'))}")
 
 
 async def test_failed_guesses_count_inside_exactly_once_updates(world: ConsoleWorld) -> None:

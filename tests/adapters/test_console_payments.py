@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bots.console.session import PLATFORM, ConsoleMessenger
+from core.messages import t, until
 from tests.conftest import ConsoleWorld
+from tests.texts import eur, said
 
 
 def inbox(world: ConsoleWorld, name: str) -> list[str]:
@@ -21,6 +23,17 @@ async def sweep(world: ConsoleWorld) -> None:
     await world.rt.dispatcher.sweep()
 
 
+def outlook(confirmed: int, awaiting: int, abandoned: int, expected: int) -> list[str]:
+    """The moderators' payment outlook of the backpack wave (3 units sold at 90 €, 1 each)."""
+    return [
+        said("pay.outlook_head", id=1, units=3, price=eur(90)),
+        said("pay.outlook_counts", confirmed=confirmed, confirmed_units=confirmed,
+             awaiting=awaiting, awaiting_units=awaiting,
+             abandoned=abandoned, abandoned_units=abandoned),
+        said("pay.outlook_expected", expected=expected, units=3),
+    ]  # fmt: skip
+
+
 async def test_close_confirm_withdraw_reminders_and_abandonment(world: ConsoleWorld) -> None:
     owner = world.person("owner")
     ana, bo, cy = world.person("ana"), world.person("bo"), world.person("cy")
@@ -29,56 +42,73 @@ async def test_close_confirm_withdraw_reminders_and_abandonment(world: ConsoleWo
     await owner.say("/launch 1 1:100 3:90 2d min=3")
     for buyer in (ana, bo, cy):
         await buyer.say("/join 1")
-    assert "Wave #1 closed: 3 units at 90 €" in await owner.say("/close 1")
+    due = world.clock.now() + timedelta(days=7)
+    assert said("mod.closed_success", id=1, units=3, price=eur(90)) in await owner.say("/close 1")
     await world.rt.dispatcher.sweep()
 
-    ask = inbox(world, "ana")[-1]
-    assert "Wave #1 “Backpack” succeeded! Final price: 90 € each" in ask
-    assert "Please confirm (and pay) before 2026-01-08 12:00 UTC, or withdraw" in ask
+    ask = said("pay.ask", id=1, title="Backpack", price=eur(90)) + "\n"
+    ask += said("pay.ask_how", deadline=due)
+    assert inbox(world, "ana")[-1] == ask
 
     mine = await ana.say("/mine")
-    assert "#1 Backpack: 1 × 90 € = 90 € to confirm before 2026-01-08 12:00 UTC" in mine
-    assert "[1] 💳 Confirm #1  [2] ↩️ Withdraw #1" in mine
-    assert "Confirmed: wave #1 “Backpack” at 90 € each. Thank you!" in await ana.say("1")
-    assert "You already confirmed wave #1." in await ana.say("/confirm 1")
-    assert "(confirmed)" in await ana.say("/mine")
+    row = said("pay.mine_row", id=1, title="Backpack", qty=1, price=eur(90), total=eur(90),
+               deadline=due)  # fmt: skip
+    assert row in mine
+    pay, drop = said("button.pay_id", id=1), said("button.drop_id", id=1)
+    assert f"[1] {pay}  [2] {drop}" in mine
+    confirmed = said("pledge.confirmed", id=1, title="Backpack", price=eur(90))
+    assert confirmed in await ana.say("1")
+    assert said("error.pay_already_confirmed", id=1) in await ana.say("/confirm 1")
+    status = said("pledge_status.confirmed")
+    assert said("mine.pledge", id=1, title="Backpack", qty=1, status=status) in await ana.say(
+        "/mine"
+    )
 
-    assert "You withdrew from wave #1 “Backpack”" in await bo.say("/withdraw 1")
-    assert "released" in await bo.say("/confirm 1")
+    assert said("pay.withdrawn", id=1, title="Backpack") in await bo.say("/withdraw 1")
+    assert said("error.pay_released", id=1) in await bo.say("/confirm 1")
 
+    heard = {name: inbox(world, name) for name in ("ana", "bo", "cy")}
+    assert heard["cy"][-1] == ask
     world.clock.advance(timedelta(hours=47))
     await sweep(world)
-    assert not any("Reminder" in text for text in inbox(world, "cy"))
+    assert inbox(world, "cy") == heard["cy"]  # no reminder before the first 48 h period
     world.clock.advance(timedelta(hours=1))
     await sweep(world)
     await sweep(world)  # a second sweep in the same period sends nothing more
-    reminders = [text for text in inbox(world, "cy") if "Reminder" in text]
-    assert reminders == [
-        "⏰ Reminder: wave #1 “Backpack” succeeded at 90 € each. Please confirm before "
-        "2026-01-08 12:00 UTC (5 d 0 h left), or withdraw."
-    ]
-    assert not any("Reminder" in text for text in inbox(world, "ana") + inbox(world, "bo"))
 
-    outlook = await owner.say("/wave 1")
-    assert "For moderators: payments of wave #1, 3 units sold at 90 €." in outlook
-    assert "Confirmed: 1 (1 units) · awaiting: 1 (1 units) · abandoned: 1 (1 units)" in outlook
-    assert "Abandonment rate in #travel: 18% (prior 15% weighing 20 pledges, plus 2" in outlook
-    assert "Expected to be paid: ≈ 2 of 3 units." in outlook
-    assert "For moderators" not in await cy.say("/wave 1")
+    def reminder() -> str:
+        left = until(due, world.clock.now())
+        return said("pay.reminder", id=1, title="Backpack", price=eur(90), deadline=due,
+                    left=left)  # fmt: skip
+
+    first = reminder()
+    assert inbox(world, "cy") == [*heard["cy"], first]
+    assert inbox(world, "ana") == heard["ana"] and inbox(world, "bo") == heard["bo"]
+
+    shown = await owner.say("/wave 1")
+    for line in outlook(confirmed=1, awaiting=1, abandoned=1, expected=2):
+        assert line in shown
+    rate = said("pay.outlook_rate", category="travel", rate=18, prior=15, weight=20, decided=2)
+    assert rate in shown
+    assert said("pay.outlook_head", id=1, units=3, price=eur(90)) not in await cy.say("/wave 1")
 
     world.clock.advance(timedelta(hours=48 * 2))  # 144 h: third period
     await sweep(world)
-    assert len([text for text in inbox(world, "cy") if "Reminder" in text]) == 2
+    assert inbox(world, "cy") == [*heard["cy"], first, reminder()]
     world.clock.advance(timedelta(hours=24))  # 168 h: the window closes
     await sweep(world)
-    assert "your place was released" in inbox(world, "cy")[-1]
-    assert "Completed: 3 units at 90 € each; confirmations are closed." in await cy.say("/wave 1")
-    assert "(abandoned)" in await cy.say("/mine")
-    assert "Your place in wave #1 was released" in await cy.say("/confirm 1")
+    assert inbox(world, "cy")[-1] == said("pay.expired", id=1, title="Backpack")
+    completed = said("pay.result_completed", units=3, price=eur(90))
+    assert completed in await cy.say("/wave 1")
+    status = said("pledge_status.abandoned")
+    assert said("mine.pledge", id=1, title="Backpack", qty=1, status=status) in await cy.say(
+        "/mine"
+    )
+    assert said("error.pay_released", id=1) in await cy.say("/confirm 1")
     final = await owner.say("/wave 1")
-    assert "Confirmed: 1 (1 units) · awaiting: 0 (0 units) · abandoned: 2 (2 units)" in final
-    assert "Expected to be paid: ≈ 1 of 3 units." in final
-    assert "Confirmation is closed." in final
+    for line in outlook(confirmed=1, awaiting=0, abandoned=2, expected=1):
+        assert line in final
+    assert said("pay.outlook_closed") in final
 
 
 async def test_payment_words_in_french_and_bad_input(world: ConsoleWorld) -> None:
@@ -87,10 +117,15 @@ async def test_payment_words_in_french_and_bad_input(world: ConsoleWorld) -> Non
     await owner.say("/approve 1")
     await owner.say("/launch 1 1:20 1h min=1")
     await julie.say("/join 1")
-    assert "encore ouverte : utilisez /leave 1" in await julie.say("/withdraw 1")
+    assert said("error.pay_still_open", "fr", id=1) in await julie.say("/withdraw 1")
+    due = world.clock.now() + timedelta(days=7)
     await owner.say("/close 1")
     mine = await julie.say("/mine")
-    assert "1 × 20 € = 20 € à confirmer avant le 08/01/2026 12:00 UTC" in mine
-    assert "[1] 💳 Confirmer n°1  [2] ↩️ Me retirer n°1" in mine
-    assert "Vous vous êtes retiré de la vague n°1" in await julie.say("2")
-    assert "Utilisation : /withdraw <vague>" in await julie.say("/withdraw")
+    row = said("pay.mine_row", "fr", id=1, title="Gourde", qty=1, price=eur(20), total=eur(20),
+               deadline=due)  # fmt: skip
+    assert row in mine
+    pay, drop = said("button.pay_id", "fr", id=1), said("button.drop_id", "fr", id=1)
+    assert f"[1] {pay}  [2] {drop}" in mine
+    assert said("pay.withdrawn", "fr", id=1, title="Gourde") in await julie.say("2")
+    usage = said("error.usage_of", "fr", usage=t("usage.withdraw"))
+    assert usage in await julie.say("/withdraw")

@@ -13,10 +13,11 @@ from discord.backoff import ExponentialBackoff
 from bots.discord_bot import WaveClient
 from tests.adapters.test_discord_support import (
     Server,
-    said,
+    answered,
     server_at,
     server_fixture,  # noqa: F401
 )
+from tests.texts import said_markdown
 
 
 async def test_a_dropped_gateway_resumes_and_replays_what_was_missed(server: Server) -> None:
@@ -27,7 +28,7 @@ async def test_a_dropped_gateway_resumes_and_replays_what_was_missed(server: Ser
         "waves", {}, user_id=server.max.id, channel_id=server.general.id
     )
     await handle.wait_response()
-    assert said(handle) == "No wave is open right now."
+    assert answered(handle) == said_markdown("wave.none")
     assert api.resume_count == 1 and api.identify_count == 1
 
 
@@ -42,7 +43,7 @@ async def test_a_failing_first_connection_is_retried_with_backoff(
         adapter = await world.start(backoff=(0.1, 1.0))
         assert time.monotonic() - started >= 0.1 + 0.2 + 0.4  # 0.1, 0.2, 0.4 s between clients
         assert adapter.starts == 4 and world.api.identify_count == 1
-        assert said(await world.slash(world.max, "waves")) == "No wave is open right now."
+        assert answered(await world.slash(world.max, "waves")) == said_markdown("wave.none")
 
 
 async def test_failed_identifies_are_paced_not_looped(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
+from bots.discord_bot.markup import HEADING
 from tests.adapters.test_discord_support import (
     Server,
+    answered,
     buttons_of,
-    said,
     server_fixture,  # noqa: F401
     text_of,
 )
+from tests.texts import said_markdown, said_with
 
 NONE = {"parse": []}
 PINGS = re.compile(r"@everyone|@here|(?<!\\)<[@#]")  # what Discord would turn into a mention
@@ -33,7 +35,10 @@ async def test_mentions_and_markdown_in_ideas_arrive_escaped(server: Server) -> 
     launch = await server.slash(olga, "launch", {"idea": 1, "tiers": "1:5 2:4 1d"}, replies=2)
     card = launch.followups[0]
     assert card.allowed_mentions == NONE
-    assert card.embeds[0]["title"].startswith(f"🌊 Wave #1: @{ZWSP}everyone \\*\\*FREE\\*\\*")
+    heading = card.embeds[0]["title"]
+    product = title.removesuffix(" #deals")
+    assert heading == said_with(HEADING, "wave.card_title", id=1, title=product, category="deals")
+    assert f"@{ZWSP}everyone \\*\\*FREE\\*\\*" in heading
     await server.rt.dispatcher.sweep()
     broadcast = api.last_message(server.news.id)
     assert broadcast is not None and broadcast.allowed_mentions == NONE
@@ -47,31 +52,37 @@ async def test_a_hostile_display_name_is_escaped_too(server: Server) -> None:
     troll = server.api.create_user("@everyone")
     server.api.add_member(server.guild.id, troll.id, nick="**@here**")
     welcome = await server.say(troll, "start")
-    assert welcome.startswith(f"👋 Hi \\*\\*@{ZWSP}here\\*\\*!")
+    assert welcome.startswith(said_markdown("start.welcome", name="**@here**"))
+    assert f"\\*\\*@{ZWSP}here\\*\\*" in welcome
 
 
 async def test_over_long_input_gets_a_clear_error(server: Server) -> None:
     long_title = "Bamboo " * 20
-    assert await server.say(server.max, "idea", text=long_title) == (
-        "The title has 139 characters; keep it to 120 and put details on the next lines."
+    assert await server.say(server.max, "idea", text=long_title) == said_markdown(
+        "error.idea_title_long", length=len(long_title.strip()), max=120
     )
     flood = await server.slash(server.max, "idea", {"text": "x" * 4500})
-    assert said(flood) == "That message is too long (at most 4,000 characters)."
+    too_long = said_markdown("error.too_long", max=4000)
+    assert "4,000" in too_long  # counts are grouped
+    assert answered(flood) == too_long
     assert flood.original is not None and flood.original.ephemeral
-    assert (await server.say(server.max, "mine")).startswith("You have no pledges or ideas yet.")
+    assert await server.say(server.max, "mine") == said_markdown("mine.empty")
 
 
 async def test_unknown_ids_and_stale_buttons_get_clear_errors(server: Server) -> None:
     olga, max_ = server.owner, server.max
-    assert await server.say(max_, "wave", wave=999) == "There is no wave #999."
-    assert await server.say(olga, "approve", idea=42) == "There is no idea #42."
-    assert await server.say(max_, "join", wave=-3) == (  # Discord hides the backslash
-        "“\\-3” is not a valid wave number. Use the number the bot shows, like 12 or #12."
+    assert await server.say(max_, "wave", wave=999) == said_markdown("error.wave_not_found", id=999)
+    assert await server.say(olga, "approve", idea=42) == said_markdown(
+        "error.idea_not_found", id=42
     )
+    bad_id = said_markdown("error.bad_id", what="wave", value="-3")
+    assert "“\\-3”" in bad_id  # Discord hides the backslash
+    assert await server.say(max_, "join", wave=-3) == bad_id
     await server.say(olga, "idea", text="Kettle #kitchen")
     await server.say(olga, "approve", idea=1)
     launch = await server.slash(olga, "launch", {"idea": 1, "tiers": "1:30 10:25 7d"}, replies=2)
     card = launch.followups[0]
     assert "wb:join:1" in buttons_of(card)
     await server.say(olga, "cancel", wave=1, reason="supplier vanished")
-    assert await server.press(max_, card, "join:1") == "Wave #1 is not open (it is cancelled)."
+    not_open = said_markdown("error.wave_not_open", id=1, status="cancelled")
+    assert await server.press(max_, card, "join:1") == not_open

@@ -124,7 +124,7 @@ class Server:
 
     async def say(self, user: FakeUser, command: str, **options: Any) -> str:
         """A slash command in #general; returns the text of every reply."""
-        return said(await self.slash(user, command, options))
+        return answered(await self.slash(user, command, options))
 
     async def press(self, user: FakeUser, message: RecordedMessage, action: str) -> str:
         """Click one of our buttons on a message and return what the bot answered."""
@@ -132,10 +132,10 @@ class Server:
         assert custom_id in buttons_of(message), buttons_of(message)
         handle = await self.api.press_button(message.id, custom_id, user_id=user.id)
         await handle.wait_response()
-        return said(handle)
+        return answered(handle)
 
 
-def said(handle: InteractionHandle) -> str:
+def answered(handle: InteractionHandle) -> str:
     """Every message the bot answered an interaction with, as text."""
     messages = [handle.original, *handle.followups]
     return "\n".join(text_of(m) for m in messages if m is not None)

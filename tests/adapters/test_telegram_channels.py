@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.adapters.test_telegram_harness import chatroom
+from tests.texts import said
 
 
 async def test_moderator_subscribes_a_channel_they_administer(tmp_path: Path) -> None:
@@ -15,21 +16,21 @@ async def test_moderator_subscribes_a_channel_they_administer(tmp_path: Path) ->
         other = api.add_chat("channel", "Not mine", username="notmine")
 
         done = await tg.say(tg.private(owner), owner, "/subscribe @wavedeals kitchen")
-        assert done.text(tg.private(owner)) == (
-            "📣 This chat will receive wave broadcasts for: kitchen."
-        )
+        assert done.text(tg.private(owner)) == said("sub.subscribed_some", categories="kitchen")
         refused = await tg.say(tg.private(owner), owner, "/subscribe @notmine")
-        assert "You must be an administrator of @notmine" in refused.text(tg.private(owner))
+        not_admin = said("error.not_channel_admin", channel="@notmine")
+        assert refused.text(tg.private(owner)) == not_admin
         bad = await tg.say(tg.private(owner), owner, "/subscribe @x!")
-        assert "is not a channel name" in bad.text(tg.private(owner))
+        assert bad.text(tg.private(owner)) == said("error.bad_channel", value="@x!")
 
         await tg.say(tg.private(owner), owner, "/idea Kettle #kitchen")
         await tg.say(tg.private(owner), owner, "/approve 1")
         await tg.say(tg.private(owner), owner, "/launch 1 1:100 50:90 7d min=50")
         await tg.rt.dispatcher.sweep()
         posts = [m.plain_text for m in api.messages(channel)]
-        assert any("New wave #1 “Kettle” (#kitchen) is open!" in text for text in posts)
+        opened = said("announce.opened", id=1, title="Kettle", category="kitchen")
+        assert any(opened in text for text in posts)
         assert api.messages(other) == []
 
         gone = await tg.say(tg.private(owner), owner, "/unsubscribe @wavedeals")
-        assert gone.text(tg.private(owner)) == "🔇 This chat no longer receives broadcasts."
+        assert gone.text(tg.private(owner)) == said("sub.unsubscribed")

@@ -12,6 +12,7 @@ from bots.telegram_bot.rendering import split_html
 from core.messages import Button, Lines, Reply, t
 from core.model import IdeaStatus
 from tests.adapters.test_telegram_harness import buttons, chatroom
+from tests.texts import said
 
 NASTY = "<b>x</b> & <script>alert(1)</script> &amp;"
 
@@ -41,7 +42,9 @@ async def test_markup_in_titles_arrives_escaped_everywhere(
 
         evil_name = api.add_user("<i>Eve</i> & co")
         hello = await tg.say(tg.private(evil_name), evil_name, "/start")
-        assert "Hi <i>Eve</i> & co!" in hello.text(tg.private(evil_name))
+        welcome = said("start.welcome", name="<i>Eve</i> & co")
+        assert "<i>Eve</i> & co" in welcome  # shown as typed, not as markup
+        assert welcome in hello.text(tg.private(evil_name))
     assert [r.getMessage() for r in caplog.records] == []  # the strict parser refused nothing
 
 
@@ -51,13 +54,12 @@ async def test_oversized_unknown_and_foreign_input(tmp_path: Path) -> None:
         dm = tg.private(owner)
 
         huge = await tg.say(dm, owner, "/idea " + "a" * 5000)
-        assert huge.text(dm) == "That message is too long (at most 4,000 characters)."
+        assert huge.text(dm) == said("error.too_long", max=4000)
         long_title = await tg.say(dm, owner, "/idea " + "b" * 300)
-        assert "120" in long_title.text(dm)
+        assert long_title.text(dm) == said("error.idea_title_long", length=300, max=120)
 
-        assert (await tg.say(dm, owner, "/frobnicate now")).text(dm) == (
-            "I don't know /frobnicate. Send /help to see the commands."
-        )
+        unknown = said("error.unknown_command", name="frobnicate")
+        assert (await tg.say(dm, owner, "/frobnicate now")).text(dm) == unknown
         assert (await tg.say(dm, owner, "hello there")).messages == []
 
         channel = api.add_chat("channel", "News")
@@ -75,7 +77,7 @@ async def test_a_flood_429_on_a_reply_is_waited_out(tmp_path: Path) -> None:
         fault = tg.api.inject_error("sendMessage", dm.id, kind="retry_after", retry_after=1)
         heard = await tg.say(dm, tg.owner, "/waves")
         assert fault.hits == 1
-        assert heard.text(dm) == "No wave is open right now."
+        assert heard.text(dm) == said("wave.none")
 
 
 async def test_long_replies_are_split_into_valid_messages(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from app.wiring import telegram_adapter
 from bots.telegram_bot.polling import Backoff
 from core.model import IdeaStatus
 from tests.adapters.test_telegram_harness import FAST, Chatroom, chatroom
+from tests.texts import said
 
 
 async def idea_count(tg: Chatroom) -> int:
@@ -30,7 +31,8 @@ async def test_an_update_is_confirmed_only_after_it_was_processed(tmp_path: Path
         assert api.pending_updates == 1
 
         await tg.processed(update)
-        assert "Idea #1" in api.messages(dm)[0].plain_text
+        proposed = said("idea.proposed", id=1, title="Kettle", category="kitchen")
+        assert api.messages(dm)[0].plain_text == proposed
         assert api.pending_updates == 0
 
 
@@ -44,9 +46,11 @@ async def test_one_chat_in_order_many_chats_side_by_side(tmp_path: Path) -> None
         updates += [api.push_message(tg.private(p), p, "/waves") for p in people[1:]]
         await tg.start()
         await tg.processed(updates[-1])
-        said = [m.plain_text for m in api.messages(first)]
-        assert [s.split(" “")[0] for s in said] == ["💡 Idea #1", "💡 Idea #2", "💡 Idea #3"]
-        assert [f"Idea number {n}" in s for n, s in enumerate(said)] == [True] * 3
+        heard = [m.plain_text for m in api.messages(first)]
+        assert heard == [
+            said("idea.proposed", id=n + 1, title=f"Idea number {n}", category="misc")
+            for n in range(3)
+        ]  # in the order they were typed
         assert all(len(api.messages(tg.private(p))) == 1 for p in people[1:])
 
 
@@ -59,7 +63,7 @@ async def test_network_trouble_only_delays(tmp_path: Path) -> None:
         update = api.push_message(dm, tg.owner, "/waves")
         await tg.start()
         await tg.processed(update)
-        assert api.messages(dm)[0].plain_text == "No wave is open right now."
+        assert api.messages(dm)[0].plain_text == said("wave.none")
         assert api.requests["getUpdates"] >= 4
 
 

@@ -15,13 +15,14 @@ from app.cli import main
 from bots.i18n import render
 from core.messages import t
 from storage.schema import metadata
+from tests.texts import eur, said
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTING_VARIABLES = ("WAVEBOT_DATABASE_URL", "WAVEBOT_OWNERS", "TELEGRAM_BOT_TOKEN",
                      "TELEGRAM_API_URL", "DISCORD_BOT_TOKEN", "DISCORD_API_URL", "WAVEBOT_LANG",
                      "WAVEBOT_CURRENCY", "WAVEBOT_SQLITE_SYNCHRONOUS", "WAVEBOT_DIGEST_DAYS",
                      "WAVEBOT_CONFIG")  # fmt: skip
-CROWD_DONE = "60 simulated members joined wave #1."
+CROWD_DONE = said("demo.crowd_done", joined=60, id=1)
 
 
 @pytest.fixture(autouse=True)
@@ -144,11 +145,11 @@ async def test_demo_with_a_crowd_shows_the_milestones(tmp_path: Path) -> None:
     transcript = (seen + out).decode().replace("\r", "")
     assert demo.returncode == 0, err.decode()
     assert "Traceback" not in err.decode() and "ERROR" not in err.decode(), err.decode()
-    assert "Wave #1 “X” is open; it happens from 50 units." in transcript
-    for count, price in ((10, "100 €"), (25, "100 €"), (50, "90 €")):
-        broadcast = f"📣 🎉 Already {count} in wave #1 “X”! Everyone pays {price} now."
-        assert transcript.count(broadcast) == 1, transcript
-    assert "The minimum of 50 is reached: it will happen!" in transcript
-    assert "👥 A simulated crowd of 60 starts joining wave #1…" in transcript
+    assert said("mod.launched", id=1, title="X", moq=50) in transcript
+    for count, price in ((10, 100), (25, 100), (50, 90)):
+        milestone = said("announce.milestone", count=count, id=1, title="X", price=eur(price))
+        assert transcript.count(f"📣 {milestone}") == 1, transcript
+    assert transcript.count(said("announce.moq", moq=50)) == 1, transcript
+    assert said("demo.crowd_start", size=60, id=1) in transcript
     assert CROWD_DONE in transcript
-    assert "Price now: 90 € each, the same for all 60 participants" in out.decode()
+    assert said("wave.card_price", price=eur(90), people=60) in out.decode()

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from bots.i18n import render_plain
 from core.inspire import MATERIALS, OBJECTS, USES, Spark, draw, parse_spark
 from core.services.community import parse_categories
 from core.services.ideas import parse_draft
@@ -32,8 +33,8 @@ def test_the_same_seed_draws_the_same_sparks() -> None:
 
 def test_titles_read_naturally_in_english_and_french() -> None:
     spark = Spark(0, 0, 0)  # lamp, bamboo, camping
-    assert spark_title(spark, "en") == "Bamboo lamp for camping"
-    assert spark_title(spark, "fr") == "Lampe en bambou pour le camping"
+    assert spark_title(render_plain, spark, "en") == "Bamboo lamp for camping"
+    assert spark_title(render_plain, spark, "fr") == "Lampe en bambou pour le camping"
     assert spark.category == "home"
 
 
@@ -45,9 +46,9 @@ def test_every_combination_makes_a_valid_idea_in_both_languages() -> None:
     )
     for spark in (longest, *(draw(random.Random(seed)) for seed in range(200))):
         for lang in ("en", "fr"):
-            draft = parse_draft(f"{spark_title(spark, lang)} #{spark.category}")
+            draft = parse_draft(f"{spark_title(render_plain, spark, lang)} #{spark.category}")
             assert draft.category == spark.category
-            assert draft.title == spark_title(spark, lang)
+            assert draft.title == spark_title(render_plain, spark, lang)
 
 
 def test_button_payloads_round_trip_and_refuse_anything_else() -> None:

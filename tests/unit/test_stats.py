@@ -6,9 +6,13 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
+from bots.i18n import render_plain
 from core.model import CategoryStats, ExportRow, PledgeStatus, Tier, Wave, WaveStatus, percent
 from core.services.stats import DemandCurve, demand_curve, export_csv, safe_cell, sample_steps
 from core.views import TalkSummary, talk_texts
+from tests.texts import said
+
+COLUMNS = ("member", "quantity", "max_price", "status", "pledged_at")
 
 NOW = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
@@ -82,21 +86,29 @@ def test_export_has_a_summary_then_one_row_per_pledge() -> None:
         ExportRow("=cmd|'/C calc'!A0", 1, 9500, PledgeStatus.ABANDONED, NOW),
         ExportRow('Chloé, "the" buyer', 2, 9900, PledgeStatus.CONFIRMED, NOW),
     ]
-    data = export_csv(wave, rows, "en")
+    data = export_csv(render_plain, wave, rows, "en")
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read UTF-8
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     summary = dict(row for row in table[:9])
-    assert summary["Wave"] == "#4"
-    assert summary["Product"] == "'=Kettle"
-    assert summary["Status"] == "succeeded"
-    assert summary["Final unit price"] == "90.50"
-    assert summary["Confirmed units"] == "4"
-    assert summary["Confirmed total"] == "362.00"
+    assert list(summary) == [
+        said(f"stats.csv_{field}")
+        for field in ("wave", "title", "status", "currency", "final_price", "final_units",
+                      "pledgers", "confirmed_units", "confirmed_total")
+    ]  # fmt: skip
+    assert summary[said("stats.csv_wave")] == "#4"
+    assert summary[said("stats.csv_title")] == "'=Kettle"
+    assert summary[said("stats.csv_status")] == said("stats.wave_status.succeeded")
+    assert summary[said("stats.csv_final_price")] == "90.50"
+    assert summary[said("stats.csv_confirmed_units")] == "4"
+    assert summary[said("stats.csv_confirmed_total")] == "362.00"
     assert table[9] == []
-    assert table[10] == ["Member", "Quantity", "Max unit price", "Status", "Pledged at (UTC)"]
-    assert table[11] == ["Alice", "2", "", "confirmed", "2026-01-01 12:00:00"]
+    assert table[10] == [said(f"stats.csv_col_{column}") for column in COLUMNS]
+    assert table[11] == ["Alice", "2", "", said("pledge_status.confirmed"), "2026-01-01 12:00:00"]
     assert table[12][0] == "'=cmd|'/C calc'!A0"
-    assert table[12][2:4] == ["95.00", "abandoned"]
+    assert table[12][2:4] == ["95.00", said("pledge_status.abandoned")]
     assert table[13][0] == 'Chloé, "the" buyer'
-    french = list(csv.reader(io.StringIO(export_csv(wave, rows, "fr").decode("utf-8-sig"))))
-    assert french[10][0] == "Membre" and french[11][3] == "confirmé"
+    in_french = export_csv(render_plain, wave, rows, "fr").decode("utf-8-sig")
+    french = list(csv.reader(io.StringIO(in_french)))
+    assert french[10] == [said(f"stats.csv_col_{column}", "fr") for column in COLUMNS]
+    assert french[11][3] == said("pledge_status.confirmed", "fr")
+    assert french[10] != table[10] and french[11][3] != table[11][3]  # translated, not English
