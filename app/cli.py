@@ -10,10 +10,16 @@ import os
 import sys
 import tomllib
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
 from config.settings import Settings, load_settings
+
+BENCH_NEEDS_CHECKOUT = (
+    "wavebot bench: the benchmarks ship with the source, not the wheel; "
+    "run it from a checkout installed with `pip install -e .`"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,9 +94,25 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return asyncio.run(run_bots(settings))
         except KeyboardInterrupt:
             return 0
-    from app.bench import run_bench
-
     return run_bench(args.name, quick=args.quick)
+
+
+def checkout_root() -> Path:
+    """The directory holding the `app` package: a source checkout when devtools/ sits beside it."""
+    return Path(__file__).resolve().parent.parent
+
+
+def run_bench(name: str, quick: bool) -> int:
+    """The benchmarks live in devtools/, which only a source checkout has (the wheel leaves it)."""
+    root = checkout_root()
+    if not (root / "devtools" / "bench" / "__init__.py").is_file():
+        print(BENCH_NEEDS_CHECKOUT, file=sys.stderr)
+        return 2
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from devtools.bench import run_bench as run_benchmarks
+
+    return run_benchmarks(name, quick=quick)
 
 
 if __name__ == "__main__":

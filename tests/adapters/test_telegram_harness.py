@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.fakes.telegram_api import FakeTelegramAPI
-from app.fakes.telegram_models import JSON, BotMessage, CallbackAnswer, FakeChat, FakeUser
 from app.main import Runtime, runtime
 from app.wiring import telegram_adapter
 from bots.telegram_bot import Limits, TelegramAdapter
 from config.settings import Settings
 from core.clock import FakeClock
+from devtools.fakes.telegram_api import FakeTelegramAPI
+from devtools.fakes.telegram_models import JSON, BotMessage, CallbackAnswer, FakeChat, FakeUser
 
 TOKEN = "123456:TEST-token"
 BOT = "wavebot_test_bot"

@@ -24,9 +24,6 @@ from pathlib import Path
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes
 
-from app.bench.report import BenchResult, check, verdict
-from app.fakes.telegram_api import FakeTelegramAPI
-from app.fakes.telegram_models import FakeChat, FakeUser
 from app.main import runtime
 from app.wiring import telegram_adapter
 from bots.telegram_bot import Limits
@@ -36,6 +33,9 @@ from core.ports import Actor, ChatKind, ChatRef
 from core.services import community, ideas, waves
 from core.services.waves import LaunchPlan
 from core.tiers import milestones_for
+from devtools.bench.report import BenchResult, check, verdict
+from devtools.fakes.telegram_api import FakeTelegramAPI
+from devtools.fakes.telegram_models import FakeChat, FakeUser
 
 FULL_MEMBERS = 5_000
 QUICK_MEMBERS = 500

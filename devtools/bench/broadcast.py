@@ -24,9 +24,6 @@ from pathlib import Path
 import discord
 from discord.gateway import DiscordWebSocket
 
-from app.bench.report import BenchResult, check, verdict
-from app.fakes.discord_api import FakeDiscordAPI
-from app.fakes.telegram_api import FakeTelegramAPI
 from app.main import Runtime, runtime
 from app.wiring import discord_adapter, telegram_adapter
 from config.settings import Settings
@@ -36,6 +33,9 @@ from core.ports import Actor, ChatKind, ChatRef, Messenger, SendOutcome, SendRes
 from core.services import community, ideas, waves
 from core.services.waves import LaunchPlan
 from core.tiers import milestones_for
+from devtools.bench.report import BenchResult, check, verdict
+from devtools.fakes.discord_api import FakeDiscordAPI
+from devtools.fakes.telegram_api import FakeTelegramAPI
 
 FULL_CHATS = 1_000
 QUICK_CHATS = 100
