@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.main import Runtime, runtime
-from app.wiring import telegram_adapter
+from app.wiring import build_adapter
 from bots.telegram_bot import Limits, TelegramAdapter
 from config.settings import Settings
 from core.clock import FakeClock
@@ -116,7 +116,7 @@ async def chatroom(
         )
         clock = FakeClock()
         async with runtime(settings, clock=clock) as rt:
-            adapter = telegram_adapter(rt)
+            adapter = build_adapter(rt, "telegram")
             adapter.poller.timeout = 1  # quick shutdown of a pending long poll
             if fast:
                 adapter.limiter.configure(FAST)
