@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from app.wiring import platforms, unknown_owners
 from config.settings import Settings, load_settings
 
 BENCH_NEEDS_CHECKOUT = (
@@ -58,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:  # after ValidationError, which is a ValueError too
         print(f"wavebot: {error}", file=sys.stderr)
         return 2
+    if wrong := unknown_owners(settings):
+        print(f"wavebot: invalid configuration:\n{explain_owners(wrong)}", file=sys.stderr)
+        return 2
     return dispatch(args, settings)
 
 
@@ -68,6 +72,14 @@ def explain(error: ValidationError) -> str:
         where = ".".join(str(part) for part in problem["loc"]) or "settings"
         lines.append(f"  {where}: {problem['msg'].removeprefix('Value error, ')}")
     return "\n".join(lines)
+
+
+def explain_owners(wrong: list[str]) -> str:
+    """One line per owner that names no platform we serve, in the shape explain() uses."""
+    shape = " or ".join(f"{platform}:<id>" for platform in platforms())
+    return "\n".join(
+        f"  WAVEBOT_OWNERS: owner {account!r} must look like {shape}" for account in wrong
+    )
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:

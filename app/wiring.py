@@ -66,6 +66,13 @@ def platforms() -> tuple[str, ...]:
     return tuple(row.platform for row in ADAPTERS)
 
 
+def known_platforms() -> frozenset[str]:
+    """Every platform an account may belong to: the table's, plus the console of the demo."""
+    from bots.console.session import PLATFORM as CONSOLE  # the core, loaded only when needed
+
+    return frozenset({*platforms(), CONSOLE})
+
+
 def enabled_rows(settings: Settings) -> list[AdapterRow]:
     """The rows these settings switch on; none means there is nothing for `wavebot run` to do."""
     return [row for row in ADAPTERS if row.enabled(settings)]
@@ -98,3 +105,14 @@ def build_enabled(rt: Runtime, options: Mapping[str, Options]) -> list[PlatformA
         build_adapter(rt, row.platform, **options.get(row.platform, {}))
         for row in enabled_rows(rt.settings)
     ]
+
+
+def unknown_owners(settings: Settings) -> list[str]:
+    """Owners not written <platform>:<id> with a platform we serve: they would grant nothing."""
+    known = known_platforms()
+    wrong = []
+    for account in sorted(settings.owner_accounts):
+        platform, _, user_id = account.partition(":")
+        if platform not in known or not user_id:
+            wrong.append(account)
+    return wrong

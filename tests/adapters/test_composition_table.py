@@ -1,5 +1,5 @@
-"""The table of adapters in app.wiring: a new platform is one row, and run_bots and the "no token"
-answer follow the table with no other edit."""
+"""The table of adapters in app.wiring: a new platform is one row, and run_bots, the owners check
+and the "no token" answer all follow the table with no other edit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app import wiring
+from app.cli import main
 from app.main import Runtime, run_bots
 from app.wiring import ADAPTERS, AdapterRow, Options, build_adapter
 from config.settings import Settings
@@ -127,6 +128,23 @@ async def test_no_enabled_row_means_no_token(
     assert not (tmp_path / "table.db").exists()
 
 
+def test_owners_may_belong_to_any_platform_of_the_table(
+    pigeons: Pigeons,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("WAVEBOT_OWNERS", "pigeon:7,console:me,telgram:1")
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "wavebot: invalid configuration:",
+        "  WAVEBOT_OWNERS: owner 'telgram:1' must look like "
+        "telegram:<id> or discord:<id> or pigeon:<id>",
+    ]
+    monkeypatch.setenv("WAVEBOT_OWNERS", "pigeon:7,console:me")
+    assert main(["run"]) == 2  # accepted; then no row is enabled (lang is en)
+    assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+
+
 async def test_a_row_must_build_a_messenger_of_its_own_platform(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -143,6 +161,7 @@ async def test_a_row_must_build_a_messenger_of_its_own_platform(
 
 def test_the_table_serves_telegram_and_discord_by_their_tokens() -> None:
     assert wiring.platforms() == ("telegram", "discord")
+    assert wiring.known_platforms() == {"telegram", "discord", "console"}
     both = Settings(telegram_bot_token="1:a", discord_bot_token="b")
     assert [row.platform for row in wiring.enabled_rows(both)] == ["telegram", "discord"]
     only_discord = Settings(discord_bot_token="b")
