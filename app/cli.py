@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from app.wiring import platforms, unknown_owners
+from bots.i18n import LANGUAGES
 from config.settings import Settings, load_settings
 
 BENCH_NEEDS_CHECKOUT = (
@@ -61,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if wrong := unknown_owners(settings):
         print(f"wavebot: invalid configuration:\n{explain_owners(wrong)}", file=sys.stderr)
+        return 2
+    if settings.lang not in LANGUAGES:
+        print(f"wavebot: WAVEBOT_LANG must be one of {', '.join(LANGUAGES)}", file=sys.stderr)
         return 2
     return dispatch(args, settings)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from bots.i18n import render
 from core.errors import DomainError
 from core.messages import t
 from core.ports import Actor
-from core.render import render
 from core.services import community, waves
 from core.services.context import Context
 

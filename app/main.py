@@ -17,12 +17,12 @@ from app.wiring import build_enabled, enabled_rows
 from bots.console.session import PLATFORM as CONSOLE
 from bots.console.session import ConsoleMessenger, ConsoleSession
 from bots.console.terminal import read_lines
+from bots.i18n import LANGUAGES, command_aliases, render, render_plain
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.interpreter import Interpreter
 from core.messages import t
 from core.ports import Actor, ChatKind, ChatRef, Messenger
-from core.render import render
 from core.services import community, talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
@@ -55,15 +55,17 @@ async def runtime(
     await asyncio.to_thread(upgrade, settings.database_url)
     db = await SqlDatabase.open(settings.database_url, synchronous=settings.synchronous)
     try:
-        rules = Rules(currency=settings.currency, default_lang=settings.lang)
+        rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES,
+                      timezone=settings.timezone)  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
-                      rules=rules, charts=MatplotlibCharts())  # fmt: skip
+                      rules=rules, charts=MatplotlibCharts(), plain=render_plain)  # fmt: skip
         messengers: dict[str, Messenger] = {}
         dispatcher = Dispatcher(ctx, messengers)
         clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)
         clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
         ctx.wakeup = clockwork
-        yield Runtime(settings, db, ctx, Interpreter(ctx), clockwork, dispatcher, messengers)
+        interpreter = Interpreter(ctx, aliases=command_aliases())
+        yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers)
     finally:
         await db.close()
 
@@ -74,7 +76,7 @@ async def run_demo(settings: Settings, crowd: int) -> None:
     async with runtime(settings, extra_owners=frozenset({DEMO_ACCOUNT})) as rt:
         actor = Actor(DEMO_ACCOUNT, "You")
         session = ConsoleSession(rt.interpreter, actor, write)
-        rt.messengers[CONSOLE] = ConsoleMessenger(write, actor.user_id)
+        rt.messengers[CONSOLE] = ConsoleMessenger(write, actor.user_id, settings.timezone)
         chat = ChatRef(CONSOLE, actor.user_id, ChatKind.PRIVATE, "console")
         await community.subscribe(rt.ctx, actor, chat, [])
         write(render(t("demo.intro"), settings.lang))

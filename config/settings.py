@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import (
@@ -43,6 +44,7 @@ class Settings(BaseSettings):
     )
     lang: str = Field("en", validation_alias=AliasChoices("WAVEBOT_LANG", "lang"))
     currency: str = Field("EUR", validation_alias=AliasChoices("WAVEBOT_CURRENCY", "currency"))
+    timezone: str = Field("UTC", validation_alias=AliasChoices("WAVEBOT_TIMEZONE", "timezone"))
     synchronous: str = Field(
         "FULL", validation_alias=AliasChoices("WAVEBOT_SQLITE_SYNCHRONOUS", "sqlite_synchronous")
     )
@@ -53,9 +55,21 @@ class Settings(BaseSettings):
     @field_validator("lang")
     @classmethod
     def _known_lang(cls, value: str) -> str:
-        """Only the catalogue's languages."""
-        if value not in ("en", "fr"):
-            raise ValueError("WAVEBOT_LANG must be en or fr")
+        """A language code; the composition root checks it against the catalogue's languages."""
+        if not value.isascii() or not value.isalpha() or not 2 <= len(value) <= 3:
+            raise ValueError("WAVEBOT_LANG must be a language code such as en or fr")
+        return value.lower()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        """An IANA name, so every date can be shown in the community's time."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(
+                f"WAVEBOT_TIMEZONE must be an IANA time zone such as Europe/Paris, not {value!r}"
+            ) from error
         return value
 
     @field_validator("synchronous")

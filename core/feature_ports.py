@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from core.model import Pledge, PledgeStatus
-
-if TYPE_CHECKING:  # read models defined next to their use cases; Target lives in core.ports
-    from core.ports import Target
-    from core.services.identity import LinkCode
-    from core.services.payments import PaymentWindow
-    from core.services.stats import CategoryStats, ExportRow, Funnel
-    from core.services.talk import Question
+from core.model import (
+    CategoryStats,
+    ExportRow,
+    Funnel,
+    LinkCode,
+    PaymentWindow,
+    Pledge,
+    PledgeStatus,
+    Question,
+    Target,
+)
 
 
 class IdentityStore(Protocol):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from core.money import Money
 
@@ -21,6 +21,19 @@ class T:
 def t(key: str, **params: Any) -> T:
     """Build a catalogue text tersely."""
     return T(key, params)
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A moment told relative to when the text was made (in 3 days); live where a platform can."""
+
+    at: datetime
+    delta: timedelta
+
+
+def until(moment: datetime, now: datetime) -> Relative:
+    """How far a deadline is from now, never negative."""
+    return Relative(moment, max(moment - now, timedelta(0)))
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,8 @@ def to_json(value: Any) -> Any:
         return {"$money": value.cents, "c": value.currency}
     if isinstance(value, datetime):
         return {"$dt": value.isoformat()}
+    if isinstance(value, Relative):
+        return {"$rel": value.at.isoformat(), "s": value.delta.total_seconds()}
     return value
 
 
@@ -87,4 +102,12 @@ def from_json(value: Any) -> Any:
             return Money(int(value["$money"]), str(value["c"]))
         if "$dt" in value:
             return datetime.fromisoformat(value["$dt"])
+        if "$rel" in value:
+            return Relative(datetime.fromisoformat(value["$rel"]), timedelta(seconds=value["s"]))
     return value
+
+
+class PlainText(Protocol):
+    """Renders a text as plain characters for the few places the core stores or exports text."""
+
+    def __call__(self, text: T | Lines, lang: str) -> str: ...

@@ -54,6 +54,7 @@ class Member:
     display_name: str
     lang: str | None
     notify_milestones: bool = True
+    timezone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,3 +129,101 @@ class Pledge:
     status: PledgeStatus
     created_at: datetime
     updated_at: datetime
+
+
+# Records the ports exchange: delivery targets and the community features' read models.
+
+
+@dataclass(frozen=True)
+class Target:
+    """A delivery destination with the language to render in."""
+
+    platform: str
+    chat_id: str
+    lang: str
+    member_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LinkCode:
+    """A stored link code (only its hash is kept, never the code itself)."""
+
+    id: int
+    member_id: int
+    account: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class PaymentWindow:
+    """The confirmation period of a succeeded wave."""
+
+    wave_id: int
+    opened_at: datetime
+    due_at: datetime
+    completed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question a member asked about a wave."""
+
+    id: int
+    wave_id: int
+    member_id: int
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """How far ideas get: proposed → approved → launched → succeeded → completed."""
+
+    proposed: int
+    approved: int
+    launched: int
+    succeeded: int
+    completed: int
+
+
+@dataclass(frozen=True)
+class CategoryStats:
+    """One category's waves and what became of them and of their pledgers."""
+
+    category: str
+    waves: int
+    decided: int  # closed one way or the other: succeeded, completed or failed
+    succeeded: int  # succeeded or completed
+    confirmed: int  # pledges confirmed (paid) in succeeded waves
+    abandoned: int  # pledges never confirmed within the window
+
+    @property
+    def success_rate(self) -> int | None:
+        """Percentage of decided waves that succeeded."""
+        return percent(self.succeeded, self.decided)
+
+    @property
+    def abandonment_rate(self) -> int | None:
+        """Percentage of settled pledges (confirmed or abandoned) that were abandoned."""
+        return percent(self.abandoned, self.confirmed + self.abandoned)
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One pledge as the supplier's sheet lists it."""
+
+    name: str
+    quantity: int
+    max_price_cents: int | None
+    status: PledgeStatus
+    pledged_at: datetime
+
+
+def percent(part: int, whole: int) -> int | None:
+    """A whole percentage rounded half up, or None when there is nothing to divide."""
+    if whole <= 0:
+        return None
+    return (200 * part + whole) // (2 * whole)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from core.errors import DomainError
 
-SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
 MAX_CENTS = 100_000_000_00
+_CURRENCY_WORD = re.compile(r"^([€$£]|eur|usd|gbp)$", re.I)
 _AMOUNT = re.compile(r"^\s*([€$£]?)\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*([€$£]|eur|usd|gbp)?\s*$", re.I)
 
 
@@ -32,18 +32,24 @@ def parse_cents(text: str) -> int:
     return cents
 
 
+def glue_currency(words: list[str]) -> list[str]:
+    """Join a currency written as its own word to its amount (45,50 € → 45,50€, € 45 → €45)."""
+    glued: list[str] = []
+    for word in words:
+        if glued and _joins(glued[-1], word):
+            glued[-1] += word
+        else:
+            glued.append(word)
+    return glued
+
+
+def _joins(before: str, word: str) -> bool:
+    """An amount then its currency, or a currency then its amount."""
+    if _CURRENCY_WORD.match(word):
+        return before[-1:].isdigit()
+    return bool(_CURRENCY_WORD.match(before)) and word[:1].isdigit()
+
+
 def has_price_marker(text: str) -> bool:
     """Tell '79€' or '79.50' (a price) from a bare '3' (a quantity)."""
     return bool(_AMOUNT.match(text)) and bool(re.search(r"[€$£.,]|eur|usd|gbp", text, re.I))
-
-
-def format_money(money: Money, lang: str) -> str:
-    """Write an amount the way readers of that language expect (79 € / 79,50 €)."""
-    whole, cents = divmod(money.cents, 100)
-    number = f"{whole:,}".replace(",", "\u202f" if lang == "fr" else ",")
-    if cents:
-        number += ("," if lang == "fr" else ".") + f"{cents:02d}"
-    symbol = SYMBOLS.get(money.currency, money.currency)
-    if lang == "en" and symbol in {"$", "£"}:
-        return f"{symbol}{number}"
-    return f"{number} {symbol}"

@@ -16,7 +16,17 @@ from core.feature_ports import (
     TalkStore,
 )
 from core.messages import Reply
-from core.model import Idea, IdeaStatus, Member, Pledge, PledgeStatus, Tier, Wave, WaveStatus
+from core.model import (
+    Idea,
+    IdeaStatus,
+    Member,
+    Pledge,
+    PledgeStatus,
+    Target,
+    Tier,
+    Wave,
+    WaveStatus,
+)
 from core.tiers import Bid
 
 
@@ -55,16 +65,6 @@ class Actor:
     def user_id(self) -> str:
         """The platform's own id of this account."""
         return self.account.split(":", 1)[1]
-
-
-@dataclass(frozen=True)
-class Target:
-    """A delivery destination with the language to render in."""
-
-    platform: str
-    chat_id: str
-    lang: str
-    member_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +161,7 @@ class MemberStore(Protocol):
     async def rename_member(self, member_id: int, display_name: str) -> None: ...
     async def set_member_lang(self, member_id: int, lang: str) -> None: ...
     async def set_member_notify(self, member_id: int, on: bool) -> None: ...
+    async def set_member_timezone(self, member_id: int, timezone: str | None) -> None: ...
     async def get_member(self, member_id: int) -> Member | None: ...
     async def accounts_of(self, member_id: int) -> list[str]: ...
     async def add_modchat(self, platform: str, chat_id: str, by: int, now: datetime) -> bool: ...

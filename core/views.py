@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from core.messages import Button, Lines, Reply, T, t
+from core.messages import Button, Lines, Reply, T, t, until
 from core.model import Idea, Wave, WaveStatus
 from core.tiers import next_tier, price_for, tier_index_for
 
@@ -78,7 +78,7 @@ def wave_buttons(wave: Wave) -> tuple[tuple[Button, ...], ...]:
 def status_text(wave: Wave, now: datetime) -> T:
     """Deadline while open, outcome once closed."""
     if wave.status is WaveStatus.OPEN:
-        return t("wave.closes", deadline=wave.closes_at, left=duration_text(wave.closes_at - now))
+        return t("wave.closes", deadline=wave.closes_at, left=until(wave.closes_at, now))
     if wave.status is WaveStatus.SCHEDULED:
         return t("wave.opens", when=wave.opens_at)
     if wave.status in (WaveStatus.SUCCEEDED, WaveStatus.COMPLETED):
@@ -145,7 +145,7 @@ def wave_line(wave: Wave, now: datetime) -> T:
         units=wave.units,
         price=wave.money(price_for(wave.tiers, wave.units)),
         gap=gap_text(wave),
-        left=duration_text(wave.closes_at - now),
+        left=until(wave.closes_at, now),
     )
 
 
@@ -154,16 +154,3 @@ def idea_line(idea: Idea) -> T:
     return t(
         "idea.list_row", id=idea.id, title=idea.title, category=idea.category, wants=idea.wants
     )
-
-
-def duration_text(delta: timedelta) -> T:
-    """'3 d 4 h' style remaining time."""
-    seconds = max(0, int(delta.total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return t("time.days_hours", days=days, hours=hours)
-    if hours:
-        return t("time.hours_minutes", hours=hours, minutes=minutes)
-    return t("time.minutes", minutes=max(minutes, 1 if seconds else 0))

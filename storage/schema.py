@@ -64,6 +64,7 @@ members = Table(
     Column("lang", String(8), nullable=True),
     Column("notify_milestones", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("timezone", String(64), nullable=True),
 )
 
 accounts = Table(

@@ -20,8 +20,7 @@ from sqlalchemy import Boolean, Table
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.model import Member, Pledge, PledgeStatus, Wave
-from core.ports import Target
+from core.model import Member, Pledge, PledgeStatus, Target, Wave
 from storage.schema import UTCDateTime, members, pledges, waves
 from storage.sql_tx import SqlTx
 from storage.tx_members import member_from_row, private_targets

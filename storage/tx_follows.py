@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from core.ports import Target
+from core.model import Target
 from storage.schema import follows, members
 from storage.sql_base import TxBase
 from storage.tx_members import FIRST_ACCOUNT, private_targets

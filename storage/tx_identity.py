@@ -8,8 +8,7 @@ from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
 
-from core.model import Pledge
-from core.services.identity import LinkCode
+from core.model import LinkCode, Pledge
 from storage.schema import (
     accounts,
     deliveries,

@@ -8,8 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from core.model import Member
-from core.ports import Target
+from core.model import Member, Target
 from storage.schema import accounts, members, modchats
 from storage.sql_base import TxBase, new_id
 
@@ -45,6 +44,7 @@ def member_from_row(row: Any) -> Member:
         display_name=row.display_name,
         lang=row.lang,
         notify_milestones=bool(row.notify_milestones),
+        timezone=row.timezone,
     )
 
 
@@ -84,6 +84,11 @@ class MemberMixin(TxBase):
     async def set_member_lang(self, member_id: int, lang: str) -> None:
         """The member's own language choice."""
         await self._exec(update(members).where(members.c.id == member_id).values(lang=lang))
+
+    async def set_member_timezone(self, member_id: int, timezone: str | None) -> None:
+        """The member's own time zone (None: the community's)."""
+        stmt = update(members).where(members.c.id == member_id).values(timezone=timezone)
+        await self._exec(stmt)
 
     async def set_member_notify(self, member_id: int, on: bool) -> None:
         """Whether the member gets private milestone messages."""

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
 
-from core.model import PledgeStatus
-from core.ports import ChatRef, Delivery, Target
+from core.model import PledgeStatus, Target
+from core.ports import ChatRef, Delivery
 from storage.schema import (
     announcements,
     cards,

@@ -8,9 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from core.model import PledgeStatus
-from core.ports import Target
-from core.services.payments import PaymentWindow
+from core.model import PaymentWindow, PledgeStatus, Target
 from storage.schema import members, payment_reminders, payment_windows, pledges, waves
 from storage.sql_base import TxBase, chunks
 from storage.tx_members import FIRST_ACCOUNT, private_targets

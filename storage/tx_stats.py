@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select
 
-from core.model import IdeaStatus, PledgeStatus, WaveStatus
-from core.services.stats import CategoryStats, ExportRow, Funnel
+from core.model import CategoryStats, ExportRow, Funnel, IdeaStatus, PledgeStatus, WaveStatus
 from storage.schema import ideas, members, pledge_events, pledges, waves
 from storage.sql_base import TxBase
 

@@ -7,9 +7,7 @@ from datetime import datetime
 from sqlalchemy import String, and_, cast, delete, exists, func, insert, literal, or_, select
 from sqlalchemy import update as sql_update
 
-from core.model import PledgeStatus, WaveStatus
-from core.ports import Target
-from core.services.talk import Question
+from core.model import PledgeStatus, Question, Target, WaveStatus
 from storage.schema import announcements, answers, helpers, members, pledges, questions, reviews
 from storage.schema import waves as waves_t
 from storage.sql_base import TxBase, new_id

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from bots.i18n import PLAIN, render
+from bots.i18n.formatting import DEFAULT_TIMEZONE
 from core.commands.interpreter import Answer, Interpreter
 from core.messages import Button, Reply
 from core.ports import Actor, ChatKind, ChatRef, SendOutcome, SendResult
-from core.render import PLAIN, render
 
 PLATFORM = "console"
 
 
-def render_reply(reply: Reply, lang: str) -> str:
-    """Plain text paragraphs."""
-    return "\n".join(render(part, lang, PLAIN) for part in reply.body)
+def render_reply(reply: Reply, lang: str, timezone: str = DEFAULT_TIMEZONE) -> str:
+    """Plain text paragraphs, dates in the reader's time zone."""
+    return "\n".join(render(part, lang, PLAIN, timezone) for part in reply.body)
 
 
 class ConsoleSession:
@@ -49,7 +50,7 @@ class ConsoleSession:
         """Print replies and number their buttons."""
         self.choices = []
         for reply in answer.replies:
-            self.write(indent(render_reply(reply, answer.lang)))
+            self.write(indent(render_reply(reply, answer.lang, answer.timezone)))
             labels = []
             for row in reply.buttons:
                 for button in row:
@@ -75,14 +76,17 @@ class ConsoleMessenger:
 
     platform = PLATFORM
 
-    def __init__(self, write: Callable[[str], None], visible_chat: str) -> None:
+    def __init__(
+        self, write: Callable[[str], None], visible_chat: str, timezone: str = DEFAULT_TIMEZONE
+    ) -> None:
         self.write = write
+        self.timezone = timezone
         self.visible_chat = visible_chat
         self.delivered: list[tuple[str, str]] = []
 
     async def send(self, chat_id: str, message: Reply, lang: str) -> SendResult:
         """Print (or just count) one broadcast."""
-        text = render_reply(message, lang)
+        text = render_reply(message, lang, self.timezone)
         self.delivered.append((chat_id, text))
         if chat_id == self.visible_chat:
             self.write(indent("📣 " + text))

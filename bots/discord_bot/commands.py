@@ -15,7 +15,7 @@ from discord.app_commands import locale_str
 
 from bots.discord_bot.autocomplete import idea_choices, wave_choices
 from bots.discord_bot.markup import clip, to_plain
-from core.catalogue import CATALOGUE
+from bots.i18n import LANGUAGES, command_name, has_text, option_name, template
 from core.commands.registry import REGISTRY, Command
 from core.commands.usage import IDEA, WAVE
 from core.messages import t
@@ -28,7 +28,12 @@ DESCRIPTION_MAX = 100
 MAX_OPTIONS = 25
 KINDS: dict[str, type] = {"int": int, "str": str}
 # Discord locales for which the catalogue has texts (English is the default).
-LOCALES = {discord.Locale.french: "fr"}
+# Discord locales served by a catalogue language (fr serves "fr"; es would serve "es-ES", …).
+LOCALES = {
+    locale: locale.value.split("-")[0]
+    for locale in discord.Locale
+    if locale.value.split("-")[0] in LANGUAGES and locale.value.split("-")[0] != "en"
+}
 
 RunCommand = Callable[[discord.Interaction[Any], str, str], Awaitable[None]]
 ActorOf = Callable[[discord.Interaction[Any]], Actor]
@@ -50,13 +55,13 @@ class Option:
 def options_of(spec: Command) -> list[Option]:
     """The options of a command, in the registry's order."""
     if not spec.params:
-        usage = CATALOGUE.get(spec.usage_key, ("",))[0]
+        usage = template(spec.usage_key, "en") if has_text(spec.usage_key) else ""
         if not re.search(r"[<\[]", usage):
             return []
         return [Option("text", str, "<" in usage, True, "", spec.usage_key)]
     found = []
     for param in spec.params[:MAX_OPTIONS]:
-        key = f"param.{param.name}" if f"param.{param.name}" in CATALOGUE else spec.usage_key
+        key = f"param.{param.name}" if has_text(f"param.{param.name}") else spec.usage_key
         kind = KINDS.get(param.kind, str)
         default = param.default
         found.append(
@@ -98,15 +103,24 @@ class CatalogueTranslator(app_commands.Translator):
         locale: discord.Locale,
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
-        """Translate strings that carry a catalogue key; names stay as they are."""
+        """Translate strings that carry a catalogue key: descriptions, command and option names."""
         key = string.extras.get("key")
         lang = LOCALES.get(locale)
         if key is None or lang is None:
             return None
+        if string.extras.get("name") == "command":
+            return _localised_name(command_name(key, lang), key)
+        if string.extras.get("name") == "option":
+            return _localised_name(option_name(key, lang), key)
         try:
             return clip(to_plain(t(key), lang).strip(), DESCRIPTION_MAX) or None
         except KeyError:
             return None
+
+
+def _localised_name(local: str, english: str) -> str | None:
+    """A localised name Discord accepts, or None to keep the English one."""
+    return local if local != english and NAME.match(local) else None
 
 
 class TreeBuilder:
@@ -149,8 +163,11 @@ class TreeBuilder:
         callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
             o.name: catalogue_text(o.description_key, o.name) for o in options
         }
+        callback.__discord_app_commands_param_rename__ = {  # type: ignore[attr-defined]
+            o.name: locale_str(o.name, key=o.name, name="option") for o in options
+        }
         command: app_commands.Command[Any, ..., None] = app_commands.Command(
-            name=spec.name,
+            name=locale_str(spec.name, key=spec.name, name="command"),
             description=catalogue_text(spec.help_key, spec.name),
             callback=callback,
             extras={"moderator": spec.moderator},

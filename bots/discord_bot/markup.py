@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from discord.utils import escape_markdown, escape_mentions
+from datetime import datetime
 
+from discord.utils import escape_markdown, escape_mentions, format_dt
+
+from bots.i18n import PLAIN, Markup, render
+from bots.i18n.render import visible
 from core.messages import Lines, T
-from core.render import PLAIN, Markup, render
 
 TAGS = {"<b>": "**", "</b>": "**", "<i>": "*", "</i>": "*", "<code>": "`", "</code>": "`"}
 CONTENT_MAX = 2000
@@ -20,12 +23,18 @@ CHOICE_MAX = 100
 
 def escape(text: str) -> str:
     """Escape markdown, @everyone/@here/id mentions, and '<' so <@id>, <#id>, <t:…> stay literal."""
-    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+    text = "".join(ch for ch in text if ch in "\n\t" or visible(ch))
     return escape_mentions(escape_markdown(text)).replace("<", "\\<")
 
 
-DISCORD = Markup(escape=escape, tags=TAGS)
-# Embed titles and field names are bold already: keep escaping, drop our tags.
+def timestamp(moment: datetime, style: str) -> str:
+    """A Discord timestamp: every viewer sees the moment in their own time zone and language."""
+    return format_dt(moment, style)  # type: ignore[arg-type]
+
+
+DISCORD = Markup(escape=escape, tags=TAGS, moment=timestamp)
+# Embed titles and field names are bold already: keep escaping, drop our tags; timestamps do
+# not render there, so moments are written out.
 HEADING = Markup(escape=escape, tags={})
 
 

@@ -71,7 +71,7 @@ class TelegramAdapter:
             builder = builder.base_file_url(file_url)
         self.application: Application = builder.build()  # type: ignore[type-arg]
         self.handle = BotHandle(self.application.bot)
-        self.messenger = TelegramMessenger(self.handle)
+        self.messenger = TelegramMessenger(self.handle, interpreter.ctx.rules.timezone)
         self.admin_check = TelegramAdminCheck(self.handle, ttl=admin_cache_seconds)
         self.handlers = UpdateHandlers(interpreter, self.handle,
                                        ReplySender(self.handle, interpreter.ctx))  # fmt: skip
@@ -87,7 +87,8 @@ class TelegramAdapter:
 
     def _register_handlers(self) -> None:
         """Known commands (also /cmd@us), other commands (to say 'unknown'), button presses."""
-        names = sorted(name for name in REGISTRY if _COMMAND_NAME.fullmatch(name))
+        known = [*REGISTRY, *self.interpreter.aliases]
+        names = sorted(name for name in known if _COMMAND_NAME.fullmatch(name))
         only_messages = filters.UpdateType.MESSAGE
         self.application.add_handler(
             CommandHandler(names, self.handlers.on_command, filters=only_messages)

@@ -9,26 +9,27 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from bots.i18n import LANGUAGES as LANGS
+from bots.i18n import command_name, render
 from core.commands.registry import visible_commands
 from core.messages import t
-from core.render import render
-from core.services.context import LANGS
 
 log = logging.getLogger(__name__)
 _NAME = re.compile(r"[a-z0-9_]{1,32}")
 
 
 def menu(lang: str, moderator: bool = False) -> list[BotCommand]:
-    """The commands a member may use, described in one language (Telegram wants plain text)."""
+    """The commands a member may use, named and described in one language (plain text)."""
     commands = []
     for spec in visible_commands(moderator):
-        if not _NAME.fullmatch(spec.name):
+        name = command_name(spec.name, lang)
+        if not _NAME.fullmatch(name):
             continue
         try:
             description = " ".join(render(t(spec.help_key), lang).split())[:256]
         except KeyError:
             description = ""
-        commands.append(BotCommand(spec.name, description or "/" + spec.name))
+        commands.append(BotCommand(name, description or "/" + name))
     return commands[:100]
 
 

@@ -14,6 +14,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bots.i18n.formatting import DEFAULT_TIMEZONE
 from bots.telegram_bot.ratelimit import retry_seconds
 from bots.telegram_bot.sending import BotHandle, chat_key, edit_reply, post_reply
 from core.messages import Reply
@@ -57,13 +58,15 @@ class TelegramMessenger:
 
     platform = PLATFORM
 
-    def __init__(self, handle: BotHandle) -> None:
+    def __init__(self, handle: BotHandle, timezone: str = DEFAULT_TIMEZONE) -> None:
         self.handle = handle
+        self.timezone = timezone  # broadcasts show dates in the community's time zone
 
     async def send(self, chat_id: str, message: Reply, lang: str) -> SendResult:
         """Post one broadcast; a 429 is reported (not slept through) so the outbox reschedules."""
         try:
-            sent = await post_reply(self.handle, chat_key(chat_id), message, lang, retries=0)
+            sent = await post_reply(self.handle, chat_key(chat_id), message, lang, retries=0,
+                                    timezone=self.timezone)  # fmt: skip
         except Exception as error:
             result = outcome_of(error)
             log.info("send to %s: %s (%s)", chat_id, result.outcome.value, result.error)
@@ -73,7 +76,8 @@ class TelegramMessenger:
     async def edit(self, chat_id: str, message_id: str, message: Reply, lang: str) -> SendResult:
         """Edit a live card in place; 'not modified' counts as done."""
         try:
-            await edit_reply(self.handle, chat_key(chat_id), int(message_id), message, lang)
+            await edit_reply(self.handle, chat_key(chat_id), int(message_id), message, lang,
+                             self.timezone)  # fmt: skip
         except Exception as error:
             result = outcome_of(error, editing=True)
             if result.outcome is not SendOutcome.SENT:

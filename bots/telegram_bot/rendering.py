@@ -8,9 +8,9 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.catalogue import CATALOGUE
+from bots.i18n import Markup, has_text, render
+from bots.i18n.formatting import DEFAULT_TIMEZONE
 from core.messages import Reply, t
-from core.render import Markup, render
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +29,9 @@ HTML = Markup(
 _PIECE = re.compile(r"<(/?)([a-z]+)>|&#?\w+;|[\s\S]")
 
 
-def render_reply(reply: Reply, lang: str) -> str:
-    """One Telegram HTML text per reply, paragraphs one per line."""
-    return "\n".join(render(part, lang, HTML) for part in reply.body)
+def render_reply(reply: Reply, lang: str, timezone: str = DEFAULT_TIMEZONE) -> str:
+    """One Telegram HTML text per reply, paragraphs one per line, dates in the reader's zone."""
+    return "\n".join(render(part, lang, HTML, timezone) for part in reply.body)
 
 
 def plain_text(reply: Reply, lang: str, limit: int = TOAST_LIMIT) -> str:
@@ -98,7 +98,7 @@ def deep_link(username: str, wave_id: int) -> str:
 
 def _deep_link_label(username: str, lang: str) -> str:
     """Catalogue label when the catalogue has one, else the bot's @name (no language needed)."""
-    if DEEP_LINK_LABEL_KEY in CATALOGUE:
+    if has_text(DEEP_LINK_LABEL_KEY):
         return render(t(DEEP_LINK_LABEL_KEY), lang)
     return f"💬 @{username}"
 

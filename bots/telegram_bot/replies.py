@@ -30,13 +30,16 @@ class ReplySender:
     ) -> None:
         """Each reply becomes one message (or a few, if long); failures are logged, not raised."""
         in_private = chat.type == ChatType.PRIVATE
+        # Personal answers use the member's time zone; what a group reads, the community's.
+        mine, community = answer.timezone, self.ctx.rules.timezone
         for reply in answer.replies:
             try:
                 dm = user if reply.private and not in_private else None
-                if dm is not None and await self._to_private(reply, answer.lang, dm):
+                if dm is not None and await self._to_private(reply, answer.lang, dm, mine):
                     continue
                 quote = None if in_private else reply_to
-                sent = await self._post(chat.id, reply, answer.lang, quote)
+                zone = mine if in_private else community
+                sent = await self._post(chat.id, reply, answer.lang, quote, zone)
                 if sent is not None and not in_private:
                     await self._register_card(reply, sent, answer.lang)
             except Forbidden as error:
@@ -45,21 +48,21 @@ class ReplySender:
             except TelegramError as error:
                 log.warning("reply in chat %s failed: %s", chat.id, error)
 
-    async def _to_private(self, reply: Reply, lang: str, user: User) -> bool:
+    async def _to_private(self, reply: Reply, lang: str, user: User, timezone: str) -> bool:
         """Personal replies go to the user's private chat; False if they never started the bot."""
         try:
-            await self._post(user.id, reply, lang, None)
+            await self._post(user.id, reply, lang, None, timezone)
         except (Forbidden, BadRequest) as error:
             log.info("cannot reach %s in private (%s); answering in the group", user.id, error)
             return False
         return True
 
     async def _post(
-        self, chat_id: int, reply: Reply, lang: str, reply_to: int | None
+        self, chat_id: int, reply: Reply, lang: str, reply_to: int | None, timezone: str
     ) -> Message | None:
         """Send with a few 429 retries: the member is waiting for this answer."""
         return await post_reply(self.handle, chat_id, reply, lang, reply_to=reply_to,
-                                retries=INTERACTIVE_RETRIES)  # fmt: skip
+                                retries=INTERACTIVE_RETRIES, timezone=timezone)  # fmt: skip
 
     async def _register_card(self, reply: Reply, sent: Message, lang: str) -> None:
         """A wave card posted in a group or channel is kept current by the core's card sweep."""

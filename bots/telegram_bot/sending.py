@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Messag
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
+from bots.i18n.formatting import DEFAULT_TIMEZONE
 from bots.telegram_bot.rendering import keyboard, render_reply, split_html
 from core.messages import Attachment, Reply
 
@@ -59,10 +60,11 @@ async def post_reply(
     *,
     reply_to: int | None = None,
     retries: int = 0,
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> Message | None:
     """Send a reply (split if long), then its files; returns the message carrying the buttons."""
     bot = await handle.ready()
-    chunks = split_html(render_reply(reply, lang))
+    chunks = split_html(render_reply(reply, lang, timezone))
     link = "" if is_private(chat_id) else handle.username
     markup = keyboard(reply, lang, link)
     last: Message | None = None
@@ -102,11 +104,16 @@ async def _send_file(
 
 
 async def edit_reply(
-    handle: BotHandle, chat_id: int | str, message_id: int, reply: Reply, lang: str
+    handle: BotHandle,
+    chat_id: int | str,
+    message_id: int,
+    reply: Reply,
+    lang: str,
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> None:
     """Replace a posted message (a live card) with a reply's current text and buttons."""
     bot = await handle.ready()
-    chunks = split_html(render_reply(reply, lang)) or ["…"]
+    chunks = split_html(render_reply(reply, lang, timezone)) or ["…"]
     link = "" if is_private(chat_id) else handle.username
     await bot.edit_message_text(
         chunks[0],

@@ -16,7 +16,13 @@ async def link(req: Request) -> list[Reply]:
         offer = await identity.create_code(req.ctx, req.actor, req.chat)
         minutes = int(identity.CODE_TTL.total_seconds() // 60)
         return say_private(
-            t("link.code", code=offer.code, minutes=minutes, deadline=offer.expires_at),
+            t(
+                "link.code",
+                code=offer.code,
+                minutes=minutes,
+                deadline=offer.expires_at,
+                platforms=req.ctx.rules.platform_list(),
+            ),
             t("link.code_warning"),
         )
     report = await identity.redeem(req.ctx, req.actor, req.chat, "".join(req.words))

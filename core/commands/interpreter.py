@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from core.commands import (  # noqa: F401  (importing a command module registers its commands)
@@ -28,18 +28,22 @@ MAX_INPUT = 4000
 
 @dataclass(frozen=True)
 class Answer:
-    """Replies and the language to render them in."""
+    """Replies and the language and time zone to render them in."""
 
     replies: list[Reply]
     lang: str
+    timezone: str = "UTC"
 
 
 class Interpreter:
     """Turns what a member typed or pressed into use-case calls; never raises to the adapter."""
 
-    def __init__(self, ctx: Context, bot_username: str = "") -> None:
+    def __init__(
+        self, ctx: Context, bot_username: str = "", aliases: Mapping[str, str] | None = None
+    ) -> None:
         self.ctx = ctx
         self.bot_username = bot_username.lower()
+        self.aliases: Mapping[str, str] = aliases or {}
 
     async def handle_text(self, actor: Actor, chat: ChatRef, text: str) -> Answer | None:
         """A chat message; None when it is not a command for us."""
@@ -57,7 +61,7 @@ class Interpreter:
 
     async def handle_command(self, actor: Actor, chat: ChatRef, name: str, args: str) -> Answer:
         """A command with its raw argument text."""
-        spec = REGISTRY.get(name)
+        spec = REGISTRY.get(name) or REGISTRY.get(self.aliases.get(name, ""))
         if spec is None:
             return await self._fail(actor, DomainError("error.unknown_command", name=name[:32]))
         if len(args) > MAX_INPUT:
@@ -102,16 +106,16 @@ class Interpreter:
         except Exception:
             log.exception("command failed for %s", actor.account)
             replies = [Reply(body=(t("error.internal"),), private=True)]
-        return Answer(replies, await self._lang(actor))
+        return Answer(replies, *await self._reader(actor))
 
-    async def _lang(self, actor: Actor) -> str:
-        """The language to answer in, decided after the command (so /lang applies at once)."""
+    async def _reader(self, actor: Actor) -> tuple[str, str]:
+        """Language and time zone, decided after the command (so /lang or /settings apply now)."""
         try:
-            _, lang = await community.identify(self.ctx, actor)
+            member, lang = await community.identify(self.ctx, actor)
         except Exception:
             log.exception("cannot identify %s", actor.account)
-            return self.ctx.rules.default_lang
-        return lang
+            return self.ctx.rules.default_lang, self.ctx.rules.timezone
+        return lang, self.ctx.timezone_for(member)
 
     async def _fail(self, actor: Actor, error: DomainError) -> Answer:
         """Answer a refusal without running anything."""

@@ -79,12 +79,23 @@ async def settings(req: Request) -> list[Reply]:
         state = t("settings.on" if member.notify_milestones else "settings.off")
         buttons = ((Button(t("button.notify_on"), "notify:on"),
                     Button(t("button.notify_off"), "notify:off")),)  # fmt: skip
-        return [Reply(body=(t("settings.show", lang=lang, notify=state),), buttons=buttons,
-                      private=True)]  # fmt: skip
+        zone = req.ctx.timezone_for(member)
+        show = t("settings.show", lang=lang, notify=state, timezone=zone, now=req.ctx.clock.now())
+        return [Reply(body=(show,), buttons=buttons, private=True)]
+    if len(req.words) == 2 and req.words[0].lower() == "tz":
+        return await set_timezone(req, req.words[1])
     words = [w.lower() for w in req.words]
     if words[0] != "notify" or len(words) != 2 or words[1] not in ("on", "off"):
         raise usage_error("settings")
     return await set_notify(req, words[1] == "on")
+
+
+async def set_timezone(req: Request, name: str) -> list[Reply]:
+    """Dates in the member's own time zone, or back to the community's."""
+    zone = await community.set_timezone(req.ctx, req.actor, name)
+    if zone is None:
+        return say("settings.tz_reset", timezone=req.ctx.rules.timezone, now=req.ctx.clock.now())
+    return say("settings.tz_set", timezone=zone, now=req.ctx.clock.now())
 
 
 @action("notify")

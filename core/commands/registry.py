@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from core.messages import Reply
+from core.money import glue_currency
 from core.ports import Actor, ChatRef
 from core.services.context import Context
 
@@ -21,8 +22,8 @@ class Request:
 
     @property
     def words(self) -> list[str]:
-        """Arguments split on whitespace."""
-        return self.args.split()
+        """Arguments split on whitespace, a currency typed apart kept with its amount (45,50 €)."""
+        return glue_currency(self.args.split())
 
 
 Handler = Callable[[Request], Awaitable[list[Reply]]]

@@ -9,6 +9,7 @@ from core.commands.parsing import parse_id
 from core.commands.registry import Param, Request, command
 from core.commands.usage import IDEA, WAVE, need, usage_error
 from core.messages import Attachment, Lines, Reply, T, t
+from core.model import percent
 from core.money import Money
 from core.services import community
 from core.services import stats as st
@@ -38,7 +39,7 @@ async def _overview(req: Request) -> list[Reply]:
     rows = [t("stats.funnel_proposed", count=funnel.proposed)]
     for (_, before), (name, count) in pairwise(steps):
         rows.append(t(f"stats.funnel_{name}", count=count,
-                      rate=st.rate_text(st.percent(count, before))))  # fmt: skip
+                      rate=st.rate_text(percent(count, before))))  # fmt: skip
     body: list[T] = [t("stats.funnel_header"), t("lines", lines=Lines(tuple(rows)))]
     body.append(t("stats.categories_header"))
     if not categories:
@@ -102,7 +103,7 @@ async def export(req: Request) -> list[Reply]:
     need(req.words, 1, 1, "export")
     wave, rows = await st.export_rows(req.ctx, req.actor, parse_id(req.words[0], WAVE))
     _, lang = await community.identify(req.ctx, req.actor)
-    data = st.export_csv(wave, rows, lang)
+    data = st.export_csv(req.ctx.plain_text(), wave, rows, lang)
     sheet = Attachment(f"wave-{wave.id}.csv", data, "document")
     body = t("stats.exported", id=wave.id, title=wave.title, rows=len(rows))
     return [Reply(body=(body,), private=True, attachments=(sheet,))]

@@ -121,8 +121,13 @@ async def _spark(req: Request) -> list[Reply]:
     """Draw a combination and show it in the member's language."""
     _, lang = await community.identify(req.ctx, req.actor)
     spark = talk.inspire(req.ctx)
+    plain = req.ctx.plain_text()
     body = (
-        t("inspire.spark", title=talk.spark_title(spark, lang), category=spark.category),
+        t(
+            "inspire.spark",
+            title=talk.spark_title(plain, spark, lang),
+            category=talk.spark_category(plain, spark, lang),
+        ),
         t("inspire.hint"),
     )
     buttons = ((Button(t("button.inspire_propose"), f"propose:{spark.code}"),

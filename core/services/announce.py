@@ -6,8 +6,8 @@ from enum import Enum
 from typing import Any
 
 from core.messages import Button, Reply, T, from_json, t, to_json
-from core.model import Wave
-from core.ports import Target, Tx
+from core.model import Target, Wave
+from core.ports import Tx
 from core.services.context import Context
 from core.tiers import price_for
 from core.views import gap_text, progress_text, wave_card

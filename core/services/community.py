@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import DomainError, Forbidden
 from core.model import Idea, Member, Pledge, Wave
 from core.ports import Actor, ChatKind, ChatRef
-from core.services.context import LANGS, Context, member_of, require_moderator, require_owner
+from core.services.context import Context, member_of, require_moderator, require_owner
 
 MAX_CATEGORIES = 10
 _CHANNEL = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")
@@ -33,11 +34,29 @@ async def identify(ctx: Context, actor: Actor) -> tuple[Member, str]:
     return member, ctx.lang_for(member, actor)
 
 
+async def set_timezone(ctx: Context, actor: Actor, name: str) -> str | None:
+    """A member's own time zone by IANA name; "off" returns to the community's."""
+    zone = None if name.lower() in ("off", "default") else _checked_zone(name.strip())
+    async with ctx.db.write() as tx:
+        member = await member_of(ctx, tx, actor)
+        await tx.set_member_timezone(member.id, zone)
+    return zone
+
+
+def _checked_zone(name: str) -> str:
+    """An IANA zone name the system knows (Europe/Paris), refused otherwise with an example."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise DomainError("error.bad_timezone", value=name[:64]) from error
+    return name
+
+
 async def set_lang(ctx: Context, actor: Actor, lang: str) -> str:
     """Override the platform's locale."""
     lang = lang.strip().lower()
-    if lang not in LANGS:
-        raise DomainError("error.bad_lang", value=lang, langs=", ".join(LANGS))
+    if lang not in ctx.rules.languages:
+        raise DomainError("error.bad_lang", value=lang, langs=", ".join(ctx.rules.languages))
     async with ctx.db.write() as tx:
         member = await member_of(ctx, tx, actor)
         await tx.set_member_lang(member.id, lang)

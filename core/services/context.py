@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from core.clock import Clock
 from core.errors import Forbidden
 from core.feature_ports import ChartRenderer
+from core.messages import PlainText
 from core.model import Member
 from core.ports import Actor, AdminCheck, Database, Tx, Wakeup
-
-LANGS = ("en", "fr")
 
 
 class _NoWakeup:
@@ -28,6 +27,14 @@ class Rules:
     max_pending_ideas: int = 3
     currency: str = "EUR"
     default_lang: str = "en"
+    languages: tuple[str, ...] = ("en", "fr")
+    timezone: str = "UTC"
+    platforms: tuple[str, ...] = ("Telegram", "Discord")
+
+    def platform_list(self) -> str:
+        """The chat platforms this community runs on, for texts such as "your other platform"."""
+        return " / ".join(self.platforms)
+
     page_size: int = 8
 
 
@@ -42,15 +49,28 @@ class Context:
     rules: Rules = field(default_factory=Rules)
     wakeup: Wakeup = field(default_factory=_NoWakeup)
     charts: ChartRenderer | None = None
+    plain: PlainText | None = None
     rng: random.Random = field(default_factory=random.Random)
+
+    def plain_text(self) -> PlainText:
+        """The renderer the composition root gave, for texts the core stores or exports."""
+        if self.plain is None:
+            raise RuntimeError("no plain-text renderer configured")
+        return self.plain
+
+    def timezone_for(self, member: Member | None) -> str:
+        """Member's own time zone, else the community's."""
+        if member is not None and member.timezone:
+            return member.timezone
+        return self.rules.timezone
 
     def lang_for(self, member: Member | None, actor: Actor | None = None) -> str:
         """Member's choice, else the platform locale, else the configured default."""
-        if member is not None and member.lang in LANGS:
+        if member is not None and member.lang in self.rules.languages:
             return member.lang
         if actor is not None and actor.locale:
             code = actor.locale.split("-")[0].split("_")[0].lower()
-            if code in LANGS:
+            if code in self.rules.languages:
                 return code
         return self.rules.default_lang
 

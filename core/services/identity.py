@@ -18,12 +18,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from core.errors import DomainError
-from core.messages import T, t
-from core.model import Member, Pledge, PledgeStatus
-from core.ports import Actor, ChatKind, ChatRef, Target, Tx
+from core.messages import Relative, t, until
+from core.model import LinkCode, Member, Pledge, PledgeStatus, Target
+from core.ports import Actor, ChatKind, ChatRef, Tx
 from core.services import announce as ann
 from core.services.context import Context, member_of
-from core.views import duration_text
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -48,19 +47,6 @@ _PROGRESS = {
     PledgeStatus.DROPPED: 1,
     PledgeStatus.WITHDRAWN: 0,
 }
-
-
-@dataclass(frozen=True)
-class LinkCode:
-    """A stored link code (only its hash is kept, never the code itself)."""
-
-    id: int
-    member_id: int
-    account: str
-    created_at: datetime
-    expires_at: datetime
-    used_at: datetime | None = None
-    revoked: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,9 +126,9 @@ def totals_delta(mine: Pledge, theirs: Pledge, kept: Pledge) -> tuple[int, int, 
     return (after[0] - one[0] - two[0], after[1] - one[1] - two[1], after[2] - one[2] - two[2])
 
 
-def _wait(first: datetime, now: datetime) -> T:
+def _wait(first: datetime, now: datetime) -> Relative:
     """How long until the oldest event of the window leaves it."""
-    return duration_text(first + ATTEMPT_WINDOW - now)
+    return until(first + ATTEMPT_WINDOW, now)
 
 
 async def create_code(ctx: Context, actor: Actor, chat: ChatRef) -> LinkOffer:
@@ -210,7 +196,7 @@ async def _check_code(
         raise DomainError("error.link_unknown", left=0)
     if owner.id == redeemer.id:
         if row.account == actor.account:
-            raise DomainError("error.link_own_code")
+            raise DomainError("error.link_own_code", platforms=ctx.rules.platform_list())
         raise DomainError("error.link_already_linked")
     if row.used_at is not None:
         raise DomainError("error.link_used")

@@ -24,29 +24,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from core.errors import DomainError
-from core.messages import Button, T, t
-from core.model import Pledge, PledgeStatus, Wave, WaveStatus
+from core.messages import Button, T, t, until
+from core.model import PaymentWindow, Pledge, PledgeStatus, Wave, WaveStatus
 from core.ports import Actor, Tx
 from core.services import announce as ann
 from core.services.context import Context, member_of
 from core.services.waves import load_wave
-from core.views import duration_text
 
 CONFIRM_WINDOW = timedelta(days=7)
 REMIND_EVERY = timedelta(hours=48)
 PRIOR_RATE = 0.15
 PRIOR_WEIGHT = 20
 _UNDECIDED = frozenset({PledgeStatus.ACTIVE, PledgeStatus.WITHDRAWN, PledgeStatus.DROPPED})
-
-
-@dataclass(frozen=True)
-class PaymentWindow:
-    """The confirmation period of a succeeded wave."""
-
-    wave_id: int
-    opened_at: datetime
-    due_at: datetime
-    completed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -171,7 +160,7 @@ async def _remind(ctx: Context, tx: Tx, wave: Wave, window: PaymentWindow, perio
     await tx.mark_reminded(wave.id, [target.member_id or 0 for target in targets], period, now)
     price = wave.money(wave.final_price_cents or 0)
     body = (t("pay.reminder", id=wave.id, title=wave.title, price=price, deadline=window.due_at,
-              left=duration_text(window.due_at - now)),)  # fmt: skip
+              left=until(window.due_at, now)),)  # fmt: skip
     payload = ann.encode(body, pay_buttons(wave.id))
     await ann.record(ctx, tx, wave.id, f"pay:remind:{period}", payload, targets)
     return len(targets)

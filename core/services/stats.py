@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.messages import T, t
-from core.model import Idea, PledgeStatus, Wave
+from core.messages import PlainText, T, t
+from core.model import CategoryStats, ExportRow, Funnel, Idea, PledgeStatus, Wave
 from core.ports import Actor
-from core.render import PLAIN, render
 from core.services.context import Context, require_moderator
 from core.services.ideas import load_idea
 from core.services.waves import load_wave
@@ -20,50 +19,6 @@ from core.services.waves import load_wave
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TABLE_ROWS = 12
 TITLE_CHARS = 60
-
-
-@dataclass(frozen=True)
-class Funnel:
-    """How far ideas get: proposed → approved → launched → succeeded → completed."""
-
-    proposed: int
-    approved: int
-    launched: int
-    succeeded: int
-    completed: int
-
-
-@dataclass(frozen=True)
-class CategoryStats:
-    """One category's waves and what became of them and of their pledgers."""
-
-    category: str
-    waves: int
-    decided: int  # closed one way or the other: succeeded, completed or failed
-    succeeded: int  # succeeded or completed
-    confirmed: int  # pledges confirmed (paid) in succeeded waves
-    abandoned: int  # pledges never confirmed within the window
-
-    @property
-    def success_rate(self) -> int | None:
-        """Percentage of decided waves that succeeded."""
-        return percent(self.succeeded, self.decided)
-
-    @property
-    def abandonment_rate(self) -> int | None:
-        """Percentage of settled pledges (confirmed or abandoned) that were abandoned."""
-        return percent(self.abandoned, self.confirmed + self.abandoned)
-
-
-@dataclass(frozen=True)
-class ExportRow:
-    """One pledge as the supplier's sheet lists it."""
-
-    name: str
-    quantity: int
-    max_price_cents: int | None
-    status: PledgeStatus
-    pledged_at: datetime
 
 
 @dataclass(frozen=True)
@@ -90,13 +45,6 @@ class DemandCurve:
         if not self.steps:
             return None
         return max(self.steps, key=lambda step: (step[0] * step[1], -step[0]))
-
-
-def percent(part: int, whole: int) -> int | None:
-    """A whole percentage rounded half up, or None when there is nothing to divide."""
-    if whole <= 0:
-        return None
-    return (200 * part + whole) // (2 * whole)
 
 
 def demand_curve(prices: Sequence[int | None]) -> DemandCurve:
@@ -170,17 +118,13 @@ async def export_rows(ctx: Context, actor: Actor, wave_id: int) -> tuple[Wave, l
         return await load_wave(tx, wave_id), await tx.export_rows(wave_id)
 
 
-def _plain(text: T, lang: str) -> str:
-    """A catalogue text as plain characters (chart labels, CSV cells)."""
-    return render(text, lang, PLAIN)
-
-
 def _short(title: str) -> str:
     """Keep chart titles on one line."""
     return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
 
 
 def units_chart(ctx: Context, wave: Wave, points: list[tuple[datetime, int]], lang: str) -> bytes:
+    _plain = ctx.plain_text()
     """The units-over-time PNG with a line per tier threshold and the minimum."""
     if ctx.charts is None:
         raise RuntimeError("no chart renderer configured")
@@ -195,6 +139,7 @@ def units_chart(ctx: Context, wave: Wave, points: list[tuple[datetime, int]], la
 
 
 def demand_chart(ctx: Context, idea: Idea, curve: DemandCurve, lang: str) -> bytes:
+    _plain = ctx.plain_text()
     """The demand step curve as a PNG."""
     if ctx.charts is None:
         raise RuntimeError("no chart renderer configured")
@@ -219,7 +164,7 @@ def decimal_amount(cents: int | None) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def export_csv(wave: Wave, rows: Sequence[ExportRow], lang: str) -> bytes:
+def export_csv(_plain: PlainText, wave: Wave, rows: Sequence[ExportRow], lang: str) -> bytes:
     """The supplier's sheet: a summary block, a blank line, then one row per pledge."""
     confirmed = sum(row.quantity for row in rows if row.status is PledgeStatus.CONFIRMED)
     total = None if wave.final_price_cents is None else wave.final_price_cents * confirmed

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from core.errors import DomainError, NotFound
 from core.inspire import Spark, draw
-from core.messages import Button, t
-from core.model import Idea, PledgeStatus, Wave, WaveStatus
-from core.ports import Actor, Target, Tx
-from core.render import PLAIN, render
+from core.messages import Button, PlainText, t
+from core.model import Idea, PledgeStatus, Question, Target, Wave, WaveStatus
+from core.ports import Actor, Tx
 from core.services import announce as ann
 from core.services import ideas
 from core.services.context import Context, member_of
@@ -32,17 +31,6 @@ RATINGS = range(1, 6)
 # way), a participant is asked this long after confirming, when the product has likely arrived.
 REVIEW_DELAY = timedelta(days=14)
 REVIEW_BATCH = 200
-
-
-@dataclass(frozen=True)
-class Question:
-    """A question a member asked about a wave."""
-
-    id: int
-    wave_id: int
-    member_id: int
-    text: str
-    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -190,11 +178,16 @@ async def ask_reviews(ctx: Context, delay: timedelta = REVIEW_DELAY) -> int:
     return len(due)
 
 
-def spark_title(spark: Spark, lang: str) -> str:
+def spark_title(plain: PlainText, spark: Spark, lang: str) -> str:
     """'Bamboo lamp for camping' / 'Lampe en bambou pour le camping'."""
     obj, material, use = spark.words(lang)
-    text = render(t("inspire.title", object=obj, material=material, use=use), lang, PLAIN)
+    text = plain(t("inspire.title", object=obj, material=material, use=use), lang)
     return text[:1].upper() + text[1:]
+
+
+def spark_category(plain: PlainText, spark: Spark, lang: str) -> str:
+    """The combination's category as a tag in the reader's language (kitchen / cuisine)."""
+    return plain(t(f"category.{spark.category}"), lang)
 
 
 def inspire(ctx: Context) -> Spark:
@@ -204,4 +197,6 @@ def inspire(ctx: Context) -> Spark:
 
 async def propose_spark(ctx: Context, actor: Actor, spark: Spark, lang: str) -> Idea:
     """Propose a drawn combination as an idea, with the usual pending limit."""
-    return await ideas.propose(ctx, actor, f"{spark_title(spark, lang)} #{spark.category}")
+    title = spark_title(ctx.plain_text(), spark, lang)
+    category = spark_category(ctx.plain_text(), spark, lang)
+    return await ideas.propose(ctx, actor, f"{title} #{category}")

@@ -42,10 +42,10 @@ def _rss() -> dict[str, int]:
 async def _bot(db_path: str, owner: str, wave_ids: list[int], member: str) -> dict[str, Any]:
     """Answer commands as a member and as the owner, dispatch the backlog, run the sweeps."""
     from app.main import runtime
+    from bots.i18n import render
     from config.settings import Settings
     from core.messages import Reply
     from core.ports import Actor, ChatKind, ChatRef, SendOutcome, SendResult
-    from core.render import render
 
     class Sink:
         """A platform that accepts every message after rendering it, as an adapter would."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bots.i18n import render
 from core.commands.registry import REGISTRY
 from core.ports import Actor, ChatKind, ChatRef
-from core.render import render
 from tests.conftest import ConsoleWorld
 
 NAMES = [*sorted(REGISTRY), "", "x", "join@other_bot", "JOIN"]

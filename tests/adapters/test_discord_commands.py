@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bots.discord_bot.commands import args_of, options_of
-from core.catalogue import template
+from bots.i18n import command_name, option_name, template
 from core.commands.registry import REGISTRY
 from devtools.fakes.discord_models import MANAGE_GUILD
 from tests.adapters.test_discord_support import (
@@ -93,3 +93,17 @@ def test_options_become_the_interpreters_argument_text() -> None:
     # A skipped option followed by a given one is filled with the Param's default, if any.
     with_default = [join[0], replace(join[1], default="1"), join[2]]
     assert args_of(with_default, {"wave": 12, "max_price": "79"}) == "12 1 79"
+
+
+async def test_every_command_and_option_has_its_french_name(server: Server) -> None:
+    join = server.api.command("join")
+    assert join is not None
+    assert join["name_localizations"]["fr"] == command_name("join", "fr") == "rejoindre"
+    names = {o["name"]: o.get("name_localizations") or {} for o in join["options"]}
+    assert names["wave"]["fr"] == option_name("wave", "fr") == "vague"
+    assert names["max_price"]["fr"] == "prix_max"
+    for spec in {spec.name: spec for spec in REGISTRY.values()}.values():
+        command = server.api.command(spec.name)
+        assert command is not None, spec.name
+        french = command_name(spec.name, "fr")
+        assert (command.get("name_localizations") or {}).get("fr", spec.name) == french

@@ -16,11 +16,11 @@ from pathlib import Path
 from sqlalchemy import text
 
 from app.main import runtime
+from bots.i18n import render
 from config.settings import Settings
 from core.commands.parsing import parse_duration, parse_tier
 from core.messages import Reply
 from core.ports import Actor, ChatKind, ChatRef, SendOutcome, SendResult
-from core.render import render
 from core.services import community, ideas, waves
 from core.services.waves import LaunchPlan
 from storage.database import SqlDatabase

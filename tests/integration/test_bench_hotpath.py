@@ -18,8 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from core.model import Pledge, PledgeStatus, Tier, WaveStatus
-from core.ports import Target
+from core.model import Pledge, PledgeStatus, Target, Tier, WaveStatus
 from storage.database import SqlDatabase
 from storage.sql_tx import SqlTx
 from storage.sqlite_hot import HotSqlTx

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from datetime import timedelta
 
+from bots.i18n import render
 from core.messages import Reply
 from core.ports import ChatKind, ChatRef, SendOutcome, SendResult
-from core.render import render
 from core.services import community
 from core.services.dispatch import MAX_ATTEMPTS
 from tests.conftest import ConsoleWorld

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from core.clock import FakeClock
 from core.messages import Reply
-from core.model import IdeaStatus, WaveStatus
-from core.ports import ChatKind, ChatRef, SendOutcome, SendResult, Target
+from core.model import IdeaStatus, Target, WaveStatus
+from core.ports import ChatKind, ChatRef, SendOutcome, SendResult
 from core.services import cards, community, digest, ideas, lifecycle, waves
 from core.services.context import Context
 from tests.integration.conftest import OWNER, approved_idea, person, plan, rows

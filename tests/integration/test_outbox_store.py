@@ -9,7 +9,8 @@ import pytest
 
 from core.clock import FakeClock
 from core.messages import T, from_json
-from core.ports import ChatKind, ChatRef, Target
+from core.model import Target
+from core.ports import ChatKind, ChatRef
 from core.services import community, waves
 from core.services.context import Context
 from tests.integration.conftest import (

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from bots.i18n import render
 from core.messages import t
-from core.render import render
 from storage.schema import metadata
 
 ROOT = Path(__file__).resolve().parents[2]

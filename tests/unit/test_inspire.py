@@ -58,3 +58,17 @@ def test_button_payloads_round_trip_and_refuse_anything_else() -> None:
     for bad in ("", "1:2", "1:2:3:4", f"{len(OBJECTS)}:0:0", "0:-1:0", "a:b:c", "99999:0:0"):
         with pytest.raises(ValueError):
             parse_spark(bad)
+
+
+def test_suggested_categories_are_valid_tags_in_every_language() -> None:
+    from bots.i18n import LANGUAGES, render_plain
+    from core.services.talk import spark_category
+
+    for index in range(len(OBJECTS)):
+        spark = Spark(index, 0, 0)
+        for lang in LANGUAGES:
+            tag = spark_category(render_plain, spark, lang)
+            assert parse_categories(tag) == [tag]
+    kettle = Spark(next(i for i, o in enumerate(OBJECTS) if o[0] == "kettle"), 0, 0)
+    assert spark_category(render_plain, kettle, "fr") == "cuisine"
+    assert spark_category(render_plain, kettle, "en") == "kitchen"

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from bots.i18n.formatting import format_money
 from core.commands.parsing import (
     parse_duration,
     parse_id,
@@ -15,7 +16,7 @@ from core.commands.parsing import (
 )
 from core.errors import DomainError
 from core.model import Tier
-from core.money import Money, format_money, parse_cents
+from core.money import Money, glue_currency, parse_cents
 
 
 @pytest.mark.parametrize(
@@ -33,10 +34,13 @@ def test_bad_prices_are_refused(text: str) -> None:
     assert caught.value.key == "error.bad_price"
 
 
-def test_money_formats_per_language() -> None:
-    assert format_money(Money(7900), "en") == "79 €"
-    assert format_money(Money(7950), "fr") == "79,50 €"
+def test_money_formats_per_locale_from_cldr() -> None:
+    assert format_money(Money(7900), "en") == "€79"
+    assert format_money(Money(7950), "fr") == "79,50\xa0€"
+    assert format_money(Money(123450), "fr") == "1\u202f234,50\xa0€"
+    assert format_money(Money(123450), "en") == "€1,234.50"
     assert format_money(Money(123456, "USD"), "en") == "$1,234.56"
+    assert format_money(Money(100000), "fr") == "1\u202f000\xa0€"
 
 
 def test_ids_accept_hash_and_refuse_junk() -> None:
@@ -71,3 +75,25 @@ def test_join_arguments_tell_quantity_from_price() -> None:
     assert split_join_args(["2", "80"]) == (2, 8000)
     with pytest.raises(DomainError):
         split_join_args(["0"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("2 45,50 €", ["2", "45,50€"]),
+        ("2 45 €", ["2", "45€"]),
+        ("2 € 45", ["2€", "45"]),
+        ("€ 45", ["€45"]),
+        ("3 2 35 EUR", ["3", "2", "35EUR"]),
+        ("2 45,50", ["2", "45,50"]),
+        ("€", ["€"]),
+    ],
+)
+def test_a_currency_typed_apart_stays_with_its_amount(typed: str, words: list[str]) -> None:
+    assert glue_currency(typed.split()) == words
+
+
+@pytest.mark.parametrize(("typed", "cents"), [("45,50€", 4550), ("45€", 4500), ("€45", 4500),
+                                               ("45,5", 4550), ("45.50EUR", 4550)])  # fmt: skip
+def test_french_style_prices_are_read(typed: str, cents: int) -> None:
+    assert parse_cents(typed) == cents

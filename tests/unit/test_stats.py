@@ -6,17 +6,8 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-from core.model import PledgeStatus, Tier, Wave, WaveStatus
-from core.services.stats import (
-    CategoryStats,
-    DemandCurve,
-    ExportRow,
-    demand_curve,
-    export_csv,
-    percent,
-    safe_cell,
-    sample_steps,
-)
+from core.model import CategoryStats, ExportRow, PledgeStatus, Tier, Wave, WaveStatus, percent
+from core.services.stats import DemandCurve, demand_curve, export_csv, safe_cell, sample_steps
 from core.views import TalkSummary, talk_texts
 
 NOW = datetime(2026, 1, 1, 12, tzinfo=UTC)

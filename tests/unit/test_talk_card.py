@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bots.i18n import render
 from core.model import Tier, Wave, WaveStatus
-from core.render import render
 from core.views import TalkSummary, wave_card
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
