@@ -13,7 +13,7 @@ from typing import Any
 from app.charts import MatplotlibCharts
 from app.clockwork import Clockwork
 from app.crowd import simulate_crowd
-from app.wiring import build_enabled, enabled_rows
+from app.wiring import build_enabled, enabled_rows, platforms
 from bots.console.session import PLATFORM as CONSOLE
 from bots.console.session import ConsoleMessenger, ConsoleSession
 from bots.console.terminal import read_lines
@@ -56,7 +56,8 @@ async def runtime(
     db = await SqlDatabase.open(settings.database_url, synchronous=settings.synchronous)
     try:
         rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES,
-                      timezone=settings.timezone)  # fmt: skip
+                      timezone=settings.timezone,
+                      platforms=tuple(name.capitalize() for name in platforms()))  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
                       rules=rules, charts=MatplotlibCharts(), plain=render_plain)  # fmt: skip
         messengers: dict[str, Messenger] = {}
