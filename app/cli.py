@@ -10,11 +10,18 @@ import os
 import sys
 import tomllib
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
+from app.wiring import platforms, unknown_owners
 from bots.i18n import LANGUAGES
 from config.settings import Settings, load_settings
+
+BENCH_NEEDS_CHECKOUT = (
+    "wavebot bench: the benchmarks ship with the source, not the wheel; "
+    "run it from a checkout installed with `pip install -e .`"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:  # after ValidationError, which is a ValueError too
         print(f"wavebot: {error}", file=sys.stderr)
         return 2
+    if wrong := unknown_owners(settings):
+        print(f"wavebot: invalid configuration:\n{explain_owners(wrong)}", file=sys.stderr)
+        return 2
     if settings.lang not in LANGUAGES:
         print(f"wavebot: WAVEBOT_LANG must be one of {', '.join(LANGUAGES)}", file=sys.stderr)
         return 2
@@ -66,6 +76,14 @@ def explain(error: ValidationError) -> str:
         where = ".".join(str(part) for part in problem["loc"]) or "settings"
         lines.append(f"  {where}: {problem['msg'].removeprefix('Value error, ')}")
     return "\n".join(lines)
+
+
+def explain_owners(wrong: list[str]) -> str:
+    """One line per owner that names no platform we serve, in the shape explain() uses."""
+    shape = " or ".join(f"{platform}:<id>" for platform in platforms())
+    return "\n".join(
+        f"  WAVEBOT_OWNERS: owner {account!r} must look like {shape}" for account in wrong
+    )
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -92,9 +110,25 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return asyncio.run(run_bots(settings))
         except KeyboardInterrupt:
             return 0
-    from app.bench import run_bench
-
     return run_bench(args.name, quick=args.quick)
+
+
+def checkout_root() -> Path:
+    """The directory holding the `app` package: a source checkout when devtools/ sits beside it."""
+    return Path(__file__).resolve().parent.parent
+
+
+def run_bench(name: str, quick: bool) -> int:
+    """The benchmarks live in devtools/, which only a source checkout has (the wheel leaves it)."""
+    root = checkout_root()
+    if not (root / "devtools" / "bench" / "__init__.py").is_file():
+        print(BENCH_NEEDS_CHECKOUT, file=sys.stderr)
+        return 2
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from devtools.bench import run_bench as run_benchmarks
+
+    return run_benchmarks(name, quick=quick)
 
 
 if __name__ == "__main__":

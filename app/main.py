@@ -13,6 +13,7 @@ from typing import Any
 from app.charts import MatplotlibCharts
 from app.clockwork import Clockwork
 from app.crowd import simulate_crowd
+from app.wiring import build_enabled, enabled_rows, platforms
 from bots.console.session import PLATFORM as CONSOLE
 from bots.console.session import ConsoleMessenger, ConsoleSession
 from bots.console.terminal import read_lines
@@ -55,7 +56,8 @@ async def runtime(
     db = await SqlDatabase.open(settings.database_url, synchronous=settings.synchronous)
     try:
         rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES,
-                      timezone=settings.timezone)  # fmt: skip
+                      timezone=settings.timezone,
+                      platforms=tuple(name.capitalize() for name in platforms()))  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
                       rules=rules, charts=MatplotlibCharts(), plain=render_plain)  # fmt: skip
         messengers: dict[str, Messenger] = {}
@@ -94,24 +96,15 @@ async def run_demo(settings: Settings, crowd: int) -> None:
 async def run_bots(
     settings: Settings, *, adapter_options: Mapping[str, Mapping[str, Any]] | None = None
 ) -> int:
-    """Every adapter with a token plus the scheduler, in this one loop.
+    """Every adapter the settings enable (app.wiring.ADAPTERS) plus the scheduler, in this loop.
 
     adapter_options maps a platform to keyword options for its adapter (tests shorten waits).
     """
-    if not settings.telegram_bot_token and not settings.discord_bot_token:
+    if not enabled_rows(settings):
         print(render(t("cli.no_token"), settings.lang), file=sys.stderr)
         return 2
-    options = adapter_options or {}
     async with runtime(settings) as rt:
-        adapters: list[Any] = []
-        if settings.telegram_bot_token:
-            from app.wiring import telegram_adapter
-
-            adapters.append(telegram_adapter(rt, **options.get("telegram", {})))
-        if settings.discord_bot_token:
-            from app.wiring import discord_adapter
-
-            adapters.append(discord_adapter(rt, **options.get("discord", {})))
+        adapters = build_enabled(rt, adapter_options or {})
         await rt.clockwork.start()
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
         try:

@@ -22,16 +22,16 @@ import discord
 import pytest
 from discord.gateway import DiscordWebSocket
 
-from app.fakes.discord_api import FakeDiscordAPI
-from app.fakes.discord_interactions import InteractionHandle
-from app.fakes.discord_models import FakeChannel, FakeGuild, RecordedMessage
-from app.fakes.discord_models import FakeUser as DiscordUser
-from app.fakes.telegram_api import FakeTelegramAPI
-from app.fakes.telegram_models import JSON, BotMessage, FakeChat
-from app.fakes.telegram_models import FakeUser as TelegramUser
 from app.main import run_bots
 from bots.discord_bot import WaveClient
 from config.settings import Settings
+from devtools.fakes.discord_api import FakeDiscordAPI
+from devtools.fakes.discord_interactions import InteractionHandle
+from devtools.fakes.discord_models import FakeChannel, FakeGuild, RecordedMessage
+from devtools.fakes.discord_models import FakeUser as DiscordUser
+from devtools.fakes.telegram_api import FakeTelegramAPI
+from devtools.fakes.telegram_models import JSON, BotMessage, FakeChat
+from devtools.fakes.telegram_models import FakeUser as TelegramUser
 from tests.adapters.test_discord_support import answered, buttons_of, text_of
 from tests.adapters.test_telegram_harness import buttons
 from tests.texts import eur, said, said_html, said_markdown

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.fakes.discord_models import MANAGE_GUILD
 from bots.discord_bot.commands import args_of, options_of
 from bots.i18n import command_name, option_name, template
 from core.commands.registry import REGISTRY
+from devtools.fakes.discord_models import MANAGE_GUILD
 from tests.adapters.test_discord_support import (
     Server,
     server_fixture,  # noqa: F401

@@ -17,20 +17,20 @@ import discord
 import pytest
 from discord.gateway import DiscordWebSocket
 
-from app.fakes.discord_api import FakeDiscordAPI
-from app.fakes.discord_interactions import InteractionHandle
-from app.fakes.discord_models import (
+from app.main import Runtime, runtime
+from app.wiring import build_adapter
+from bots.discord_bot import DiscordAdapter, DiscordAdminCheck, DiscordMessenger, WaveClient
+from config.settings import Settings
+from core.clock import FakeClock
+from devtools.fakes.discord_api import FakeDiscordAPI
+from devtools.fakes.discord_interactions import InteractionHandle
+from devtools.fakes.discord_models import (
     MANAGE_GUILD,
     FakeChannel,
     FakeGuild,
     FakeUser,
     RecordedMessage,
 )
-from app.main import Runtime, runtime
-from app.wiring import discord_adapter
-from bots.discord_bot import DiscordAdapter, DiscordAdminCheck, DiscordMessenger, WaveClient
-from config.settings import Settings
-from core.clock import FakeClock
 
 TOKEN = "wavebot-test-token"
 FAST = {"guild_ready_timeout": 0.05, "backoff": (0.05, 0.4), "admin_cache_seconds": 0.0}
@@ -86,7 +86,7 @@ class Server:
 
     async def start(self, **options: Any) -> DiscordAdapter:
         """Build the adapter through app.wiring and wait until it is connected and ready."""
-        self.adapter = discord_adapter(self.rt, **{**FAST, **options})
+        self.adapter = build_adapter(self.rt, "discord", **{**FAST, **options})
         self.task = asyncio.create_task(self.adapter.run())
         ready = asyncio.ensure_future(self.adapter.wait_ready(10))
         await asyncio.wait({ready, self.task}, return_when=asyncio.FIRST_COMPLETED)

@@ -17,8 +17,8 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
-from app.fakes.discord_api import FakeDiscordAPI
-from app.fakes.discord_models import (
+from devtools.fakes.discord_api import FakeDiscordAPI
+from devtools.fakes.discord_models import (
     LOADING,
     MANAGE_GUILD,
     FakeChannel,

@@ -45,8 +45,8 @@ from telegram.ext import (
     filters,
 )
 
-from app.fakes.telegram_api import FakeTelegramAPI
-from app.fakes.telegram_models import TelegramLimits
+from devtools.fakes.telegram_api import FakeTelegramAPI
+from devtools.fakes.telegram_models import TelegramLimits
 
 TOKEN = "123456:TEST-token"
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from app.fakes.telegram_models import TelegramLimits
 from bots.telegram_bot import Limits, SendLimiter
 from core.messages import Attachment, Button, Reply, t
 from core.ports import SendOutcome
+from devtools.fakes.telegram_models import TelegramLimits
 from tests.adapters.test_telegram_harness import chatroom
 
 HELLO = Reply(body=(t("plain", text="hello"),))

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.fakes.telegram_api import FakeTelegramAPI
-from app.fakes.telegram_models import JSON, BotMessage, CallbackAnswer, FakeChat, FakeUser
 from app.main import Runtime, runtime
-from app.wiring import telegram_adapter
+from app.wiring import build_adapter
 from bots.telegram_bot import Limits, TelegramAdapter
 from config.settings import Settings
 from core.clock import FakeClock
+from devtools.fakes.telegram_api import FakeTelegramAPI
+from devtools.fakes.telegram_models import JSON, BotMessage, CallbackAnswer, FakeChat, FakeUser
 
 TOKEN = "123456:TEST-token"
 BOT = "wavebot_test_bot"
@@ -116,7 +116,7 @@ async def chatroom(
         )
         clock = FakeClock()
         async with runtime(settings, clock=clock) as rt:
-            adapter = telegram_adapter(rt)
+            adapter = build_adapter(rt, "telegram")
             adapter.poller.timeout = 1  # quick shutdown of a pending long poll
             if fast:
                 adapter.limiter.configure(FAST)

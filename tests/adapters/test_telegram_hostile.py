@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from app.fakes.telegram_html import parse_html
 from bots.telegram_bot.rendering import split_html
 from core.messages import Button, Lines, Reply, t
 from core.model import IdeaStatus
+from devtools.fakes.telegram_html import parse_html
 from tests.adapters.test_telegram_harness import buttons, chatroom
 from tests.texts import said
 

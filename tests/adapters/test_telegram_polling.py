@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from app.wiring import telegram_adapter
+from app.wiring import build_adapter
 from bots.telegram_bot.polling import Backoff
 from core.model import IdeaStatus
 from tests.adapters.test_telegram_harness import FAST, Chatroom, chatroom
@@ -100,7 +100,7 @@ async def test_redelivery_after_a_crash_has_no_second_effect(tmp_path: Path) -> 
         await asyncio.gather(tg.task, return_exceptions=True)
         assert api.confirmed_offset <= update["update_id"]
 
-        tg.adapter = telegram_adapter(tg.rt)  # the process restarts
+        tg.adapter = build_adapter(tg.rt, "telegram")  # the process restarts
         tg.adapter.poller.timeout = 1
         tg.adapter.limiter.configure(FAST)
         await tg.start()

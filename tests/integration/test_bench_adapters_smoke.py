@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from app.bench import broadcast, flash_crowd
+from devtools.bench import broadcast, flash_crowd
 
 
 def test_flash_crowd_counts_every_press_and_prints_the_echo_ceiling() -> None:

@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from app.bench import PLANNED, REGISTRY
 from app.cli import main
+from devtools.bench import PLANNED, REGISTRY
 
 
 def test_quick_benchmarks_count_exactly_and_print_their_figures(

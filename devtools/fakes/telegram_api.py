@@ -27,8 +27,8 @@ from typing import Any, Self
 
 from aiohttp import BodyPartReader, web
 
-from app.fakes.telegram_methods import TelegramMethods, UploadedFile
-from app.fakes.telegram_models import JSON, ApiError, bad_request, retry_after_error
+from devtools.fakes.telegram_methods import TelegramMethods, UploadedFile
+from devtools.fakes.telegram_models import JSON, ApiError, bad_request, retry_after_error
 
 Handler = Callable[[JSON], Awaitable[Any]]
 _REQUEST: contextvars.ContextVar[web.Request] = contextvars.ContextVar("fake_telegram_request")

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, hdrs, web
 
-from app.fakes.discord_models import (
+from devtools.fakes.discord_models import (
     EPHEMERAL,
     LOADING,
     FakeChannel,
@@ -15,7 +15,7 @@ from app.fakes.discord_models import (
     RecordedMessage,
     iso_now,
 )
-from app.fakes.discord_state import DiscordState
+from devtools.fakes.discord_state import DiscordState
 
 EMBED_LIMITS = {"title": 256, "description": 4096, "footer": 2048, "author": 256, "total": 6000}
 

@@ -17,18 +17,18 @@ from typing import Any
 
 from aiohttp import web
 
-from app.fakes.discord_driver import DiscordDriver
-from app.fakes.discord_gateway import GatewayHub
-from app.fakes.discord_interactions import (
+from devtools.fakes.discord_driver import DiscordDriver
+from devtools.fakes.discord_gateway import GatewayHub
+from devtools.fakes.discord_interactions import (
     Interactions,
 )
-from app.fakes.discord_messages import DiscordError, json_response
-from app.fakes.discord_models import (
+from devtools.fakes.discord_messages import DiscordError, json_response
+from devtools.fakes.discord_models import (
     FakeUser,
 )
-from app.fakes.discord_ratelimit import Decision, RateLimiter, bucket_hash
-from app.fakes.discord_rest import RestRoutes
-from app.fakes.discord_state import DiscordState
+from devtools.fakes.discord_ratelimit import Decision, RateLimiter, bucket_hash
+from devtools.fakes.discord_rest import RestRoutes
+from devtools.fakes.discord_state import DiscordState
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from app.fakes.discord_gateway import INTENT_MEMBERS, GatewayHub
-from app.fakes.discord_interactions import (
+from devtools.fakes.discord_gateway import INTENT_MEMBERS, GatewayHub
+from devtools.fakes.discord_interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
     MESSAGE_COMPONENT,
@@ -15,7 +15,7 @@ from app.fakes.discord_interactions import (
     InteractionHandle,
     Interactions,
 )
-from app.fakes.discord_models import (
+from devtools.fakes.discord_models import (
     GUILD_TEXT,
     FakeChannel,
     FakeGuild,
@@ -24,7 +24,7 @@ from app.fakes.discord_models import (
     FakeUser,
     RecordedMessage,
 )
-from app.fakes.discord_state import DiscordState
+from devtools.fakes.discord_state import DiscordState
 
 
 class DiscordDriver:

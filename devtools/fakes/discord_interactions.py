@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from app.fakes.discord_messages import (
+from devtools.fakes.discord_messages import (
     DiscordError,
     apply_edit,
     build_message,
@@ -18,14 +18,14 @@ from app.fakes.discord_messages import (
     no_content,
     read_body,
 )
-from app.fakes.discord_models import (
+from devtools.fakes.discord_models import (
     DEFAULT_PERMISSIONS,
     FakeChannel,
     RecordedFile,
     RecordedMessage,
     new_token,
 )
-from app.fakes.discord_state import DiscordState
+from devtools.fakes.discord_state import DiscordState
 
 APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 # Callback types Discord accepts for each interaction type.

@@ -24,11 +24,8 @@ from pathlib import Path
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes
 
-from app.bench.report import BenchResult, check, verdict
-from app.fakes.telegram_api import FakeTelegramAPI
-from app.fakes.telegram_models import FakeChat, FakeUser
 from app.main import runtime
-from app.wiring import telegram_adapter
+from app.wiring import build_adapter
 from bots.telegram_bot import Limits
 from config.settings import Settings
 from core.model import Tier
@@ -36,6 +33,9 @@ from core.ports import Actor, ChatKind, ChatRef
 from core.services import community, ideas, waves
 from core.services.waves import LaunchPlan
 from core.tiers import milestones_for
+from devtools.bench.report import BenchResult, check, verdict
+from devtools.fakes.telegram_api import FakeTelegramAPI
+from devtools.fakes.telegram_models import FakeChat, FakeUser
 
 FULL_MEMBERS = 5_000
 QUICK_MEMBERS = 500
@@ -143,7 +143,7 @@ async def adapter_burst(
         currency="EUR",
     )
     async with runtime(settings) as rt:
-        adapter = telegram_adapter(rt) if limits is None else telegram_adapter(rt, limits=limits)
+        adapter = build_adapter(rt, "telegram", limits=limits)  # None: the adapter's defaults
         adapter.poller.timeout = 1  # a quick shutdown of the pending long poll
         actor = Actor(f"telegram:{owner.id}", "Olivia")
         group = ChatRef("telegram", str(chat.id), ChatKind.GROUP, chat.title or "Buyers")

@@ -11,8 +11,8 @@ from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
-from app.fakes.telegram_html import utf16_len
-from app.fakes.telegram_models import (
+from devtools.fakes.telegram_html import utf16_len
+from devtools.fakes.telegram_models import (
     JSON,
     BotMessage,
     CallbackAnswer,

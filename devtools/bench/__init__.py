@@ -13,18 +13,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from app.bench.report import BenchFailure, BenchResult, machine
+from devtools.bench.report import BenchFailure, BenchResult, machine
 
 Bench = Callable[[bool], BenchResult]
 
-# name → module under app.bench holding run(quick). flash-crowd (Telegram adapter vs a bare
-# python-telegram-bot echo bot on app/fakes/telegram_api.py) and broadcast (1,000 Telegram chats
-# + 1,000 Discord channels through app/fakes with limits enforced) plug in here when written.
+# name → module under devtools.bench holding run(quick).
 REGISTRY: dict[str, str] = {
-    "pledges": "app.bench.pledges",
-    "flash-crowd": "app.bench.flash_crowd",
-    "broadcast": "app.bench.broadcast",
-    "memory": "app.bench.memory",
+    "pledges": "devtools.bench.pledges",
+    "flash-crowd": "devtools.bench.flash_crowd",
+    "broadcast": "devtools.bench.broadcast",
+    "memory": "devtools.bench.memory",
 }
 PLANNED: dict[str, str] = {}
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app.bench.report import BenchResult, check, percentile, verdict
 from app.main import runtime
 from config.settings import Settings
 from core.model import Tier
@@ -27,6 +26,7 @@ from core.ports import Actor, ChatKind, ChatRef
 from core.services import community, ideas, waves
 from core.services.waves import LaunchPlan, PledgeOutcome
 from core.tiers import milestones_for
+from devtools.bench.report import BenchResult, check, percentile, verdict
 from storage.migrate import upgrade
 from storage.sqlite_hot import time_text
 

@@ -24,11 +24,8 @@ from pathlib import Path
 import discord
 from discord.gateway import DiscordWebSocket
 
-from app.bench.report import BenchResult, check, verdict
-from app.fakes.discord_api import FakeDiscordAPI
-from app.fakes.telegram_api import FakeTelegramAPI
 from app.main import Runtime, runtime
-from app.wiring import discord_adapter, telegram_adapter
+from app.wiring import build_adapter
 from config.settings import Settings
 from core.messages import Reply
 from core.model import Tier
@@ -36,6 +33,9 @@ from core.ports import Actor, ChatKind, ChatRef, Messenger, SendOutcome, SendRes
 from core.services import community, ideas, waves
 from core.services.waves import LaunchPlan
 from core.tiers import milestones_for
+from devtools.bench.report import BenchResult, check, verdict
+from devtools.fakes.discord_api import FakeDiscordAPI
+from devtools.fakes.telegram_api import FakeTelegramAPI
 
 FULL_CHATS = 1_000
 QUICK_CHATS = 100
@@ -140,8 +140,10 @@ async def _world(
         )
         with _discord_globals():
             async with runtime(settings) as rt:
-                telegram = telegram_adapter(rt)
-                discord_bot = discord_adapter(rt, guild_ready_timeout=0.05, backoff=(0.05, 0.4))
+                telegram = build_adapter(rt, "telegram")
+                discord_bot = build_adapter(
+                    rt, "discord", guild_ready_timeout=0.05, backoff=(0.05, 0.4)
+                )
                 task = asyncio.create_task(discord_bot.run())
                 try:
                     await discord_bot.wait_ready(30)

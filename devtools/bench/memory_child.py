@@ -1,4 +1,4 @@
-"""The process the memory benchmark measures: `python -m app.bench.memory_child MODE DB`.
+"""The process the memory benchmark measures: `python -m devtools.bench.memory_child MODE DB`.
 
 MODE `bot`: the running bot without network adapters (runtime + interpreter + clockwork started)
 answers commands, then sweeps the outbox and the lifecycle. MODE `baseline`: only imports the same

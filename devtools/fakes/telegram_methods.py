@@ -7,8 +7,8 @@ import re
 import time
 from typing import Any, Literal, NamedTuple
 
-from app.fakes.telegram_html import HtmlParseError, parse_html
-from app.fakes.telegram_models import (
+from devtools.fakes.telegram_html import HtmlParseError, parse_html
+from devtools.fakes.telegram_models import (
     JSON,
     ApiError,
     BotMessage,
@@ -18,7 +18,7 @@ from app.fakes.telegram_models import (
     bad_request,
     member_api,
 )
-from app.fakes.telegram_state import TelegramWorld, scope_key
+from devtools.fakes.telegram_state import TelegramWorld, scope_key
 
 _BUTTON_ACTIONS = {"url", "callback_data", "web_app", "login_url", "switch_inline_query", "pay",
                    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat",

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from app.fakes.discord_messages import (
+from devtools.fakes.discord_messages import (
     DiscordError,
     apply_edit,
     build_message,
@@ -18,8 +18,8 @@ from app.fakes.discord_messages import (
     read_body,
     text_len,
 )
-from app.fakes.discord_models import DM, FakeChannel, RecordedMessage
-from app.fakes.discord_state import DiscordState
+from devtools.fakes.discord_models import DM, FakeChannel, RecordedMessage
+from devtools.fakes.discord_state import DiscordState
 
 
 class RestRoutes:

@@ -13,8 +13,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from app.fakes.discord_models import new_token
-from app.fakes.discord_state import DiscordState
+from devtools.fakes.discord_models import new_token
+from devtools.fakes.discord_state import DiscordState
 
 try:  # discord.py asks for zstd-stream when `zstandard` is importable; mirror that.
     import zstandard

@@ -1,6 +1,6 @@
 """Peak RSS of the running bot on a community-sized database, next to a bare interpreter's.
 
-Both are measured in fresh child processes (app/bench/memory_child.py), so nothing the parent
+Both are measured in fresh child processes (devtools/bench/memory_child.py), so nothing the parent
 imported or allocated counts: the bot child runs the runtime, interpreter and clockwork on a
 database seeded with 100,000 members, 10,000 ideas and 1,000 waves; the baseline child only
 imports the same libraries. The parent also samples each child's RSS with psutil while it runs.
@@ -20,8 +20,8 @@ from typing import Any
 
 import psutil
 
-from app.bench.report import BenchResult, check, verdict
-from app.bench.seed import FULL, QUICK, Seeded, seed
+from devtools.bench.report import BenchResult, check, verdict
+from devtools.bench.seed import FULL, QUICK, Seeded, seed
 
 TARGET_BYTES = 150 * 2**20
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +40,7 @@ def _measure(args: list[str], cwd: Path) -> dict[str, Any]:
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.bench.memory_child", *args],
+        [sys.executable, "-m", "devtools.bench.memory_child", *args],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
@@ -123,6 +123,6 @@ def run(quick: bool = False) -> BenchResult:
 
 def _libraries() -> tuple[str, ...]:
     """What both children import (kept in one place, the child module)."""
-    from app.bench.memory_child import LIBRARIES
+    from devtools.bench.memory_child import LIBRARIES
 
     return LIBRARIES

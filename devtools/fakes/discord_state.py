@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from app.fakes.discord_models import (
+from devtools.fakes.discord_models import (
     ADMINISTRATOR,
     ALL_PERMISSIONS,
     DEFAULT_PERMISSIONS,
