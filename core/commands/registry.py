@@ -10,7 +10,6 @@ from core.commands.binder import bind, usage_line
 from core.commands.params import Misfit, Param
 from core.errors import DomainError
 from core.messages import Reply, T
-from core.money import glue_currency
 from core.ports import Actor, ChatRef
 from core.services.context import Context
 
@@ -32,11 +31,6 @@ class Request:
     def maybe(self, param: Param[V]) -> V | None:
         """The typed value of an optional parameter, None when it was not given."""
         return cast(V | None, self.values.get(param.name))
-
-    @property
-    def words(self) -> list[str]:
-        """Arguments split on whitespace, a currency typed apart kept with its amount (45,50 €)."""
-        return glue_currency(self.args.split())
 
 
 V = TypeVar("V")
