@@ -15,9 +15,9 @@ from discord.app_commands import locale_str
 
 from bots.discord_bot.autocomplete import idea_choices, wave_choices
 from bots.discord_bot.markup import clip, to_plain
-from bots.i18n import LANGUAGES, command_name, has_text, option_name, template
+from bots.i18n import LANGUAGES, command_name, has_text, option_name
+from core.commands.params import IDEA, WAVE, Takes
 from core.commands.registry import REGISTRY, Command
-from core.commands.usage import IDEA, WAVE
 from core.messages import t
 from core.ports import Actor
 from core.services.context import Context
@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 DESCRIPTION_MAX = 100
 MAX_OPTIONS = 25
-KINDS: dict[str, type] = {"int": int, "str": str}
 # Discord locales for which the catalogue has texts (English is the default).
 # Discord locales served by a catalogue language (fr serves "fr"; es would serve "es-ES", …).
 LOCALES = {
@@ -41,7 +40,7 @@ ActorOf = Callable[[discord.Interaction[Any]], Actor]
 
 @dataclass(frozen=True)
 class Option:
-    """One slash option: a registry Param, or the free-text fallback of a param-less command."""
+    """One slash option, made from a registry Param and its kind."""
 
     name: str
     kind: type
@@ -53,20 +52,14 @@ class Option:
 
 
 def options_of(spec: Command) -> list[Option]:
-    """The options of a command, in the registry's order."""
-    if not spec.params:
-        usage = template(spec.usage_key, "en") if has_text(spec.usage_key) else ""
-        if not re.search(r"[<\[]", usage):
-            return []
-        return [Option("text", str, "<" in usage, True, "", spec.usage_key)]
+    """The options of a command, in the registry's order, typed by each param's kind."""
     found = []
     for param in spec.params[:MAX_OPTIONS]:
-        key = f"param.{param.name}" if has_text(f"param.{param.name}") else spec.usage_key
-        kind = KINDS.get(param.kind, str)
-        default = param.default
-        found.append(
-            Option(param.name, kind, param.required, param.rest, param.autocomplete, key, default)
-        )
+        kind = param.kind
+        key = f"param.{param.name}" if has_text(f"param.{param.name}") else spec.help_key
+        rest = kind.takes is not Takes.ONE
+        found.append(Option(param.name, kind.option_type, param.required, rest,
+                            kind.autocomplete, key, param.default))  # fmt: skip
     return found  # registry order is the argument order; discord.py lists required ones first
 
 

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from core.commands.params import IDEA, Choice, IdeaId, Param, Price, Text
 from core.commands.parsing import parse_id
-from core.commands.registry import Param, Request, action, command
-from core.commands.usage import IDEA, need, pager, say, usage_error
+from core.commands.registry import Request, action, command
+from core.commands.usage import pager, say
 from core.errors import DomainError
 from core.messages import Button, Lines, Reply, t
 from core.model import Idea, IdeaStatus
-from core.money import Money, parse_cents
+from core.money import Money
 from core.services import ideas
 from core.services.context import require_moderator
+
+TEXT = Param("text", Text)
+ORDER = Param("order", Choice("new", "top"), required=False)
+THE_IDEA = Param("idea", IdeaId)
+INTO = Param("into", IdeaId)
+MAX_PRICE = Param("max_price", Price, required=False, label_key="usage.max_price")
+REASON = Param("reason", Text, required=False)
 
 
 def idea_card(idea: Idea, prices: list[int | None], currency: str) -> Reply:
@@ -29,23 +37,17 @@ def idea_card(idea: Idea, prices: list[int | None], currency: str) -> Reply:
     return Reply(body=tuple(body), buttons=buttons, card=("idea", idea.id))
 
 
-@command("idea", Param("text", rest=True))
+@command("idea", TEXT, hint="usage.idea_hint")
 async def propose(req: Request) -> list[Reply]:
     """Propose an idea (first line title, next lines description, #tag category)."""
-    if not req.args.strip():
-        raise usage_error("idea")
-    idea = await ideas.propose(req.ctx, req.actor, req.args)
+    idea = await ideas.propose(req.ctx, req.actor, req.arg(TEXT))
     return say("idea.proposed", id=idea.id, title=idea.title, category=idea.category)
 
 
-@command("ideas", Param("order", required=False))
+@command("ideas", ORDER)
 async def browse(req: Request) -> list[Reply]:
     """Browse approved ideas, newest or most wanted."""
-    need(req.words, 0, 1, "ideas")
-    order = (req.words or ["top"])[0].lower()
-    if order not in ("new", "top"):
-        raise usage_error("ideas")
-    return await ideas_page(req, order, 1)
+    return await ideas_page(req, req.maybe(ORDER) or "top", 1)
 
 
 async def ideas_page(req: Request, order: str, page: int) -> list[Reply]:
@@ -67,13 +69,10 @@ async def ideas_page(req: Request, order: str, page: int) -> list[Reply]:
     return [Reply(body=(header, t("lines", lines=Lines(rows))), buttons=buttons)]
 
 
-@command("want", Param("idea", "int", autocomplete=IDEA), Param("max_price", required=False))
+@command("want", THE_IDEA, MAX_PRICE)
 async def want(req: Request) -> list[Reply]:
     """Support an idea, optionally with the most you would pay."""
-    need(req.words, 1, 2, "want")
-    idea_id = parse_id(req.words[0], IDEA)
-    price = parse_cents(req.words[1]) if len(req.words) == 2 else None
-    return await want_idea(req, idea_id, price)
+    return await want_idea(req, req.arg(THE_IDEA), req.maybe(MAX_PRICE))
 
 
 async def want_idea(req: Request, idea_id: int, price: int | None) -> list[Reply]:
@@ -88,11 +87,10 @@ async def want_idea(req: Request, idea_id: int, price: int | None) -> list[Reply
 
 
 @action("unwant")
-@command("unwant", Param("idea", "int", autocomplete=IDEA))
+@command("unwant", THE_IDEA)
 async def unwant(req: Request) -> list[Reply]:
     """Withdraw support."""
-    need(req.words, 1, 1, "unwant")
-    idea_id = parse_id(req.words[0], IDEA)
+    idea_id = req.arg(THE_IDEA)
     await ideas.unwant(req.ctx, req.actor, idea_id)
     return say("idea.unwanted", id=idea_id)
 
@@ -119,33 +117,27 @@ async def pending(req: Request) -> list[Reply]:
 
 
 @action("approve")
-@command("approve", Param("idea", "int", autocomplete=IDEA), moderator=True)
+@command("approve", THE_IDEA, moderator=True)
 async def approve(req: Request) -> list[Reply]:
     """Publish an idea."""
-    need(req.words, 1, 1, "approve")
-    idea = await ideas.approve(req.ctx, req.actor, parse_id(req.words[0], IDEA))
+    idea = await ideas.approve(req.ctx, req.actor, req.arg(THE_IDEA))
     return say("mod.approved", id=idea.id, title=idea.title)
 
 
 @action("reject")
-@command("reject", Param("idea", "int", autocomplete=IDEA), Param("reason", required=False,
-         rest=True), moderator=True)  # fmt: skip
+@command("reject", THE_IDEA, REASON, moderator=True)
 async def reject(req: Request) -> list[Reply]:
     """Turn an idea down with a reason."""
-    if not req.words:
-        raise usage_error("reject")
-    reason = req.args.strip()[len(req.words[0]) :].strip()
-    idea = await ideas.reject(req.ctx, req.actor, parse_id(req.words[0], IDEA), reason)
+    reason = req.maybe(REASON) or ""
+    idea = await ideas.reject(req.ctx, req.actor, req.arg(THE_IDEA), reason)
     return say("mod.rejected", id=idea.id, title=idea.title, reason=reason or "—")
 
 
-@command("merge", Param("idea", "int", autocomplete=IDEA),
-         Param("into", "int", autocomplete=IDEA), moderator=True)  # fmt: skip
+@command("merge", THE_IDEA, INTO, moderator=True)
 async def merge(req: Request) -> list[Reply]:
     """Fold a duplicate into another idea."""
-    need(req.words, 2, 2, "merge")
-    source, target = parse_id(req.words[0], IDEA), parse_id(req.words[1], IDEA)
-    idea, moved = await ideas.merge(req.ctx, req.actor, source, target)
+    source = req.arg(THE_IDEA)
+    idea, moved = await ideas.merge(req.ctx, req.actor, source, req.arg(INTO))
     return say("mod.merged", id=source, into=idea.id, title=idea.title, moved=moved)
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from core.commands.registry import Param, Request, command
-from core.commands.usage import need, say_private
+from core.commands.params import Code, Param
+from core.commands.registry import Request, command
+from core.commands.usage import say_private
 from core.messages import Reply, t
 from core.services import identity
 
+CODE = Param("code", Code, required=False)
 
-@command("link", Param("code", required=False))
+
+@command("link", CODE)
 async def link(req: Request) -> list[Reply]:
     """No code: get a one-time code. With a code made on the other platform: link the two."""
-    need(req.words, 0, 2, "link")
-    if not req.words:
+    code = req.maybe(CODE)
+    if not code:
         offer = await identity.create_code(req.ctx, req.actor, req.chat)
         minutes = int(identity.CODE_TTL.total_seconds() // 60)
         return say_private(
@@ -25,7 +28,7 @@ async def link(req: Request) -> list[Reply]:
             ),
             t("link.code_warning"),
         )
-    report = await identity.redeem(req.ctx, req.actor, req.chat, "".join(req.words))
+    report = await identity.redeem(req.ctx, req.actor, req.chat, code)
     folded = report.folded
     return say_private(
         t("link.done", accounts=", ".join(report.accounts)),

@@ -66,7 +66,7 @@ class Interpreter:
             return await self._fail(actor, DomainError("error.unknown_command", name=name[:32]))
         if len(args) > MAX_INPUT:
             return await self._fail(actor, DomainError("error.too_long", max=MAX_INPUT))
-        return await self._run(actor, lambda: spec.handler(Request(self.ctx, actor, chat, args)))
+        return await self._run(actor, lambda: spec.run(Request(self.ctx, actor, chat, args)))
 
     async def handle_action(self, actor: Actor, chat: ChatRef, action: str) -> Answer:
         """A button press; the payload is only a hint, rights and state are re-checked."""
@@ -76,13 +76,13 @@ class Interpreter:
     async def _dispatch_action(self, req: Request, action: str) -> list[Reply]:
         """Route a button payload to the handler its verb registered with @action."""
         verb, _, rest = action.partition(":")
-        handler = ACTIONS.get(verb)
-        if handler is None:
+        spec = ACTIONS.get(verb)
+        if spec is None:
             raise DomainError("error.stale_button")
         try:
-            return await handler(Request(req.ctx, req.actor, req.chat, rest))
+            return await spec.run(Request(req.ctx, req.actor, req.chat, rest))
         except (ValueError, DomainError) as error:
-            if isinstance(error, DomainError) and not error.key.startswith("error.bad_"):
+            if isinstance(error, DomainError) and not _stale(error):
                 raise
             raise DomainError("error.stale_button") from error
 
@@ -120,6 +120,11 @@ class Interpreter:
     async def _fail(self, actor: Actor, error: DomainError) -> Answer:
         """Answer a refusal without running anything."""
         return await self._run(actor, lambda: _raise(error))
+
+
+def _stale(error: DomainError) -> bool:
+    """A payload we did not make (or made for an older version) means a stale button."""
+    return error.key.startswith("error.bad_") or error.key == "error.usage_of"
 
 
 async def _raise(error: DomainError) -> list[Reply]:

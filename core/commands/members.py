@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from core.commands import identity as identity_commands
 from core.commands import payments as payment_commands
 from core.commands.ideas import idea_card
+from core.commands.params import IDEA, WAVE, Categories, Channel, Param, Setting, Word
 from core.commands.parsing import parse_id
-from core.commands.registry import Param, Request, action, command, visible_commands
-from core.commands.usage import IDEA, WAVE, need, say, usage_error
+from core.commands.registry import REGISTRY, Request, action, command, visible_commands
+from core.commands.usage import say
 from core.errors import DomainError
 from core.messages import Button, Lines, Reply, T, t
 from core.model import PledgeStatus
+from core.ports import ChatRef
 from core.services import cards, community, ideas
 from core.services.context import is_moderator
 
+LANG = Param("lang", Word, label_key="usage.langs")
+SETTING = Param("notify", Setting(), required=False)
+CATEGORIES = Param("categories", Categories)
+CHANNEL = Param("channel", Channel, required=False, label_key="usage.channel")
+SOME_CATEGORIES = Param("categories", Categories, required=False)
 
-@command("start", hidden=True)
+
+@command("start", hidden=True, raw=True)
 async def start(req: Request) -> list[Reply]:
     """Welcome, or open what a deep link points to."""
     payload = req.args.strip()
@@ -25,7 +32,7 @@ async def start(req: Request) -> list[Reply]:
         idea, prices = await ideas.get(req.ctx, parse_id(payload[5:], IDEA))
         return [idea_card(idea, prices, req.ctx.rules.currency)]
     if payload.startswith("link_") and len(payload) > 5:
-        return await identity_commands.link(Request(req.ctx, req.actor, req.chat, payload[5:]))
+        return await REGISTRY["link"].run(Request(req.ctx, req.actor, req.chat, payload[5:]))
     if payload:
         raise DomainError("error.bad_start", value=payload[:64])
     return [Reply(body=(t("start.welcome", name=req.actor.display_name), t("start.next")))]
@@ -37,7 +44,7 @@ async def help_(req: Request) -> list[Reply]:
     moderator = await is_moderator(req.ctx, req.actor)
     rows: list[T] = []
     for spec in visible_commands(moderator):
-        rows.append(t("help.row", usage=t(spec.usage_key), text=t(spec.help_key)))
+        rows.append(t("help.row", usage=spec.usage, text=t(spec.help_key)))
     header = t("help.header_mod" if moderator else "help.header")
     return [Reply(body=(header, t("lines", lines=Lines(tuple(rows)))), private=True)]
 
@@ -62,19 +69,18 @@ async def mine(req: Request) -> list[Reply]:
                   private=True)]  # fmt: skip
 
 
-@command("lang", Param("lang"))
+@command("lang", LANG)
 async def lang(req: Request) -> list[Reply]:
     """Choose English or French."""
-    need(req.words, 1, 1, "lang")
-    chosen = await community.set_lang(req.ctx, req.actor, req.words[0])
+    chosen = await community.set_lang(req.ctx, req.actor, req.arg(LANG))
     return say("settings.lang_set", lang=chosen)
 
 
-@command("settings", Param("notify", required=False, rest=True))
+@command("settings", SETTING)
 async def settings(req: Request) -> list[Reply]:
-    """Turn private milestone messages on or off."""
-    need(req.words, 0, 2, "settings")
-    if not req.words:
+    """Private milestone messages on or off, and the member's own time zone."""
+    setting = req.maybe(SETTING)
+    if setting is None:
         member, lang = await community.identify(req.ctx, req.actor)
         state = t("settings.on" if member.notify_milestones else "settings.off")
         buttons = ((Button(t("button.notify_on"), "notify:on"),
@@ -82,12 +88,10 @@ async def settings(req: Request) -> list[Reply]:
         zone = req.ctx.timezone_for(member)
         show = t("settings.show", lang=lang, notify=state, timezone=zone, now=req.ctx.clock.now())
         return [Reply(body=(show,), buttons=buttons, private=True)]
-    if len(req.words) == 2 and req.words[0].lower() == "tz":
-        return await set_timezone(req, req.words[1])
-    words = [w.lower() for w in req.words]
-    if words[0] != "notify" or len(words) != 2 or words[1] not in ("on", "off"):
-        raise usage_error("settings")
-    return await set_notify(req, words[1] == "on")
+    name, value = setting
+    if name == "tz":
+        return await set_timezone(req, value)
+    return await set_notify(req, value == "on")
 
 
 async def set_timezone(req: Request, name: str) -> list[Reply]:
@@ -112,49 +116,51 @@ async def set_notify(req: Request, on: bool) -> list[Reply]:
     return say("settings.notify_on" if on else "settings.notify_off")
 
 
-@command("follow", Param("categories", rest=True))
+@command("follow", CATEGORIES)
 async def follow(req: Request) -> list[Reply]:
     """Get a private alert when a wave opens in these categories."""
-    categories = community.parse_categories(req.args)
+    categories = req.arg(CATEGORIES)
     changed = await community.follow(req.ctx, req.actor, categories, on=True)
     return say("follow.on", categories=", ".join(categories), new=len(changed))
 
 
-@command("unfollow", Param("categories", rest=True))
+@command("unfollow", CATEGORIES)
 async def unfollow(req: Request) -> list[Reply]:
     """Stop wave-opened alerts for these categories."""
-    categories = community.parse_categories(req.args)
+    categories = req.arg(CATEGORIES)
     changed = await community.follow(req.ctx, req.actor, categories, on=False)
     if not changed:
         return say("follow.none", categories=", ".join(categories))
     return say("follow.off", categories=", ".join(changed))
 
 
-@command("subscribe", Param("categories", required=False, rest=True), moderator=True)
+@command("subscribe", CHANNEL, SOME_CATEGORIES, moderator=True)
 async def subscribe(req: Request) -> list[Reply]:
     """This chat (or a channel named @channel, which the moderator administers) gets broadcasts."""
-    chat, rest = community.channel_target(req.actor, req.args) or (req.chat, req.args)
-    categories = community.parse_categories(rest)
+    chat = _chat_meant(req)
+    categories = req.maybe(SOME_CATEGORIES) or []
     await community.subscribe(req.ctx, req.actor, chat, categories)
     if categories:
         return say("sub.subscribed_some", categories=", ".join(categories))
     return say("sub.subscribed_all")
 
 
-@command("unsubscribe", moderator=True)
+@command("unsubscribe", CHANNEL, moderator=True)
 async def unsubscribe(req: Request) -> list[Reply]:
     """This chat (or the named @channel) stops receiving broadcasts."""
-    need(req.words, 0, 1, "unsubscribe")
-    chat, rest = community.channel_target(req.actor, req.args) or (req.chat, req.args)
-    if rest.strip():
-        raise usage_error("unsubscribe")
-    await community.unsubscribe(req.ctx, req.actor, chat)
+    await community.unsubscribe(req.ctx, req.actor, _chat_meant(req))
     return say("sub.unsubscribed")
+
+
+def _chat_meant(req: Request) -> ChatRef:
+    """The @channel named, or else the chat the command was typed in."""
+    channel = req.maybe(CHANNEL)
+    target = community.channel_target(req.actor, channel) if channel else None
+    return target[0] if target else req.chat
 
 
 @command("modchat", moderator=True)
 async def modchat(req: Request) -> list[Reply]:
     """Owners make this group's admins moderators."""
-    need(req.words, 0, 0, "modchat")
     added = await community.register_modchat(req.ctx, req.actor, req.chat)
     return say("mod.modchat_added" if added else "mod.modchat_known")

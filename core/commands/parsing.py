@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from core.errors import DomainError
 from core.model import Tier
-from core.money import has_price_marker, parse_cents
+from core.money import parse_cents
 
 _ID = re.compile(r"^#?(\d{1,9})$")
 _DURATION = re.compile(r"^(\d{1,4})\s*(m|min|h|d|j|w)$", re.I)
@@ -61,16 +61,3 @@ def parse_options(words: list[str], allowed: tuple[str, ...]) -> dict[str, int]:
             raise DomainError("error.bad_option_value", option=name, value=value)
         options[name] = int(value)
     return options
-
-
-def split_join_args(words: list[str]) -> tuple[int, int | None]:
-    """'[qty] [max price]': a bare integer is a quantity, a marked amount (79€, 79.5) a price."""
-    if len(words) > 2:
-        raise DomainError("error.usage", usage="/join <wave> [qty] [max price]")
-    quantity, price = 1, None
-    for index, word in enumerate(words):
-        if index == 0 and not has_price_marker(word):
-            quantity = parse_quantity(word)
-        else:
-            price = parse_cents(word)
-    return quantity, price

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from core.commands.params import WAVE, Param, WaveId
 from core.commands.parsing import parse_id
-from core.commands.registry import Param, Request, action, command
-from core.commands.usage import WAVE, need, say_private
+from core.commands.registry import Request, action, command
+from core.commands.usage import say_private
 from core.messages import Button, Reply, T, t
 from core.model import Pledge, PledgeStatus, Wave, WaveStatus
 from core.services import lifecycle, payments
 from core.services.context import Context, is_moderator
 
+THE_WAVE = Param("wave", WaveId)
 
-@command("withdraw", Param("wave", "int", autocomplete=WAVE))
+
+@command("withdraw", THE_WAVE)
 async def withdraw(req: Request) -> list[Reply]:
     """Give up one's place after a successful close (recorded as abandoned)."""
-    need(req.words, 1, 1, "withdraw")
-    return await _withdraw(req, parse_id(req.words[0], WAVE))
+    return await _withdraw(req, req.arg(THE_WAVE))
 
 
 @action("drop")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
-from core.messages import Reply
-from core.money import glue_currency
+from core.commands.binder import bind, usage_line
+from core.commands.params import Misfit, Param
+from core.errors import DomainError
+from core.messages import Reply, T
 from core.ports import Actor, ChatRef
 from core.services.context import Context
 
@@ -19,26 +22,19 @@ class Request:
     actor: Actor
     chat: ChatRef
     args: str
+    values: Mapping[str, object] = field(default_factory=dict)
 
-    @property
-    def words(self) -> list[str]:
-        """Arguments split on whitespace, a currency typed apart kept with its amount (45,50 €)."""
-        return glue_currency(self.args.split())
+    def arg(self, param: Param[V]) -> V:
+        """The typed value of a required parameter, read by the binder before the handler ran."""
+        return cast(V, self.values[param.name])
+
+    def maybe(self, param: Param[V]) -> V | None:
+        """The typed value of an optional parameter, None when it was not given."""
+        return cast(V | None, self.values.get(param.name))
 
 
+V = TypeVar("V")
 Handler = Callable[[Request], Awaitable[list[Reply]]]
-
-
-@dataclass(frozen=True)
-class Param:
-    """A command option, for platforms with typed options (Discord slash commands)."""
-
-    name: str
-    kind: str = "str"
-    required: bool = True
-    rest: bool = False
-    autocomplete: str = ""
-    default: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,10 +43,12 @@ class Command:
 
     name: str
     handler: Handler
-    params: tuple[Param, ...] = ()
+    params: tuple[Param[Any], ...] = ()
     moderator: bool = False
     hidden: bool = False
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    raw: bool = False  # the handler reads req.args itself (deep links, button payloads)
+    hint: str = ""  # catalogue key of an example or note shown after the usage line
 
     @property
     def help_key(self) -> str:
@@ -58,20 +56,38 @@ class Command:
         return f"help.{self.name}"
 
     @property
-    def usage_key(self) -> str:
-        """Catalogue key of the usage line."""
-        return f"usage.{self.name}"
+    def usage(self) -> T:
+        """The usage line, generated from the declared parameters."""
+        return usage_line(self.name, self.params, self.hint)
+
+    def bound(self, req: Request) -> Request:
+        """The request with its arguments read into typed values; a misfit shows the usage."""
+        if self.raw:
+            return req
+        try:
+            values = bind(self.params, req.args)
+        except Misfit as misfit:
+            raise DomainError("error.usage_of", usage=self.usage) from misfit
+        return Request(req.ctx, req.actor, req.chat, req.args, values)
+
+    async def run(self, req: Request) -> list[Reply]:
+        """Bind the arguments, then call the handler with the typed values."""
+        return await self.handler(self.bound(req))
 
 
 REGISTRY: dict[str, Command] = {}
-ACTIONS: dict[str, Handler] = {}
+ACTIONS: dict[str, Command] = {}
 
 
-def action(verb: str) -> Callable[[Handler], Handler]:
-    """Register a button verb; the handler gets the payload after 'verb:' as its args."""
+def action(verb: str, *params: Param[Any]) -> Callable[[Handler], Handler]:
+    """Register a button verb; its payload after 'verb:' is read as the args of its params.
+
+    On a handler that is also a command (applied above @command), the command's params apply.
+    """
 
     def register(handler: Handler) -> Handler:
-        ACTIONS[verb] = handler
+        declared = next((c.params for c in REGISTRY.values() if c.handler is handler), params)
+        ACTIONS[verb] = Command(verb, handler, declared, hidden=True, raw=not declared)
         return handler
 
     return register
@@ -79,15 +95,17 @@ def action(verb: str) -> Callable[[Handler], Handler]:
 
 def command(
     name: str,
-    *params: Param,
+    *params: Param[Any],
     moderator: bool = False,
     hidden: bool = False,
     aliases: tuple[str, ...] = (),
+    raw: bool = False,
+    hint: str = "",
 ) -> Callable[[Handler], Handler]:
-    """Register a handler under a command name."""
+    """Register a handler under a command name, with the parameters the binder reads for it."""
 
     def register(handler: Handler) -> Handler:
-        spec = Command(name, handler, params, moderator, hidden, aliases)
+        spec = Command(name, handler, params, moderator, hidden, aliases, raw, hint)
         for key in (name, *aliases):
             REGISTRY[key] = spec
         return handler

@@ -5,29 +5,27 @@ from __future__ import annotations
 import asyncio
 from itertools import pairwise
 
-from core.commands.parsing import parse_id
-from core.commands.registry import Param, Request, command
-from core.commands.usage import IDEA, WAVE, need, usage_error
+from core.commands.params import IDEA, Param, Target, WaveId
+from core.commands.registry import Request, command
 from core.messages import Attachment, Lines, Reply, T, t
 from core.model import percent
 from core.money import Money
 from core.services import community
 from core.services import stats as st
 
+TARGET = Param("target", Target, required=False)
+THE_WAVE = Param("wave", WaveId)
 
-@command("stats", Param("target", required=False, rest=True), moderator=True)
+
+@command("stats", TARGET, moderator=True)
 async def stats(req: Request) -> list[Reply]:
     """/stats: funnel and categories; /stats <wave>: units chart; /stats idea <id>: demand."""
-    words = [word.lower() for word in req.words]
-    if not words:
+    target = req.maybe(TARGET)
+    if target is None:
         return await _overview(req)
-    if words[0] == "idea" and len(words) == 2:
-        return await _demand(req, parse_id(words[1], IDEA))
-    if words[0] == "wave" and len(words) == 2:
-        return await _wave(req, parse_id(words[1], WAVE))
-    if len(words) == 1:
-        return await _wave(req, parse_id(words[0], WAVE))
-    raise usage_error("stats")
+    if target.what == IDEA:
+        return await _demand(req, target.id)
+    return await _wave(req, target.id)
 
 
 async def _overview(req: Request) -> list[Reply]:
@@ -97,11 +95,10 @@ async def _demand(req: Request, idea_id: int) -> list[Reply]:
     return [Reply(body=tuple(body), private=True, attachments=(chart,))]
 
 
-@command("export", Param("wave", "int", autocomplete=WAVE), moderator=True)
+@command("export", THE_WAVE, moderator=True)
 async def export(req: Request) -> list[Reply]:
     """The wave's pledges as a CSV for the supplier."""
-    need(req.words, 1, 1, "export")
-    wave, rows = await st.export_rows(req.ctx, req.actor, parse_id(req.words[0], WAVE))
+    wave, rows = await st.export_rows(req.ctx, req.actor, req.arg(THE_WAVE))
     _, lang = await community.identify(req.ctx, req.actor)
     data = st.export_csv(req.ctx.plain_text(), wave, rows, lang)
     sheet = Attachment(f"wave-{wave.id}.csv", data, "document")

@@ -2,61 +2,45 @@
 
 from __future__ import annotations
 
+from core.commands.params import WAVE, OnOff, Param, QuestionId, Rating, Text, WaveId, parse_rating
 from core.commands.parsing import parse_id
-from core.commands.registry import Param, Request, action, command
-from core.commands.usage import WAVE, need, say, usage_error
-from core.errors import DomainError
+from core.commands.registry import Request, action, command
+from core.commands.usage import say
 from core.inspire import parse_spark
 from core.messages import Button, Reply, t
 from core.services import community, talk
 from core.views import talk_texts
 
-QUESTION = "question"
+THE_WAVE = Param("wave", WaveId)
+QUESTION_TEXT = Param("question", Text)
+THE_QUESTION = Param("question", QuestionId)
+ANSWER_TEXT = Param("text", Text)
+RATING = Param("rating", Rating)
+REVIEW_TEXT = Param("text", Text, required=False)
+STATE = Param("state", OnOff, required=False)
 
 
-def _split(args: str, head: int) -> tuple[list[str], str]:
-    """The first `head` words and the free text after them (which keeps its line breaks)."""
-    parts = args.strip().split(maxsplit=head)
-    return parts[:head], parts[head] if len(parts) > head else ""
-
-
-@command("ask", Param("wave", "int", autocomplete=WAVE), Param("question", rest=True))
+@command("ask", THE_WAVE, QUESTION_TEXT)
 async def ask(req: Request) -> list[Reply]:
     """Ask about a wave; moderators, subscribed chats and past buyers who opted in see it."""
-    words, text = _split(req.args, 1)
-    if not words:
-        raise usage_error("ask")
-    question, wave = await talk.ask(req.ctx, req.actor, parse_id(words[0], WAVE), text)
+    wave_id, text = req.arg(THE_WAVE), req.arg(QUESTION_TEXT)
+    question, wave = await talk.ask(req.ctx, req.actor, wave_id, text)
     body = t("talk.asked", id=question.id, wave=wave.id, title=wave.title)
     return [Reply(body=(body,), private=True)]
 
 
-@command("answer", Param("question", "int"), Param("text", rest=True))
+@command("answer", THE_QUESTION, ANSWER_TEXT)
 async def answer(req: Request) -> list[Reply]:
     """Answer a question; the asker receives it in private."""
-    words, text = _split(req.args, 1)
-    if not words:
-        raise usage_error("answer")
-    question, _ = await talk.answer(req.ctx, req.actor, parse_id(words[0], QUESTION), text)
+    question_id, text = req.arg(THE_QUESTION), req.arg(ANSWER_TEXT)
+    question, _ = await talk.answer(req.ctx, req.actor, question_id, text)
     return [Reply(body=(t("talk.answer_sent", id=question.id),), private=True)]
 
 
-def parse_rating(text: str) -> int:
-    """A whole number from 1 to 5."""
-    if not text.isdigit() or int(text) not in talk.RATINGS:
-        raise DomainError("error.bad_rating", value=text[:16])
-    return int(text)
-
-
-@command("review", Param("wave", "int", autocomplete=WAVE), Param("rating", "int"),
-         Param("text", required=False, rest=True))  # fmt: skip
+@command("review", THE_WAVE, RATING, REVIEW_TEXT)
 async def review(req: Request) -> list[Reply]:
     """Rate a wave one bought in (1–5, optional words); a second review replaces the first."""
-    words, text = _split(req.args, 2)
-    if len(words) < 2:
-        raise usage_error("review")
-    wave_id, rating = parse_id(words[0], WAVE), parse_rating(words[1])
-    return await _review(req, wave_id, rating, text or None)
+    return await _review(req, req.arg(THE_WAVE), req.arg(RATING), req.maybe(REVIEW_TEXT))
 
 
 @action("rate")
@@ -74,20 +58,17 @@ async def _review(req: Request, wave_id: int, rating: int, text: str | None) -> 
     return [Reply(body=(head, *talk_texts(done.summary)), private=True)]
 
 
-@command("helpers", Param("state", required=False))
+@command("helpers", STATE)
 async def helpers(req: Request) -> list[Reply]:
     """Opt in (or out) to receive, in private, questions about categories one bought in."""
-    need(req.words, 0, 1, "helpers")
-    if not req.words:
-        on = await talk.is_helper(req.ctx, req.actor)
-        state = t("talk.helpers_state_on" if on else "talk.helpers_state_off")
+    on = req.maybe(STATE)
+    if on is None:
+        helping = await talk.is_helper(req.ctx, req.actor)
+        state = t("talk.helpers_state_on" if helping else "talk.helpers_state_off")
         buttons = ((Button(t("button.helpers_on"), "helpers:on"),
                     Button(t("button.helpers_off"), "helpers:off")),)  # fmt: skip
         return [Reply(body=(t("talk.helpers_show", state=state),), buttons=buttons, private=True)]
-    choice = req.words[0].lower()
-    if choice not in ("on", "off"):
-        raise usage_error("helpers")
-    return await _set_helper(req, choice == "on")
+    return await _set_helper(req, on)
 
 
 @action("helpers")
@@ -107,7 +88,6 @@ async def _set_helper(req: Request, on: bool) -> list[Reply]:
 @command("inspire")
 async def inspire(req: Request) -> list[Reply]:
     """A random object × material × use, with a button to propose it as an idea."""
-    need(req.words, 0, 0, "inspire")
     return await _spark(req)
 
 

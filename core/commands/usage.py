@@ -1,23 +1,18 @@
-"""Shared helpers for handlers: argument checks that answer with the command's usage."""
+"""Shared helpers for handlers: refusals that show the usage, replies, paging buttons."""
 
 from __future__ import annotations
 
+from core.commands.params import IDEA, WAVE
+from core.commands.registry import REGISTRY
 from core.errors import DomainError
 from core.messages import Button, Reply, T, t
 
-WAVE = "wave"
-IDEA = "idea"
+__all__ = ["IDEA", "WAVE", "pager", "say", "say_private", "usage_error"]
 
 
 def usage_error(name: str) -> DomainError:
     """A refusal that shows how the command is written."""
-    return DomainError("error.usage_of", usage=t(f"usage.{name}"))
-
-
-def need(words: list[str], low: int, high: int | None, name: str) -> None:
-    """Enforce the number of arguments a command takes."""
-    if len(words) < low or (high is not None and len(words) > high):
-        raise usage_error(name)
+    return DomainError("error.usage_of", usage=REGISTRY[name].usage)
 
 
 def say(key: str, **params: object) -> list[Reply]:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from core.commands import payments as payment_commands
-from core.commands.parsing import (
-    parse_duration,
-    parse_id,
-    parse_options,
-    parse_tier,
-    split_join_args,
+from core.commands.params import (
+    WAVE,
+    Duration,
+    IdeaId,
+    Options,
+    Param,
+    Price,
+    Quantity,
+    Text,
+    Tiers,
+    WaveId,
 )
-from core.commands.registry import Param, Request, action, command
-from core.commands.usage import WAVE, need, say, usage_error
+from core.commands.parsing import parse_id
+from core.commands.registry import Request, action, command
+from core.commands.usage import say
 from core.messages import Lines, Reply, t
 from core.model import PledgeStatus
 from core.money import Money
@@ -32,27 +38,35 @@ async def list_open(req: Request) -> list[Reply]:
     return [Reply(body=(t("wave.list_header", count=len(found)), t("lines", lines=rows)))]
 
 
+THE_WAVE = Param("wave", WaveId)
+QTY = Param("qty", Quantity, required=False, default="1")
+MAX_PRICE = Param("max_price", Price, required=False, label_key="usage.max_price")
+IDEA = Param("idea", IdeaId)
+TIERS = Param("tiers", Tiers)
+DURATION = Param("duration", Duration)
+LAUNCH_OPTIONS = Param("options", Options("min", "cap", "per"), required=False)
+REASON = Param("reason", Text, required=False)
+
+
 @action("wave")
-@command("wave", Param("wave", "int", autocomplete=WAVE))
+@command("wave", THE_WAVE)
 async def show(req: Request) -> list[Reply]:
     """The wave card."""
-    need(req.words, 1, 1, "wave")
-    wave_id = parse_id(req.words[0], WAVE)
+    wave_id = req.arg(THE_WAVE)
     card = await cards.current_card(req.ctx, wave_id)
     wave = await waves.get(req.ctx, wave_id)
     return [card, *await payment_commands.moderator_outlook(req, wave)]
 
 
 @action("join")
-@command("join", Param("wave", "int", autocomplete=WAVE),
-         Param("qty", "int", required=False, default="1"),
-         Param("max_price", required=False))  # fmt: skip
+@command("join", THE_WAVE, QTY, MAX_PRICE)
 async def join(req: Request) -> list[Reply]:
-    """Pledge, optionally several units or only up to a price."""
-    need(req.words, 1, 3, "join")
-    wave_id = parse_id(req.words[0], WAVE)
-    quantity, max_price = split_join_args(req.words[1:])
-    return pledge_replies(await waves.join(req.ctx, req.actor, wave_id, quantity, max_price))
+    """Pledge, optionally several units or only up to a price (a bare number is a quantity)."""
+    quantity = req.maybe(QTY) or 1
+    outcome = await waves.join(
+        req.ctx, req.actor, req.arg(THE_WAVE), quantity, req.maybe(MAX_PRICE)
+    )
+    return pledge_replies(outcome)
 
 
 def pledge_replies(outcome: PledgeOutcome) -> list[Reply]:
@@ -83,75 +97,56 @@ async def join_one_more(req: Request) -> list[Reply]:
 
 
 @action("leave")
-@command("leave", Param("wave", "int", autocomplete=WAVE))
+@command("leave", THE_WAVE)
 async def leave(req: Request) -> list[Reply]:
     """Withdraw while the wave is open."""
-    need(req.words, 1, 1, "leave")
-    outcome = await waves.leave(req.ctx, req.actor, parse_id(req.words[0], WAVE))
+    outcome = await waves.leave(req.ctx, req.actor, req.arg(THE_WAVE))
     wave = outcome.wave
     return [Reply(body=(t("pledge.left", id=wave.id, title=wave.title), gap_text(wave)),
                   private=True)]  # fmt: skip
 
 
 @action("confirm")
-@command("confirm", Param("wave", "int", autocomplete=WAVE))
+@command("confirm", THE_WAVE)
 async def confirm(req: Request) -> list[Reply]:
     """Confirm (pay) after a successful close."""
-    need(req.words, 1, 1, "confirm")
-    wave = await lifecycle.confirm(req.ctx, req.actor, parse_id(req.words[0], WAVE))
+    wave = await lifecycle.confirm(req.ctx, req.actor, req.arg(THE_WAVE))
     price = wave.money(wave.final_price_cents or 0)
     return say("pledge.confirmed", id=wave.id, title=wave.title, price=price)
 
 
-LAUNCH_OPTIONS = ("min", "cap", "per")
-
-
-@command("launch", Param("idea", "int", autocomplete="idea"), Param("tiers", rest=True),
-         moderator=True)  # fmt: skip
+@command("launch", IDEA, TIERS, DURATION, LAUNCH_OPTIONS, moderator=True,
+         hint="usage.launch_hint")  # fmt: skip
 async def launch(req: Request) -> list[Reply]:
     """Open a wave: /launch 12 1:100 50:90 100:80 14d min=50."""
-    words = req.words
-    if len(words) < 3:
-        raise usage_error("launch")
-    idea_id = parse_id(words[0], "idea")
-    options = parse_options([w for w in words[1:] if "=" in w], LAUNCH_OPTIONS)
-    rest = [w for w in words[1:] if "=" not in w]
-    if not rest or ":" in rest[-1]:
-        raise usage_error("launch")
-    tiers = tuple(parse_tier(word) for word in rest[:-1])
-    plan = LaunchPlan(idea_id, tiers, parse_duration(rest[-1]), options.get("min"),
+    options = req.maybe(LAUNCH_OPTIONS) or {}
+    plan = LaunchPlan(req.arg(IDEA), req.arg(TIERS), req.arg(DURATION), options.get("min"),
                       options.get("cap"), options.get("per", 1))  # fmt: skip
     wave = await waves.launch(req.ctx, req.actor, plan)
     launched = Reply(body=(t("mod.launched", id=wave.id, title=wave.title, moq=wave.moq),))
     return [launched, wave_card(wave, req.ctx.clock.now())]
 
 
-@command("close", Param("wave", "int", autocomplete=WAVE), moderator=True)
+@command("close", THE_WAVE, moderator=True)
 async def close(req: Request) -> list[Reply]:
     """Close now and clear the final price."""
-    need(req.words, 1, 1, "close")
-    wave = await lifecycle.close(req.ctx, req.actor, parse_id(req.words[0], WAVE))
+    wave = await lifecycle.close(req.ctx, req.actor, req.arg(THE_WAVE))
     if wave.final_price_cents is not None and wave.status.value == "succeeded":
         price = Money(wave.final_price_cents, wave.currency)
         return say("mod.closed_success", id=wave.id, units=wave.final_units or 0, price=price)
     return say("mod.closed_failed", id=wave.id, units=wave.final_units or 0, moq=wave.moq)
 
 
-@command("cancel", Param("wave", "int", autocomplete=WAVE), Param("reason", required=False,
-         rest=True), moderator=True)  # fmt: skip
+@command("cancel", THE_WAVE, REASON, moderator=True)
 async def cancel(req: Request) -> list[Reply]:
     """Cancel a wave; nobody pays."""
-    if not req.words:
-        raise usage_error("cancel")
-    reason = req.args.strip()[len(req.words[0]) :].strip()[:300]
-    wave = await lifecycle.cancel(req.ctx, req.actor, parse_id(req.words[0], WAVE), reason)
+    reason = (req.maybe(REASON) or "")[:300]
+    wave = await lifecycle.cancel(req.ctx, req.actor, req.arg(THE_WAVE), reason)
     return say("mod.cancelled", id=wave.id, title=wave.title)
 
 
-@command("extend", Param("wave", "int", autocomplete=WAVE), Param("duration"), moderator=True)
+@command("extend", THE_WAVE, DURATION, moderator=True)
 async def extend(req: Request) -> list[Reply]:
     """Push the deadline back."""
-    need(req.words, 2, 2, "extend")
-    wave_id, delta = parse_id(req.words[0], WAVE), parse_duration(req.words[1])
-    wave = await lifecycle.extend(req.ctx, req.actor, wave_id, delta)
+    wave = await lifecycle.extend(req.ctx, req.actor, req.arg(THE_WAVE), req.arg(DURATION))
     return say("mod.extended", id=wave.id, deadline=wave.closes_at)

@@ -35,10 +35,15 @@ async def test_every_command_is_synced_with_typed_options(server: Server) -> Non
         ("qty", INT, False, False),
         ("max_price", STR, False, False),
     ]
-    assert options(server, "launch") == [("idea", INT, True, True), ("tiers", STR, True, False)]
+    assert options(server, "launch") == [
+        ("idea", INT, True, True),
+        ("tiers", STR, True, False),
+        ("duration", STR, True, False),
+        ("options", STR, False, False),
+    ]
     assert options(server, "merge") == [("idea", INT, True, True), ("into", INT, True, True)]
     assert options(server, "waves") == []
-    # Commands the registry gives no params but whose usage takes words get one text option.
+    # Option types come from the params' kinds: /lang takes a word, /settings 'notify on|off'.
     assert options(server, "lang") == [("lang", STR, True, False)]
     assert options(server, "settings") == [("notify", STR, False, False)]
 
@@ -59,8 +64,12 @@ async def test_wave_autocomplete_lists_open_waves(server: Server) -> None:
     await server.say(olga, "idea", text="Linen towel #bathroom")
     await server.say(olga, "approve", idea=1)
     await server.say(olga, "approve", idea=2)
-    await server.slash(olga, "launch", {"idea": 1, "tiers": "1:10 5:8 3d"}, replies=2)
-    await server.slash(olga, "launch", {"idea": 2, "tiers": "1:20 5:15 2d"}, replies=2)
+    await server.slash(
+        olga, "launch", {"idea": 1, "tiers": "1:10 5:8", "duration": "3d"}, replies=2
+    )
+    await server.slash(
+        olga, "launch", {"idea": 2, "tiers": "1:20 5:15", "duration": "2d"}, replies=2
+    )
 
     async def choices(command: str, focused: str, typed: str) -> list[tuple[str, int]]:
         handle = await server.api.send_autocomplete(

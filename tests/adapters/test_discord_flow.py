@@ -36,8 +36,8 @@ async def test_from_idea_to_milestone_across_platforms(server: Server) -> None:
     assert approved in await server.say(olga, "approve", idea=1)
 
     launched_at = server.clock.now()
-    launch = await server.slash(olga, "launch", {"idea": 1, "tiers": "1:100 3:90 5:80 14d"},
-                                replies=2)  # fmt: skip
+    plan = {"idea": 1, "tiers": "1:100 3:90 5:80", "duration": "14d"}
+    launch = await server.slash(olga, "launch", plan, replies=2)
     assert said_markdown("mod.launched", id=1, title=BRUSH, moq=3) in answered(launch)
     card = launch.followups[0]
     title = said_with(HEADING, "wave.card_title", id=1, title=BRUSH, category="bathroom")
@@ -92,7 +92,9 @@ async def test_buttons_keep_working_after_a_restart(server: Server) -> None:
     olga = server.owner
     await server.say(olga, "idea", text="Kettle #kitchen")
     await server.say(olga, "approve", idea=1)
-    launch = await server.slash(olga, "launch", {"idea": 1, "tiers": "1:30 10:25 7d"}, replies=2)
+    launch = await server.slash(
+        olga, "launch", {"idea": 1, "tiers": "1:30 10:25", "duration": "7d"}, replies=2
+    )
     card = launch.followups[0]
 
     await server.stop()
@@ -147,7 +149,9 @@ async def test_a_slow_core_is_deferred_then_followed_up(server: Server) -> None:
 
     await server.say(olga, "idea", text="Kettle #kitchen")
     await server.say(olga, "approve", idea=1)
-    launch = await server.slash(olga, "launch", {"idea": 1, "tiers": "1:30 10:25 7d"})
+    launch = await server.slash(
+        olga, "launch", {"idea": 1, "tiers": "1:30 10:25", "duration": "7d"}
+    )
     assert launch.response_type == 5
     announced, card = await launch.wait_followups(2)
     assert launch.original is not None and launch.original.deleted  # the private placeholder

@@ -32,7 +32,9 @@ async def test_mentions_and_markdown_in_ideas_arrive_escaped(server: Server) -> 
     assert not PINGS.search(message.content)
 
     await server.say(olga, "approve", idea=1)
-    launch = await server.slash(olga, "launch", {"idea": 1, "tiers": "1:5 2:4 1d"}, replies=2)
+    launch = await server.slash(
+        olga, "launch", {"idea": 1, "tiers": "1:5 2:4", "duration": "1d"}, replies=2
+    )
     card = launch.followups[0]
     assert card.allowed_mentions == NONE
     heading = card.embeds[0]["title"]
@@ -80,7 +82,9 @@ async def test_unknown_ids_and_stale_buttons_get_clear_errors(server: Server) ->
     assert await server.say(max_, "join", wave=-3) == bad_id
     await server.say(olga, "idea", text="Kettle #kitchen")
     await server.say(olga, "approve", idea=1)
-    launch = await server.slash(olga, "launch", {"idea": 1, "tiers": "1:30 10:25 7d"}, replies=2)
+    launch = await server.slash(
+        olga, "launch", {"idea": 1, "tiers": "1:30 10:25", "duration": "7d"}, replies=2
+    )
     card = launch.followups[0]
     assert "wb:join:1" in buttons_of(card)
     await server.say(olga, "cancel", wave=1, reason="supplier vanished")

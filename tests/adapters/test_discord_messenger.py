@@ -127,7 +127,9 @@ async def test_a_removed_channel_is_unsubscribed_by_the_dispatcher(server: Serve
     await server.say(server.owner, "idea", text="Kettle #kitchen")
     await server.say(server.owner, "approve", idea=1)
     server.news.bot_can_view = False  # the bot lost access to #news
-    await server.slash(server.owner, "launch", {"idea": 1, "tiers": "1:30 10:25 7d"}, replies=2)
+    await server.slash(
+        server.owner, "launch", {"idea": 1, "tiers": "1:30 10:25", "duration": "7d"}, replies=2
+    )
     stats = await server.rt.dispatcher.sweep()
     assert (stats.sent, stats.gone) == (0, 1)
     async with server.rt.ctx.db.read() as tx:

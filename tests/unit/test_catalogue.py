@@ -117,18 +117,19 @@ def test_the_reported_texts_are_grammatical(key: str, count: int, lang: str, exp
     assert expected in render(t(key, **params), lang)
 
 
-def test_every_command_has_help_and_usage() -> None:
+def test_every_command_has_help_and_a_usage_line_in_both_languages() -> None:
     assert {"idea", "join", "launch", "approve", "subscribe"} <= set(REGISTRY)
     for spec in REGISTRY.values():
         assert spec.help_key in keys(), spec.name
-        assert spec.usage_key in keys(), spec.name
+        for lang in LANGUAGES:
+            assert render(spec.usage, lang).startswith(f"/{spec.name}"), spec.name
 
 
 def test_user_text_is_escaped_and_template_text_too() -> None:
     out = render(t("idea.proposed", id=1, title="<b>x</b> & co", category="a"), "en", HTML)
     assert "&lt;b&gt;x&lt;/b&gt; &amp; co" in out
     assert out.count("<b>") == 1
-    usage = render(t("usage.join"), "en", HTML)
+    usage = render(REGISTRY["join"].usage, "en", HTML)
     assert "&lt;wave&gt;" in usage and "<wave>" not in usage
 
 

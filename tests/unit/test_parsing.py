@@ -12,7 +12,6 @@ from core.commands.parsing import (
     parse_id,
     parse_options,
     parse_tier,
-    split_join_args,
 )
 from core.errors import DomainError
 from core.model import Tier
@@ -66,15 +65,6 @@ def test_tiers_and_options() -> None:
     with pytest.raises(DomainError) as caught:
         parse_options(["max=3"], ("min",))
     assert caught.value.key == "error.bad_option"
-
-
-def test_join_arguments_tell_quantity_from_price() -> None:
-    assert split_join_args([]) == (1, None)
-    assert split_join_args(["3"]) == (3, None)
-    assert split_join_args(["79€"]) == (1, 7900)
-    assert split_join_args(["2", "80"]) == (2, 8000)
-    with pytest.raises(DomainError):
-        split_join_args(["0"])
 
 
 @pytest.mark.parametrize(
