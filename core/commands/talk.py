@@ -12,7 +12,8 @@ from core.services import community, talk
 from core.views import talk_texts
 
 THE_WAVE = Param("wave", WaveId)
-QUESTION_TEXT = Param("question", Text)
+# Optional in the declaration so that a missing question gets its own specific reply.
+QUESTION_TEXT = Param("question", Text, required=False)
 THE_QUESTION = Param("question", QuestionId)
 ANSWER_TEXT = Param("text", Text)
 RATING = Param("rating", Rating)
@@ -23,7 +24,7 @@ STATE = Param("state", OnOff, required=False)
 @command("ask", THE_WAVE, QUESTION_TEXT)
 async def ask(req: Request) -> list[Reply]:
     """Ask about a wave; moderators, subscribed chats and past buyers who opted in see it."""
-    wave_id, text = req.arg(THE_WAVE), req.arg(QUESTION_TEXT)
+    wave_id, text = req.arg(THE_WAVE), req.maybe(QUESTION_TEXT) or ""
     question, wave = await talk.ask(req.ctx, req.actor, wave_id, text)
     body = t("talk.asked", id=question.id, wave=wave.id, title=wave.title)
     return [Reply(body=(body,), private=True)]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from core.services import cards
 from tests.adapters.test_telegram_harness import buttons, chatroom
+from tests.texts import said
 
 
 async def test_a_late_broadcast_card_is_brought_up_to_date(tmp_path: Path) -> None:
@@ -28,10 +29,13 @@ async def test_a_late_broadcast_card_is_brought_up_to_date(tmp_path: Path) -> No
             await tg.press(group, api.add_user(name), launch_card, "join:1")
 
         await tg.rt.dispatcher.sweep()  # the opening broadcast goes out only now
-        [opened] = [m for m in api.messages(group) if "New wave #1" in m.plain_text]
-        assert "0/5" in opened.plain_text  # rendered when the wave opened
-        assert buttons(opened)["✋ Join"] == "join:1"  # it is the chat's live card now
+        announced = said("announce.opened", id=1, title="Kettle", category="kitchen")
+        [opened] = [m for m in api.messages(group) if announced in m.plain_text]
+        # Rendered when the wave opened.
+        assert said("wave.progress", bar="▱" * 10, units=0, goal=5) in opened.plain_text
+        assert buttons(opened)[said("button.join")] == "join:1"  # it is the chat's live card now
 
         tg.clock.advance(timedelta(minutes=1))
         await cards.refresh(tg.rt.ctx, tg.rt.messengers)
-        assert "3/5" in api.message(group, opened.message_id).plain_text
+        progress = said("wave.progress", bar="▰▰▰▰▰▰▱▱▱▱", units=3, goal=5)
+        assert progress in api.message(group, opened.message_id).plain_text

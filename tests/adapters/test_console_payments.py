@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bots.console.session import PLATFORM, ConsoleMessenger
-from core.messages import t, until
+from core.commands.registry import REGISTRY
+from core.messages import until
 from tests.conftest import ConsoleWorld
 from tests.texts import eur, said
 
@@ -127,5 +128,5 @@ async def test_payment_words_in_french_and_bad_input(world: ConsoleWorld) -> Non
     pay, drop = said("button.pay_id", "fr", id=1), said("button.drop_id", "fr", id=1)
     assert f"[1] {pay}  [2] {drop}" in mine
     assert said("pay.withdrawn", "fr", id=1, title="Gourde") in await julie.say("2")
-    usage = said("error.usage_of", "fr", usage=t("usage.withdraw"))
+    usage = said("error.usage_of", "fr", usage=REGISTRY["withdraw"].usage)
     assert usage in await julie.say("/withdraw")

@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
+from core.commands.registry import REGISTRY
 from core.messages import t
 from tests.conftest import ConsoleWorld
 from tests.texts import eur, said
@@ -19,7 +20,7 @@ async def test_stats_and_export_are_for_moderators_only(world: ConsoleWorld) -> 
     for command in ("/stats", "/stats 1", "/stats idea 1", "/export 1"):
         assert said("error.not_moderator") in await alice.say(command)
     assert "/stats" not in await alice.say("/help")
-    row = said("help.row", usage=t("usage.stats"), text=t("help.stats"))
+    row = said("help.row", usage=REGISTRY["stats"].usage, text=t("help.stats"))
     assert row in await world.person("owner").say("/help")
 
 
@@ -57,7 +58,7 @@ async def test_funnel_wave_chart_demand_curve_and_export(
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5_000
     assert "📎 saved" in await owner.say("/stats wave #1")
     assert said("error.wave_not_found", id=7) in await owner.say("/stats 7")
-    usage = said("error.usage_of", usage=t("usage.stats"))
+    usage = said("error.usage_of", usage=REGISTRY["stats"].usage)
     assert usage in await owner.say("/stats 1 2 3")
 
     await owner.say("/close 1")

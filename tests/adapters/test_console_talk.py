@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bots.console.session import PLATFORM, ConsoleMessenger, render_reply
 from bots.i18n import render_plain
+from core.commands.registry import REGISTRY
 from core.inspire import Spark, draw
 from core.messages import t
 from core.services import talk
@@ -43,7 +44,7 @@ async def test_a_question_reaches_past_buyers_and_the_answer_reaches_the_asker(
     assert said("talk.helpers_show", state=t("talk.helpers_state_off")) in helpers
     assert f"[1] {said('button.helpers_on')}  [2] {said('button.helpers_off')}" in helpers
     assert said("talk.helpers_on") in await alice.say("1")  # the button
-    usage = said("error.usage_of", usage=t("usage.helpers"))
+    usage = said("error.usage_of", usage=REGISTRY["helpers"].usage)
     assert usage in await bob.say("/helpers maybe")
     await bob.say("/helpers on")  # opted in, but never confirmed: not a past buyer
 
@@ -66,7 +67,7 @@ async def test_a_question_reaches_past_buyers_and_the_answer_reaches_the_asker(
     assert said("talk.answer_sent", id=1) in await alice.say("/answer 1 Yes, it clicks.")
     assert said("error.already_answered", id=1) in await alice.say("/answer 1 Really")
     assert said("error.question_not_found", id=9) in await alice.say("/answer 9 Hm")
-    usage = said("error.usage_of", usage=t("usage.answer"))
+    usage = said("error.usage_of", usage=REGISTRY["answer"].usage)
     assert usage in await alice.say("/answer")
     assert said("error.question_empty") in await carol.say("/ask 2")
     answer = said("talk.answered", id=1, wave=2, title="Teapot", question=lid)
@@ -85,7 +86,7 @@ async def test_only_confirmed_participants_review_and_are_asked_once(world: Cons
 
     assert said("error.review_not_participant", id=1) in await dan.say("/review 1 5")
     assert said("error.bad_rating", value="6") in await alice.say("/review 1 6")
-    usage = said("error.usage_of", usage=t("usage.review"))
+    usage = said("error.usage_of", usage=REGISTRY["review"].usage)
     assert usage in await alice.say("/review 1")
     reviewed = await alice.say("/review 1 5 Boils fast,\nquiet too")
     assert said("talk.reviewed", id=1, title="Kettle", rating=5) in reviewed
@@ -155,5 +156,5 @@ async def test_inspire_draws_in_the_members_language_and_the_button_proposes(
         await alice.say("1")
     await alice.say("/inspire")
     assert said("error.too_many_pending", max=3) in await alice.say("1")
-    usage = said("error.usage_of", usage=t("usage.inspire"))
+    usage = said("error.usage_of", usage=REGISTRY["inspire"].usage)
     assert usage in await alice.say("/inspire now")

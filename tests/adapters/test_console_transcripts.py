@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.messages import t
+from core.commands.registry import REGISTRY
 from tests.conftest import ConsoleWorld
 from tests.texts import eur, said
 
@@ -66,7 +66,7 @@ async def test_crowd_crossing_milestones_is_announced_once(world: ConsoleWorld) 
 async def test_bad_input_gets_specific_answers_and_changes_nothing(world: ConsoleWorld) -> None:
     owner, bob = world.person("owner"), world.person("bob")
     assert said("error.unknown_command", name="frobnicate") in await bob.say("/frobnicate")
-    assert said("error.usage_of", usage=t("usage.want")) in await bob.say("/want")
+    assert said("error.usage_of", usage=REGISTRY["want"].usage) in await bob.say("/want")
     assert said("error.bad_id", what="idea", value="abc") in await bob.say("/want abc")
     assert said("error.idea_not_found", id=7) in await bob.say("/want 7")
     assert said("error.idea_no_title") in await bob.say("/idea #tagonly")

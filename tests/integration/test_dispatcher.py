@@ -11,8 +11,10 @@ from core.ports import ChatKind, ChatRef, SendOutcome, SendResult
 from core.services import community
 from core.services.dispatch import MAX_ATTEMPTS
 from tests.conftest import ConsoleWorld
+from tests.texts import said
 
 PLATFORM = "fakechat"
+OPENED = said("announce.opened", id=1, title="Tent", category="general")
 
 
 class ScriptedPlatform:
@@ -66,7 +68,7 @@ async def test_429_is_retried_after_retry_after_and_never_dropped(world: Console
         await world.rt.dispatcher.sweep()  # not due yet: retry_after is honoured
         world.clock.advance(timedelta(seconds=1))
     await world.rt.dispatcher.sweep()
-    assert platform.delivered["busy"] == ["🌊 New wave #1 “Tent” (#general) is open!"]
+    assert platform.delivered["busy"] == [OPENED]
     assert platform.attempts["busy"] == MAX_ATTEMPTS + 3
 
 
@@ -96,7 +98,7 @@ async def test_migrated_group_follows_the_new_id(world: ConsoleWorld) -> None:
     platform.script["-100"].append(SendResult(SendOutcome.MIGRATED, new_chat_id="-100999"))
     await world.rt.dispatcher.sweep()
     await world.rt.dispatcher.sweep()
-    assert platform.delivered["-100999"] == ["🌊 New wave #1 “Tent” (#general) is open!"]
+    assert platform.delivered["-100999"] == [OPENED]
     async with world.rt.db.read() as tx:
         chats = {target.chat_id for target in await tx.all_subscribed_targets()}
     assert chats == {"-100999"}

@@ -17,6 +17,7 @@ from bots.console.session import PLATFORM
 from core.ports import Actor, ChatKind, ChatRef
 from core.services import cards, community
 from tests.conftest import ConsoleWorld
+from tests.texts import said
 
 
 async def test_the_demo_card_sweep_runs_without_errors(
@@ -29,7 +30,8 @@ async def test_the_demo_card_sweep_runs_without_errors(
     await owner.say("/idea Kettle #kitchen")
     await owner.say("/approve 1")
     await owner.say("/launch 1 1:30 10:25 7d")
-    assert any("New wave #1" in text for text in await world.deliver())
+    opened = said("announce.opened", id=1, title="Kettle", category="kitchen")
+    assert any(opened in text for text in await world.deliver())
     await world.person("crowd1").say("/join 1")
 
     caplog.set_level(logging.ERROR)
