@@ -55,6 +55,8 @@ class Member:
     lang: str | None
     notify_milestones: bool = True
     timezone: str | None = None
+    banned: bool = False
+    notify_news: bool = True  # private news of ideas they proposed or want
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class Idea:
     reason: str = ""
     merged_into: int | None = None
     wants: int = 0
+    tags: tuple[str, ...] = ()  # every #tag typed; the first is the category
+    photo: str = ""  # "<platform>:<file id or URL>", shown where that platform can
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,8 @@ class Wave:
     pledgers: int = 0
     final_price_cents: int | None = None
     final_units: int | None = None
+    photo: str = ""
+    relaunched_from: int | None = None
 
     def money(self, cents: int) -> Money:
         """Attach this wave's currency to an amount."""
@@ -165,6 +171,7 @@ class PaymentWindow:
     opened_at: datetime
     due_at: datetime
     completed_at: datetime | None = None
+    alerted_at: datetime | None = None  # moderators told the expected count fell short
 
 
 @dataclass(frozen=True)

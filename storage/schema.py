@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -65,6 +66,8 @@ members = Table(
     Column("notify_milestones", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("timezone", String(64), nullable=True),
+    Column("banned_at", UTCDateTime, nullable=True),
+    Column("notify_news", Boolean, nullable=False, server_default=true()),
 )
 
 accounts = Table(
@@ -95,6 +98,8 @@ ideas = Table(
     Column("status", String(16), nullable=False),
     Column("reason", Text, nullable=False, default=""),
     Column("merged_into", Integer, ForeignKey("ideas.id"), nullable=True),
+    Column("tags", Text, nullable=False, server_default="[]"),
+    Column("photo", Text, nullable=False, server_default=""),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_ideas_status_created", "status", "created_at"),
@@ -133,6 +138,8 @@ waves = Table(
     Column("pledgers", Integer, nullable=False, default=0),
     Column("final_price_cents", BigInteger, nullable=True),
     Column("final_units", Integer, nullable=True),
+    Column("photo", Text, nullable=False, server_default=""),
+    Column("relaunched_from", Integer, nullable=True),
     Index("ix_waves_status_closes", "status", "closes_at"),
     Index("ix_waves_status_opens", "status", "opens_at"),
 )
@@ -342,6 +349,7 @@ payment_windows = Table(
     Column("opened_at", UTCDateTime, nullable=False),
     Column("due_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime, nullable=True),
+    Column("alerted_at", UTCDateTime, nullable=True),
 )
 
 payment_reminders = Table(
@@ -351,4 +359,15 @@ payment_reminders = Table(
     Column("member_id", Integer, ForeignKey("members.id"), primary_key=True),
     Column("period", Integer, primary_key=True),
     Column("at", UTCDateTime, nullable=False),
+)
+
+pending_actions = Table(
+    "pending_actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -39,6 +40,8 @@ def idea_from_row(row: Any) -> Idea:
         reason=row.reason,
         merged_into=row.merged_into,
         wants=int(row.wants),
+        tags=tuple(json.loads(row.tags)),
+        photo=row.photo,
     )
 
 

@@ -45,6 +45,8 @@ def member_from_row(row: Any) -> Member:
         lang=row.lang,
         notify_milestones=bool(row.notify_milestones),
         timezone=row.timezone,
+        banned=row.banned_at is not None,
+        notify_news=bool(row.notify_news),
     )
 
 

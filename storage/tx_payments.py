@@ -19,7 +19,7 @@ DECIDED = (PledgeStatus.CONFIRMED.value, PledgeStatus.ABANDONED.value)
 
 def _window_from_row(row: Any) -> PaymentWindow:
     """Build the core's record from a payment_windows row."""
-    return PaymentWindow(row.wave_id, row.opened_at, row.due_at, row.completed_at)
+    return PaymentWindow(row.wave_id, row.opened_at, row.due_at, row.completed_at, row.alerted_at)
 
 
 class PaymentMixin(TxBase):

@@ -48,6 +48,8 @@ def wave_from_row(row: Any) -> Wave:
         pledgers=row.pledgers,
         final_price_cents=row.final_price_cents,
         final_units=row.final_units,
+        photo=row.photo,
+        relaunched_from=row.relaunched_from,
     )
 
 
