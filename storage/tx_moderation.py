@@ -88,3 +88,9 @@ class ModerationMixin(TxBase):
             .order_by(pledges.c.created_at, pledges.c.member_id)
         )
         return private_targets(await self._exec(stmt))
+
+    async def relaunch_of(self, wave_id: int) -> int | None:
+        """The newest wave that relaunched this one, if any."""
+        stmt = select(waves.c.id).where(waves.c.relaunched_from == wave_id).order_by(waves.c.id)
+        found = (await self._exec(stmt)).scalars().all()
+        return int(found[-1]) if found else None

@@ -22,6 +22,9 @@ async def relaunch(ctx: Context, actor: Actor, wave_id: int, duration: timedelta
         old = await load_wave(tx, wave_id)
         if old.status not in RETRYABLE:
             raise DomainError("error.relaunch_state", id=old.id, status=old.status.value)
+        again = await tx.relaunch_of(old.id)
+        if again is not None:
+            raise DomainError("error.relaunched_already", id=old.id, again=again)
         length = duration or old.closes_at - old.opens_at
         if not MIN_DURATION <= length <= MAX_DURATION:
             raise DomainError("error.duration_range", max_days=MAX_DURATION.days)

@@ -127,6 +127,8 @@ async def test_relaunch_a_failed_wave_invites_its_backers(world: ConsoleWorld) -
     invited = world.rt.messengers["console"].delivered  # type: ignore[attr-defined]
     told = said("announce.relaunched", id=2, old=1, title="Backpack", deadline=new.closes_at)
     assert ("a", told) in invited
+    again = said("error.relaunched_already", id=1, again=2)
+    assert again in await owner.say("/relaunch 1")
     joined = await world.person("a").say("/join 2")
     assert said("pledge.joined", id=2, title="Backpack", qty=1) in joined
 
@@ -142,6 +144,10 @@ async def test_relaunch_a_cancelled_wave_with_a_new_duration(world: ConsoleWorld
     async with world.rt.ctx.db.read() as tx:
         new = await tx.get_wave(2)
     assert new is not None and new.closes_at - new.opens_at == timedelta(days=10)
-    french = said("mod.relaunched", "fr", id=3, old=1, title="Backpack")
     await owner.say("/lang fr")
-    assert french in await owner.say("/relancer 1")
+    again = said("error.relaunched_already", "fr", id=1, again=2)
+    assert again in await owner.say("/relancer 1")
+    await lifecycle.cancel(world.rt.ctx, owner.session.actor, 2, "")
+    assert said("mod.relaunched", "fr", id=3, old=2, title="Backpack") in await owner.say(
+        "/relancer 2"
+    )
