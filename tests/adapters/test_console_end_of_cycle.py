@@ -108,7 +108,7 @@ async def test_five_pledged_one_confirmed_minimum_three_fails(town: ConsoleWorld
 
 async def test_enough_confirmations_complete_at_the_close_price(town: ConsoleWorld) -> None:
     lang = lang_of(town)
-    owner, (ana, bo, cy), _ = await wave_in_window(town, buyers=3, moq=2)
+    owner, (ana, bo, _), _ = await wave_in_window(town, buyers=3, moq=2)
     await ana.say("/confirm 1")
     await bo.say("/confirm 1")
     town.clock.advance(payments.CONFIRM_WINDOW)
@@ -129,7 +129,7 @@ async def test_enough_confirmations_complete_at_the_close_price(town: ConsoleWor
 
 async def test_moderators_alerted_once_with_counts_and_a_suggestion(town: ConsoleWorld) -> None:
     lang = lang_of(town)
-    _, (ana, bo, cy, _), due = await wave_in_window(town, buyers=4, moq=3)
+    _, (_, bo, cy, _), due = await wave_in_window(town, buyers=4, moq=3)
     await sweep(town)
     assert inbox(town, "mods") == []  # 3 expected of 3 needed
     await bo.say("/withdraw 1")
