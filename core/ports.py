@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from core.feature_ports import (
     IdentityStore,
+    ModerationStore,
     PaymentStore,
     StatsStore,
     TalkStore,
@@ -247,6 +248,7 @@ class Tx(
     PaymentStore,
     TalkStore,
     StatsStore,
+    ModerationStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""

@@ -9,6 +9,7 @@ from storage.tx_ideas import IdeaMixin
 from storage.tx_identity import IdentityMixin
 from storage.tx_inbox import InboxMixin
 from storage.tx_members import MemberMixin
+from storage.tx_moderation import ModerationMixin
 from storage.tx_outbox import OutboxMixin
 from storage.tx_payments import PaymentMixin
 from storage.tx_pledges import PledgeMixin
@@ -31,5 +32,6 @@ class SqlTx(
     PaymentMixin,
     TalkMixin,
     StatsMixin,
+    ModerationMixin,
 ):
     """core.ports.Tx bound to one connection and one transaction."""

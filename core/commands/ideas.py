@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.commands.asking import did_you_mean, merge_choices
 from core.commands.params import IDEA, Choice, IdeaId, Param, Price, Text
 from core.commands.parsing import parse_id
 from core.commands.registry import Request, action, command
@@ -10,7 +11,7 @@ from core.errors import DomainError
 from core.messages import Button, Lines, Reply, t
 from core.model import Idea, IdeaStatus
 from core.money import Money
-from core.services import ideas
+from core.services import ideas, suggest
 from core.services.context import require_moderator
 
 TEXT = Param("text", Text)
@@ -40,7 +41,9 @@ def idea_card(idea: Idea, prices: list[int | None], currency: str) -> Reply:
 @command("idea", TEXT, hint="usage.idea_hint")
 async def propose(req: Request) -> list[Reply]:
     """Propose an idea (first line title, next lines description, #tag category)."""
-    idea = await ideas.propose(req.ctx, req.actor, req.arg(TEXT))
+    idea = await suggest.propose_unless_known(req.ctx, req.actor, req.arg(TEXT))
+    if isinstance(idea, suggest.Suggestion):
+        return did_you_mean(idea)
     return say("idea.proposed", id=idea.id, title=idea.title, category=idea.category)
 
 
@@ -157,8 +160,9 @@ async def want_button(req: Request) -> list[Reply]:
 
 @action("merge")
 async def merge_button(req: Request) -> list[Reply]:
-    """Merging needs a target, so the button explains the command."""
-    return [Reply(body=(t("mod.merge_how", id=parse_id(req.args, IDEA)),), private=True)]
+    """The likely targets as buttons (similar titles), and the command for any other."""
+    idea_id = parse_id(req.args, IDEA)
+    return merge_choices(idea_id, await suggest.merge_targets(req.ctx, req.actor, idea_id))
 
 
 @action("page")

@@ -10,6 +10,7 @@ from core.commands import (  # noqa: F401  (importing a command module registers
     ideas,
     identity,
     members,
+    moderation,
     payments,
     stats,
     talk,

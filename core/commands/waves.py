@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.commands import payments as payment_commands
+from core.commands.asking import cancel_question, close_question
 from core.commands.params import (
     WAVE,
     Duration,
@@ -20,8 +21,7 @@ from core.commands.registry import Request, action, command
 from core.commands.usage import say
 from core.messages import Lines, Reply, t
 from core.model import PledgeStatus
-from core.money import Money
-from core.services import cards, community, lifecycle, waves
+from core.services import cards, community, confirmations, lifecycle, waves
 from core.services.waves import LaunchPlan, PledgeOutcome
 from core.tiers import price_for
 from core.views import gap_text, progress_text, wave_card, wave_line
@@ -129,20 +129,17 @@ async def launch(req: Request) -> list[Reply]:
 
 @command("close", THE_WAVE, moderator=True)
 async def close(req: Request) -> list[Reply]:
-    """Close now and clear the final price."""
-    wave = await lifecycle.close(req.ctx, req.actor, req.arg(THE_WAVE))
-    if wave.final_price_cents is not None and wave.status.value == "succeeded":
-        price = Money(wave.final_price_cents, wave.currency)
-        return say("mod.closed_success", id=wave.id, units=wave.final_units or 0, price=price)
-    return say("mod.closed_failed", id=wave.id, units=wave.final_units or 0, moq=wave.moq)
+    """Ask before closing now; the 'Yes, close' button clears the final price."""
+    wave = await confirmations.ask_close(req.ctx, req.actor, req.arg(THE_WAVE))
+    return close_question(wave, wave_line(wave, req.ctx.clock.now()))
 
 
 @command("cancel", THE_WAVE, REASON, moderator=True)
 async def cancel(req: Request) -> list[Reply]:
-    """Cancel a wave; nobody pays."""
+    """Ask before cancelling; the 'Yes, cancel' button stops the wave, nobody pays."""
     reason = (req.maybe(REASON) or "")[:300]
-    wave = await lifecycle.cancel(req.ctx, req.actor, req.arg(THE_WAVE), reason)
-    return say("mod.cancelled", id=wave.id, title=wave.title)
+    wave, request = await confirmations.ask_cancel(req.ctx, req.actor, req.arg(THE_WAVE), reason)
+    return cancel_question(wave, wave_line(wave, req.ctx.clock.now()), reason, request)
 
 
 @command("extend", THE_WAVE, DURATION, moderator=True)

@@ -44,7 +44,9 @@ async def test_close_confirm_withdraw_reminders_and_abandonment(world: ConsoleWo
     for buyer in (ana, bo, cy):
         await buyer.say("/join 1")
     due = world.clock.now() + timedelta(days=7)
-    assert said("mod.closed_success", id=1, units=3, price=eur(90)) in await owner.say("/close 1")
+    await owner.say("/close 1")
+    closed = await owner.say("1")  # Yes, close #1 now
+    assert said("mod.closed_success", id=1, units=3, price=eur(90)) in closed
     await world.rt.dispatcher.sweep()
 
     ask = said("pay.ask", id=1, title="Backpack", price=eur(90)) + "\n"
@@ -124,6 +126,7 @@ async def test_payment_words_in_french_and_bad_input(world: ConsoleWorld) -> Non
     assert said("error.pay_still_open", "fr", id=1) in await julie.say("/withdraw 1")
     due = world.clock.now() + timedelta(days=7)
     await owner.say("/close 1")
+    await owner.say("1")  # Yes, close #1 now
     mine = await julie.say("/mine")
     row = said("pay.mine_row", "fr", id=1, title="Gourde", qty=1, price=eur(20), total=eur(20),
                deadline=due)  # fmt: skip
