@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from core.feature_ports import (
+    BackerStore,
     IdentityStore,
     PaymentStore,
     StatsStore,
@@ -247,6 +248,7 @@ class Tx(
     PaymentStore,
     TalkStore,
     StatsStore,
+    BackerStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""
