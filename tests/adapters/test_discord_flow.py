@@ -34,6 +34,11 @@ async def test_from_idea_to_milestone_across_platforms(server: Server) -> None:
     assert refused.original is not None and refused.original.ephemeral
     approved = said_markdown("mod.approved", id=1, title=BRUSH)
     assert approved in await server.say(olga, "approve", idea=1)
+    assert (await server.rt.dispatcher.sweep()).sent == 1  # the author hears it in private
+    dm = api.open_dm(max_.id)
+    assert [m.content for m in api.messages(dm.id)] == [
+        said_markdown("notice.approved", id=1, title=BRUSH)
+    ]
 
     launched_at = server.clock.now()
     plan = {"idea": 1, "tiers": "1:100 3:90 5:80", "duration": "14d"}
