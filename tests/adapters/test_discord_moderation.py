@@ -56,5 +56,5 @@ async def test_the_moderation_queue_buttons_recheck_rights(server: Server) -> No
     assert await server.press(mia, second, "merge:2") == merge_how
     merged = said_markdown("mod.merged", id=2, into=1, title="Kettle", moved=0)
     assert await server.say(mia, "merge", idea=2, into=1) == merged
-    rejected = said_markdown("mod.rejected", id=1, title="Kettle", reason="—")
+    rejected = said_markdown("mod.rejected_no_reason", id=1, title="Kettle")
     assert await server.press(mia, first, "reject:1") == rejected
