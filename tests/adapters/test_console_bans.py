@@ -52,6 +52,8 @@ async def test_a_banned_member_is_refused_everything_new_and_keeps_pledges(
 
     assert refused("idea") in await alice.say("/idea Bamboo toothbrush")
     assert refused("want") in await alice.say("/want 2")
+    assert said("button.want_id", id=2) in await alice.say("/ideas")  # its only Want button
+    assert refused("want") in await alice.say("1")
     assert refused("join") in await alice.say("/join 1 3")
     assert refused("ask") in await alice.say("/ask 1 Is it heavy?")
     card = await alice.say("/wave 1")

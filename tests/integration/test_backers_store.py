@@ -7,9 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from core.messages import Reply
 from core.model import Target
+from core.ports import SendOutcome, SendResult
 from core.services import community, ideas, waves
 from core.services.context import Context
+from core.services.dispatch import Dispatcher
 from storage.database import SqlDatabase
 from storage.schema import accounts
 from tests.integration.conftest import OWNER, approved_idea, person, plan, rows
@@ -80,3 +83,29 @@ async def test_ban_sets_and_clears_banned_at(ctx: Context, db: SqlDatabase, db_p
         await tx.set_member_banned(member.id, None)
         again = await tx.get_member(member.id)
     assert again is not None and not again.banned
+
+
+class BlockedEverywhere:
+    """Every member blocked the bot: each private send is GONE."""
+
+    platform = "telegram"
+
+    async def send(self, chat_id: str, message: Reply, lang: str) -> SendResult:
+        """The platform says the chat is gone."""
+        return SendResult(SendOutcome.GONE, error="Forbidden: bot was blocked by the user")
+
+    async def edit(self, chat_id: str, message_id: str, message: Reply, lang: str) -> SendResult:
+        """Never called here."""
+        return SendResult(SendOutcome.GONE)
+
+
+async def test_a_member_who_blocked_the_bot_gets_no_more_idea_news(
+    ctx: Context, db: SqlDatabase
+) -> None:
+    idea = await ideas.propose(ctx, person(1), "Folding kayak #outdoor")
+    await ideas.approve(ctx, OWNER, idea.id)
+    assert (await Dispatcher(ctx, {"telegram": BlockedEverywhere()}).sweep()).gone == 1
+    async with db.read() as tx:
+        member = await tx.member_for_account(person(1).account)
+        assert member is not None and not member.notify_news
+        assert await tx.news_target(member.id) is None
