@@ -33,14 +33,19 @@ class BackerMixin(TxBase):
         return found[0] if found else None
 
     async def wanter_targets(self, idea_id: int) -> list[tuple[Target, int | None]]:
-        """Each wanter of the idea who wants news, once, with their stated max price (cents).
+        """Each wanter of the idea who wants news and may join (not suspended), once, with their
+        stated max price (cents).
 
         Merged ideas' wants were moved onto this idea (move_wants), so their wanters are here
         too; one row per member (wants are keyed by idea and member), on the first account."""
         stmt = (
             select(members.c.id, members.c.lang, FIRST_ACCOUNT, wants.c.max_price_cents)
             .join(wants, wants.c.member_id == members.c.id)
-            .where(wants.c.idea_id == idea_id, members.c.notify_news.is_(True))
+            .where(
+                wants.c.idea_id == idea_id,
+                members.c.notify_news.is_(True),
+                members.c.banned_at.is_(None),
+            )
             .order_by(wants.c.created_at, members.c.id)
         )
         rows = list(await self._exec(stmt))

@@ -62,20 +62,25 @@ async def propose(ctx: Context, actor: Actor, text: str) -> Idea:
     """Record a new pending idea, within the member's pending limit (moderators have none)."""
     draft = parse_draft(text)
     require_letters(draft.title)
+    exempt = await _at_pending_limit(ctx, actor) and await is_moderator(ctx, actor)
     async with ctx.db.write() as tx:
         member = await member_of(ctx, tx, actor)
         refuse_if_banned(member, "idea")
-        await _within_pending_limit(ctx, tx, actor, member.id)
+        pending = await tx.count_pending_ideas(member.id)
+        if pending >= ctx.rules.max_pending_ideas and not exempt:
+            raise DomainError("error.too_many_pending", max=ctx.rules.max_pending_ideas)
         now = ctx.clock.now()
         idea_id = await tx.add_idea(draft.title, draft.description, draft.category, member.id, now)
         return await load_idea(tx, idea_id)
 
 
-async def _within_pending_limit(ctx: Context, tx: Tx, actor: Actor, member_id: int) -> None:
-    """Members wait for moderation past the limit; owners and moderators are trusted."""
-    pending = await tx.count_pending_ideas(member_id)
-    if pending >= ctx.rules.max_pending_ideas and not await is_moderator(ctx, actor):
-        raise DomainError("error.too_many_pending", max=ctx.rules.max_pending_ideas)
+async def _at_pending_limit(ctx: Context, actor: Actor) -> bool:
+    """Whether the limit applies now; asked before the write, so that the moderator check (a
+    platform call) only happens at the limit and never holds the single writer."""
+    async with ctx.db.read() as tx:
+        member = await tx.member_for_account(actor.account)
+        pending = await tx.count_pending_ideas(member.id) if member else 0
+    return pending >= ctx.rules.max_pending_ideas
 
 
 async def want(ctx: Context, actor: Actor, idea_id: int, max_price_cents: int | None) -> bool:

@@ -51,9 +51,12 @@ async def _find(tx: Tx, account: str, word: str) -> Member:
     return member
 
 
-async def _refuse_protected(ctx: Context, tx: Tx, member: Member) -> None:
-    """Owners and moderators cannot be suspended, checked on every linked account right now."""
-    for account in await tx.accounts_of(member.id):
+async def _refuse_protected(ctx: Context, member: Member) -> None:
+    """Owners and moderators cannot be suspended, asked on every linked account right now
+    (before the write: a moderator check may call the platform)."""
+    async with ctx.db.read() as tx:
+        linked = await tx.accounts_of(member.id)
+    for account in linked:
         someone = Actor(account, member.display_name)
         if await is_owner(ctx, someone):
             raise DomainError("error.ban_owner", name=member.display_name)
@@ -61,15 +64,21 @@ async def _refuse_protected(ctx: Context, tx: Tx, member: Member) -> None:
             raise DomainError("error.ban_moderator", name=member.display_name)
 
 
+async def _named_member(ctx: Context, account: str, word: str) -> Member:
+    """The member a moderator named, read outside any write."""
+    async with ctx.db.read() as tx:
+        return await _find(tx, account, word)
+
+
 async def ban(ctx: Context, actor: Actor, word: str, reason: str) -> Standing:
     """Suspend a member: no new ideas, wants, pledges or questions; their pledges stay."""
     await require_moderator(ctx, actor)
     account = account_named(actor, word)
+    await _refuse_protected(ctx, await _named_member(ctx, account, word))
     async with ctx.db.write() as tx:
         member = await _find(tx, account, word)
         if member.banned:
             raise DomainError("error.already_banned", name=member.display_name)
-        await _refuse_protected(ctx, tx, member)
         await tx.set_member_banned(member.id, ctx.clock.now())
         reason = reason.strip()[:REASON_MAX]
         body = (t("ban.notice_reason", reason=reason) if reason else t("ban.notice"),)

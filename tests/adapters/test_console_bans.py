@@ -82,6 +82,20 @@ async def test_the_banned_member_is_told_in_private_and_when_it_is_lifted(
     assert said("idea.wanted", "fr", id=2, title="Wok lid", wants=1) in await alice.say("/veux 2")
 
 
+async def test_a_banned_wanter_is_not_invited_to_join(world: ConsoleWorld) -> None:
+    inbox = inbox_of(world)
+    owner, alice, bob = world.person("owner"), world.person("alice"), world.person("bob")
+    await owner.say("/idea Cast iron pan #kitchen")
+    await owner.say("/approve 1")
+    await alice.say("/want 1")
+    await bob.say("/want 1")
+    await owner.say("/ban alice")
+    await owner.say("/launch 1 1:50 7d")
+    await world.deliver()
+    assert inbox.texts("alice") == [said("ban.notice")]  # no Join invitation she can't use
+    assert len(inbox.texts("bob")) == 1
+
+
 async def test_a_french_banned_member_reads_the_refusal_in_french(world: ConsoleWorld) -> None:
     owner, remi = await open_wave(world), world.person("remi")
     await remi.say("/lang fr")
