@@ -152,8 +152,9 @@ async def test_a_slow_core_is_deferred_then_followed_up(server: Server) -> None:
     done = await mine.wait_original(lambda m: not m.flags & 128)  # no longer "thinking…"
     assert done.content == said_markdown("mine.empty") and done.ephemeral
 
-    await server.say(olga, "idea", text="Kettle #kitchen")
-    await server.say(olga, "approve", idea=1)
+    for command, options in (("idea", {"text": "Kettle #kitchen"}), ("approve", {"idea": 1})):
+        deferred = await server.slash(olga, command, options)
+        await deferred.wait_followups(1)  # deferred answers come later: wait before going on
     launch = await server.slash(
         olga, "launch", {"idea": 1, "tiers": "1:30 10:25", "duration": "7d"}
     )
