@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from core.feature_ports import (
+    BackerStore,
     IdentityStore,
     ModerationStore,
     PaymentStore,
@@ -249,6 +250,7 @@ class Tx(
     TalkStore,
     StatsStore,
     ModerationStore,
+    BackerStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""

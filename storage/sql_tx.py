@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storage.tx_backers import BackerMixin
 from storage.tx_cards import CardMixin
 from storage.tx_digest import DigestMixin
 from storage.tx_follows import FollowMixin
@@ -33,5 +34,6 @@ class SqlTx(
     TalkMixin,
     StatsMixin,
     ModerationMixin,
+    BackerMixin,
 ):
     """core.ports.Tx bound to one connection and one transaction."""

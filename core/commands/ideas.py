@@ -133,7 +133,9 @@ async def reject(req: Request) -> list[Reply]:
     """Turn an idea down with a reason."""
     reason = req.maybe(REASON) or ""
     idea = await ideas.reject(req.ctx, req.actor, req.arg(THE_IDEA), reason)
-    return say("mod.rejected", id=idea.id, title=idea.title, reason=reason or "—")
+    if not idea.reason:
+        return say("mod.rejected_no_reason", id=idea.id, title=idea.title)
+    return say("mod.rejected", id=idea.id, title=idea.title, reason=idea.reason)
 
 
 @command("merge", THE_IDEA, INTO, moderator=True)

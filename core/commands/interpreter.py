@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from core.commands import (  # noqa: F401  (importing a command module registers its commands)
+    bans,
     ideas,
     identity,
     members,

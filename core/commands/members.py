@@ -83,14 +83,21 @@ async def settings(req: Request) -> list[Reply]:
     if setting is None:
         member, lang = await community.identify(req.ctx, req.actor)
         state = t("settings.on" if member.notify_milestones else "settings.off")
-        buttons = ((Button(t("button.notify_on"), "notify:on"),
-                    Button(t("button.notify_off"), "notify:off")),)  # fmt: skip
         zone = req.ctx.timezone_for(member)
         show = t("settings.show", lang=lang, notify=state, timezone=zone, now=req.ctx.clock.now())
-        return [Reply(body=(show,), buttons=buttons, private=True)]
+        news = t(
+            "settings.show_news", news=t("settings.on" if member.notify_news else "settings.off")
+        )
+        buttons = ((Button(t("button.notify_on"), "notify:on"),
+                    Button(t("button.notify_off"), "notify:off")),
+                   (Button(t("button.news_on"), "news:on"),
+                    Button(t("button.news_off"), "news:off")))  # fmt: skip
+        return [Reply(body=(show, news), buttons=buttons, private=True)]
     name, value = setting
     if name == "tz":
         return await set_timezone(req, value)
+    if name == "news":
+        return await set_news(req, value == "on")
     return await set_notify(req, value == "on")
 
 
@@ -114,6 +121,20 @@ async def set_notify(req: Request, on: bool) -> list[Reply]:
     """Apply the notification choice."""
     await community.set_notify(req.ctx, req.actor, on)
     return say("settings.notify_on" if on else "settings.notify_off")
+
+
+@action("news")
+async def news_button(req: Request) -> list[Reply]:
+    """The idea-news on/off buttons under /settings."""
+    if req.args not in ("on", "off"):
+        raise DomainError("error.stale_button")
+    return await set_news(req, req.args == "on")
+
+
+async def set_news(req: Request, on: bool) -> list[Reply]:
+    """Apply the idea-news choice."""
+    await community.set_news(req.ctx, req.actor, on)
+    return say("settings.news_on" if on else "settings.news_off")
 
 
 @command("follow", CATEGORIES)

@@ -137,19 +137,23 @@ def Switch(name: str) -> Kind[bool]:
     return Kind(parse, Takes.REST, label=_literal(f"{name} on|off"))
 
 
+SWITCHES = ("notify", "news")  # settings turned on or off
+
+
 def Setting() -> Kind[tuple[str, str]]:
-    """'notify on|off' or 'tz <Area/City>|off': which setting, and its new value."""
+    """'notify on|off', 'news on|off' or 'tz <Area/City>|off': which setting, its new value."""
 
     def parse(words: list[str]) -> tuple[str, str]:
         typed = words[0].split()
-        if len(typed) != 2 or typed[0].lower() not in ("notify", "tz"):
+        if len(typed) != 2 or typed[0].lower() not in (*SWITCHES, "tz"):
             raise Misfit(words[0])
         name, value = typed[0].lower(), typed[1]
-        if name == "notify" and value.lower() not in ("on", "off"):
+        if name in SWITCHES and value.lower() not in ("on", "off"):
             raise Misfit(words[0])
-        return name, value.lower() if name == "notify" else value
+        return name, value.lower() if name in SWITCHES else value
 
-    return Kind(parse, Takes.REST, label=_literal("notify on|off | tz <Area/City>|off"))
+    label = "notify on|off | news on|off | tz <Area/City>|off"
+    return Kind(parse, Takes.REST, label=_literal(label))
 
 
 def parse_rating(word: str) -> int:

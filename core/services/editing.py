@@ -9,7 +9,7 @@ from core.model import DESCRIPTION_MAX, Idea, IdeaStatus, Wave, WaveStatus
 from core.ports import Actor
 from core.services.community import parse_categories
 from core.services.context import Context, is_moderator, member_of, require_moderator
-from core.services.ideas import load_idea, parse_draft
+from core.services.ideas import load_idea, parse_draft, require_letters
 from core.services.waves import MAX_DURATION, load_wave
 
 TEXT_FIELDS = ("title", "description", "category")
@@ -21,7 +21,9 @@ EDITABLE_IDEAS = (IdeaStatus.PENDING, IdeaStatus.APPROVED, IdeaStatus.REJECTED)
 def clean_title(value: str) -> str:
     """The first line, validated exactly as when an idea is proposed."""
     lines = value.strip().splitlines()
-    return parse_draft(lines[0] if lines else "").title
+    title = parse_draft(lines[0] if lines else "").title
+    require_letters(title)
+    return title
 
 
 def clean_description(value: str) -> str:

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from core.errors import DomainError, NotFound
 from core.model import CATEGORY_MAX, DESCRIPTION_MAX, TITLE_MAX, Idea, IdeaStatus
 from core.ports import Actor, Tx
-from core.services.context import Context, member_of, require_moderator
+from core.services import backers
+from core.services.context import Context, is_moderator, member_of, require_moderator
+from core.services.moderation import refuse_if_banned
 
 _TAG = re.compile(r"(?<!\w)#([\w-]{1,32})")
 VISIBLE = (IdeaStatus.APPROVED, IdeaStatus.LAUNCHED)
 DEFAULT_CATEGORY = "general"
+MIN_TITLE_LETTERS = 3
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,12 @@ def parse_draft(text: str) -> Draft:
     return Draft(title, description, category)
 
 
+def require_letters(title: str) -> None:
+    """A title needs a few letters (in any script), so '!!', '42' or 'ok' are not ideas."""
+    if sum(ch.isalpha() for ch in title) < MIN_TITLE_LETTERS:
+        raise DomainError("error.title_letters", min=MIN_TITLE_LETTERS)
+
+
 async def load_idea(tx: Tx, idea_id: int) -> Idea:
     """An idea by id, or a clear 'no such idea'."""
     idea = await tx.get_idea(idea_id)
@@ -50,16 +59,28 @@ async def load_idea(tx: Tx, idea_id: int) -> Idea:
 
 
 async def propose(ctx: Context, actor: Actor, text: str) -> Idea:
-    """Record a new pending idea, within the member's pending limit."""
+    """Record a new pending idea, within the member's pending limit (moderators have none)."""
     draft = parse_draft(text)
+    require_letters(draft.title)
+    exempt = await _at_pending_limit(ctx, actor) and await is_moderator(ctx, actor)
     async with ctx.db.write() as tx:
         member = await member_of(ctx, tx, actor)
+        refuse_if_banned(member, "idea")
         pending = await tx.count_pending_ideas(member.id)
-        if pending >= ctx.rules.max_pending_ideas:
+        if pending >= ctx.rules.max_pending_ideas and not exempt:
             raise DomainError("error.too_many_pending", max=ctx.rules.max_pending_ideas)
         now = ctx.clock.now()
         idea_id = await tx.add_idea(draft.title, draft.description, draft.category, member.id, now)
         return await load_idea(tx, idea_id)
+
+
+async def _at_pending_limit(ctx: Context, actor: Actor) -> bool:
+    """Whether the limit applies now; asked before the write, so that the moderator check (a
+    platform call) only happens at the limit and never holds the single writer."""
+    async with ctx.db.read() as tx:
+        member = await tx.member_for_account(actor.account)
+        pending = await tx.count_pending_ideas(member.id) if member else 0
+    return pending >= ctx.rules.max_pending_ideas
 
 
 async def want(ctx: Context, actor: Actor, idea_id: int, max_price_cents: int | None) -> bool:
@@ -71,6 +92,7 @@ async def want(ctx: Context, actor: Actor, idea_id: int, max_price_cents: int | 
         if idea.status is not IdeaStatus.APPROVED:
             raise DomainError("error.idea_not_open", id=idea_id)
         member = await member_of(ctx, tx, actor)
+        refuse_if_banned(member, "want")
         existed = await tx.has_want(idea_id, member.id)
         await tx.upsert_want(idea_id, member.id, max_price_cents, ctx.clock.now())
         return not existed
@@ -93,6 +115,8 @@ async def approve(ctx: Context, actor: Actor, idea_id: int) -> Idea:
         if idea.status not in (IdeaStatus.PENDING, IdeaStatus.REJECTED):
             raise DomainError("error.idea_state", id=idea_id, status=idea.status.value)
         await tx.set_idea_status(idea_id, IdeaStatus.APPROVED, "", None, ctx.clock.now())
+        moderator = await member_of(ctx, tx, actor)
+        await backers.tell_author(ctx, tx, idea, moderator.id, backers.approved_notice(idea))
         return await load_idea(tx, idea_id)
 
 
@@ -103,7 +127,11 @@ async def reject(ctx: Context, actor: Actor, idea_id: int, reason: str) -> Idea:
         idea = await load_idea(tx, idea_id)
         if idea.status not in (IdeaStatus.PENDING, IdeaStatus.APPROVED):
             raise DomainError("error.idea_state", id=idea_id, status=idea.status.value)
-        await tx.set_idea_status(idea_id, IdeaStatus.REJECTED, reason[:300], None, ctx.clock.now())
+        reason = reason.strip()[:300]
+        await tx.set_idea_status(idea_id, IdeaStatus.REJECTED, reason, None, ctx.clock.now())
+        moderator = await member_of(ctx, tx, actor)
+        notice = backers.rejected_notice(idea, reason)
+        await backers.tell_author(ctx, tx, idea, moderator.id, notice)
         return await load_idea(tx, idea_id)
 
 
@@ -121,6 +149,9 @@ async def merge(ctx: Context, actor: Actor, idea_id: int, into_id: int) -> tuple
             raise DomainError("error.idea_state", id=into_id, status=target.status.value)
         moved = await tx.move_wants(idea_id, into_id)
         await tx.set_idea_status(idea_id, IdeaStatus.MERGED, "", into_id, ctx.clock.now())
+        moderator = await member_of(ctx, tx, actor)
+        notice = backers.merged_notice(source, target)
+        await backers.tell_author(ctx, tx, source, moderator.id, notice)
         return await load_idea(tx, into_id), moved
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from core.model import Idea, IdeaStatus
 from core.ports import Actor, Tx
 from core.services import ideas, pending, similar
-from core.services.context import Context, require_moderator
+from core.services.context import Context, member_of, require_moderator
+from core.services.moderation import refuse_if_banned
 
 ALIVE = (IdeaStatus.APPROVED, IdeaStatus.LAUNCHED, IdeaStatus.PENDING)
 SCAN = 1000  # the newest ideas compared; older duplicates are rare and cost a scan
@@ -31,7 +32,9 @@ async def propose_unless_known(ctx: Context, actor: Actor, text: str) -> Idea | 
     """Propose the idea, unless its title closely matches an existing one: then keep the draft
     and suggest that idea first (one transaction either way)."""
     draft = ideas.parse_draft(text)
+    ideas.require_letters(draft.title)
     async with ctx.db.write() as tx:
+        refuse_if_banned(await member_of(ctx, tx, actor), "idea")  # before any suggestion
         found = similar.alike(draft.title, await _alive(tx), similar.DID_YOU_MEAN, 1)
         if not found:
             return await ideas.propose(ctx, actor, text)

@@ -9,8 +9,10 @@ from core.errors import DomainError, NotFound
 from core.model import IdeaStatus, Pledge, PledgeStatus, Tier, Wave, WaveStatus
 from core.ports import Actor, Tx
 from core.services import announce as ann
+from core.services import backers
 from core.services.context import Context, member_of, require_moderator
 from core.services.ideas import load_idea
+from core.services.moderation import refuse_if_banned
 from core.tiers import crossed, milestones_for, tier_index_for, validate_tiers
 
 MAX_DURATION = timedelta(days=90)
@@ -85,7 +87,8 @@ async def launch(ctx: Context, actor: Actor, plan: LaunchPlan) -> Wave:
         )  # fmt: skip
         await tx.set_idea_status(idea.id, IdeaStatus.LAUNCHED, "", None, now)
         wave = await load_wave(tx, wave_id)
-        await ann.announce_opened(ctx, tx, wave)
+        told = await backers.tell_wanters(ctx, tx, wave, idea.id, member.id)
+        await ann.announce_opened(ctx, tx, wave, skip=frozenset(told))
         return wave
 
 
@@ -114,6 +117,7 @@ async def join(
         if wave.status is WaveStatus.OPEN and now >= wave.closes_at:
             raise DomainError("error.wave_deadline_passed", id=wave.id)
         member = await member_of(ctx, tx, actor)
+        refuse_if_banned(member, "join")
         old = await tx.get_pledge(wave_id, member.id)
         _check_pledge(wave, old, quantity, max_price)
         held = old.quantity if old and old.status is PledgeStatus.ACTIVE else 0

@@ -57,5 +57,5 @@ async def test_the_moderation_queue_buttons_recheck_rights(server: Server) -> No
     assert said_markdown("mod.merge_pick", id=2) in offered and merge_how in offered
     merged = said_markdown("mod.merged", id=2, into=1, title="Kettle", moved=0)
     assert await server.say(mia, "merge", idea=2, into=1) == merged
-    rejected = said_markdown("mod.rejected", id=1, title="Kettle", reason="—")
+    rejected = said_markdown("mod.rejected_no_reason", id=1, title="Kettle")
     assert await server.press(mia, first, "reject:1") == rejected
