@@ -82,6 +82,16 @@ class IdeaMixin(TxBase):
         row = (await self._exec(_ideas().where(ideas.c.id == idea_id))).first()
         return idea_from_row(row) if row else None
 
+    async def set_idea_tags(self, idea_id: int, tags: Sequence[str]) -> None:
+        """Every #tag of the idea, in order (the first is its category)."""
+        await self._exec(
+            update(ideas).where(ideas.c.id == idea_id).values(tags=json.dumps(list(tags)))
+        )
+
+    async def set_idea_photo(self, idea_id: int, photo: str) -> None:
+        """The platform reference of the photo attached when proposing."""
+        await self._exec(update(ideas).where(ideas.c.id == idea_id).values(photo=photo))
+
     async def set_idea_status(
         self, idea_id: int, status: IdeaStatus, reason: str, merged_into: int | None, now: datetime
     ) -> None:

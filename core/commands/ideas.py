@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.commands.params import IDEA, Choice, IdeaId, Param, Price, Text
+from core.commands.params import IDEA, Choice, Description, IdeaId, Param, Photo, Price, Text
 from core.commands.parsing import parse_id
 from core.commands.registry import Request, action, command
 from core.commands.usage import pager, say
@@ -12,6 +12,7 @@ from core.model import Idea, IdeaStatus
 from core.money import Money
 from core.services import ideas
 from core.services.context import require_moderator
+from core.views import idea_line, idea_title
 
 TEXT = Param("text", Text)
 ORDER = Param("order", Choice("new", "top"), required=False)
@@ -19,12 +20,14 @@ THE_IDEA = Param("idea", IdeaId)
 INTO = Param("into", IdeaId)
 MAX_PRICE = Param("max_price", Price, required=False, label_key="usage.max_price")
 REASON = Param("reason", Text, required=False)
+DESCRIPTION = Param("description", Description, required=False)
+PHOTO = Param("photo", Photo, required=False)
 
 
 def idea_card(idea: Idea, prices: list[int | None], currency: str) -> Reply:
-    """An idea with its support and a Want button."""
+    """An idea with its tags, photo, support and a Want button."""
     stated = sorted(p for p in prices if p is not None)
-    body = [t("idea.card_title", id=idea.id, title=idea.title, category=idea.category)]
+    body = [idea_title(idea)]
     if idea.description:
         body.append(t("plain", text=idea.description))
     body.append(t("idea.card_wants", wants=idea.wants, status=t(f"status.{idea.status.value}")))
@@ -34,13 +37,13 @@ def idea_card(idea: Idea, prices: list[int | None], currency: str) -> Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     if idea.status is IdeaStatus.APPROVED:
         buttons = ((Button(t("button.want"), f"want:{idea.id}"),),)
-    return Reply(body=tuple(body), buttons=buttons, card=("idea", idea.id))
+    return Reply(body=tuple(body), buttons=buttons, card=("idea", idea.id), photo=idea.photo)
 
 
-@command("idea", TEXT, hint="usage.idea_hint")
+@command("idea", TEXT, DESCRIPTION, PHOTO, hint="usage.idea_hint")
 async def propose(req: Request) -> list[Reply]:
-    """Propose an idea (first line title, next lines description, #tag category)."""
-    idea = await ideas.propose(req.ctx, req.actor, req.arg(TEXT))
+    """Propose an idea: 'Title | description' or further lines, #tags, a photo where possible."""
+    idea = await ideas.propose(req.ctx, req.actor, req.arg(TEXT), req.photo)
     return say("idea.proposed", id=idea.id, title=idea.title, category=idea.category)
 
 
@@ -56,10 +59,7 @@ async def ideas_page(req: Request, order: str, page: int) -> list[Reply]:
     if not found:
         return say("idea.none")
     page = min(page, pages)
-    rows = tuple(
-        t("idea.list_row", id=i.id, title=i.title, category=i.category, wants=i.wants)
-        for i in found
-    )
+    rows = tuple(idea_line(i) for i in found)
     header = t("idea.list_header", order=t(f"order.{order}"), page=page, pages=pages)
     wants = tuple(Button(t("button.want_id", id=i.id), f"want:{i.id}") for i in found
                   if i.status is IdeaStatus.APPROVED)  # fmt: skip
@@ -109,7 +109,7 @@ async def pending(req: Request) -> list[Reply]:
             Button(t("button.reject"), f"reject:{idea.id}"),
             Button(t("button.merge"), f"merge:{idea.id}"),
         ),)  # fmt: skip
-        body = [t("idea.card_title", id=idea.id, title=idea.title, category=idea.category)]
+        body = [idea_title(idea)]
         if idea.description:
             body.append(t("plain", text=idea.description))
         replies.append(Reply(body=tuple(body), buttons=buttons))

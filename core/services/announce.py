@@ -37,6 +37,7 @@ async def announce(
     elif audience is Audience.FOLLOWERS:
         targets += await tx.follower_targets(wave.category)
     payload = encode(body, card.buttons if card else (), wave.id if card else None)
+    payload["photo"] = card.photo if card else ""
     return await record(ctx, tx, wave.id, kind, payload, targets)
 
 
@@ -70,7 +71,8 @@ def decode(payload: Any) -> Reply:
         for row in payload.get("buttons", [])
     )
     card = payload.get("card")
-    return Reply(body=body, buttons=buttons, card=("wave", card) if card else None)
+    photo = str(payload.get("photo") or "")
+    return Reply(body=body, buttons=buttons, card=("wave", card) if card else None, photo=photo)
 
 
 def milestone_body(wave: Wave, milestone: int, new_tier: bool, moq: bool) -> tuple[T, ...]:

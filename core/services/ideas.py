@@ -9,10 +9,14 @@ from core.errors import DomainError, NotFound
 from core.model import CATEGORY_MAX, DESCRIPTION_MAX, TITLE_MAX, Idea, IdeaStatus
 from core.ports import Actor, Tx
 from core.services.context import Context, member_of, require_moderator
+from core.services.photos import check_photo, keep_extras
 
-_TAG = re.compile(r"(?<!\w)#([\w-]{1,32})")
+_TAG = re.compile(r"(?<!\w)#([\w-]+)")
+_TRAILING_TAGS = re.compile(r"(?:\s*(?<!\w)#[\w-]+)+\s*$")
 VISIBLE = (IdeaStatus.APPROVED, IdeaStatus.LAUNCHED)
 DEFAULT_CATEGORY = "general"
+TAGS_MAX = 5
+SEPARATOR = "|"  # "/idea Title | description": so a title cannot hold a literal "|"
 
 
 @dataclass(frozen=True)
@@ -22,23 +26,39 @@ class Draft:
     title: str
     description: str
     category: str
+    tags: tuple[str, ...] = ()
+
+
+def tags_of(text: str) -> tuple[str, ...]:
+    """Every #tag typed, lower-cased, in order, once each; too many or too long is refused."""
+    tags = tuple(dict.fromkeys(tag.lower() for tag in _TAG.findall(text)))
+    if too_long := next((tag for tag in tags if len(tag) > CATEGORY_MAX), None):
+        raise DomainError("error.idea_tag_long", tag=too_long[:CATEGORY_MAX], max=CATEGORY_MAX)
+    if len(tags) > TAGS_MAX:
+        raise DomainError("error.idea_too_many_tags", max=TAGS_MAX, count=len(tags))
+    return tags
+
+
+def split_draft(text: str) -> tuple[str, str]:
+    """Title and description: 'Title | description' on one line, or title then further lines."""
+    lines = text.strip().splitlines()
+    head, _, after = (lines[0] if lines else "").partition(SEPARATOR)
+    description = "\n".join([after.strip(), *lines[1:]]).strip()
+    return head, _TRAILING_TAGS.sub("", description).strip()
 
 
 def parse_draft(text: str) -> Draft:
-    """First line is the title, further lines the description, the first #tag the category."""
-    tags = _TAG.findall(text)
-    category = (tags[0] if tags else DEFAULT_CATEGORY).lower()[:CATEGORY_MAX]
-    lines = text.strip().splitlines()
-    title = _TAG.sub("", lines[0] if lines else "").strip()
-    title = " ".join(title.split())
-    description = "\n".join(lines[1:]).strip()
+    """The title, the description, every #tag (the first is the category)."""
+    tags = tags_of(text)
+    head, description = split_draft(text)
+    title = " ".join(_TAG.sub("", head).split())
     if not title:
         raise DomainError("error.idea_no_title")
     if len(title) > TITLE_MAX:
         raise DomainError("error.idea_title_long", max=TITLE_MAX, length=len(title))
     if len(description) > DESCRIPTION_MAX:
         raise DomainError("error.idea_description_long", max=DESCRIPTION_MAX)
-    return Draft(title, description, category)
+    return Draft(title, description, tags[0] if tags else DEFAULT_CATEGORY, tags)
 
 
 async def load_idea(tx: Tx, idea_id: int) -> Idea:
@@ -49,9 +69,10 @@ async def load_idea(tx: Tx, idea_id: int) -> Idea:
     return idea
 
 
-async def propose(ctx: Context, actor: Actor, text: str) -> Idea:
+async def propose(ctx: Context, actor: Actor, text: str, photo: str = "") -> Idea:
     """Record a new pending idea, within the member's pending limit."""
     draft = parse_draft(text)
+    check_photo(actor, photo)
     async with ctx.db.write() as tx:
         member = await member_of(ctx, tx, actor)
         pending = await tx.count_pending_ideas(member.id)
@@ -59,6 +80,7 @@ async def propose(ctx: Context, actor: Actor, text: str) -> Idea:
             raise DomainError("error.too_many_pending", max=ctx.rules.max_pending_ideas)
         now = ctx.clock.now()
         idea_id = await tx.add_idea(draft.title, draft.description, draft.category, member.id, now)
+        await keep_extras(tx, idea_id, draft.tags, photo)
         return await load_idea(tx, idea_id)
 
 
