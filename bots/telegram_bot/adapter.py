@@ -86,7 +86,7 @@ class TelegramAdapter:
         return self.handle.username
 
     def _register_handlers(self) -> None:
-        """Known commands (also /cmd@us), other commands, photos captioned with a command, buttons."""
+        """Known commands (also /cmd@us), other commands, photos captioned /cmd, button presses."""
         known = [*REGISTRY, *self.interpreter.aliases]
         names = sorted(name for name in known if _COMMAND_NAME.fullmatch(name))
         only_messages = filters.UpdateType.MESSAGE
