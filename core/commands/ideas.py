@@ -112,7 +112,7 @@ async def pending(req: Request) -> list[Reply]:
         body = [idea_title(idea)]
         if idea.description:
             body.append(t("plain", text=idea.description))
-        replies.append(Reply(body=tuple(body), buttons=buttons))
+        replies.append(Reply(body=tuple(body), buttons=buttons, photo=idea.photo))
     return replies
 
 

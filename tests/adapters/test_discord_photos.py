@@ -1,0 +1,56 @@
+"""Discord: /idea with its description and photo options; the photo shown on the cards."""
+
+from __future__ import annotations
+
+from core.services import ideas, waves
+from devtools.fakes.discord_models import FakeUpload
+from tests.adapters.test_discord_support import (
+    Server,
+    answered,
+    server_fixture,  # noqa: F401
+    text_of,
+)
+from tests.texts import said, said_markdown
+
+BRUSH = "Bamboo toothbrush"
+
+
+async def test_idea_with_description_and_photo_options(server: Server) -> None:
+    olga, max_ = server.owner, server.max
+    options = {"text": f"{BRUSH} #bathroom #eco", "description": "Compostable handle",
+               "photo": FakeUpload("brush.png")}  # fmt: skip
+    proposed = await server.slash(max_, "idea", options)
+    assert said_markdown("idea.proposed", id=1, title=BRUSH, category="bathroom") in answered(
+        proposed
+    )
+    idea, _ = await ideas.get(server.rt.ctx, 1)
+    assert idea.description == "Compostable handle" and idea.tags == ("bathroom", "eco")
+    assert idea.photo.startswith("discord:https://cdn.discordapp.com/attachments/")
+    assert idea.photo.endswith("/brush.png")
+
+    queue = await server.slash(olga, "pending", replies=2)
+    assert queue.followups[0].embeds[0]["image"]["url"] == idea.photo.removeprefix("discord:")
+    await server.say(olga, "approve", idea=1)
+    plan = {"idea": 1, "tiers": "1:100 3:90", "duration": "14d"}
+    launch = await server.slash(olga, "launch", plan, replies=2)
+    card = launch.followups[0]
+    assert card.embeds[0]["image"]["url"] == idea.photo.removeprefix("discord:")
+    assert (await waves.get(server.rt.ctx, 1)).photo == idea.photo
+    assert said("card.photo_attached") not in text_of(card)
+
+
+async def test_a_file_that_is_not_a_picture_is_refused(server: Server) -> None:
+    options = {"text": BRUSH, "photo": FakeUpload("notes.pdf", "application/pdf")}
+    refused = await server.slash(server.max, "idea", options)
+    assert answered(refused) == said_markdown("error.idea_photo_invalid")
+    assert refused.original is not None and refused.original.ephemeral
+    found, _ = await ideas.browse(server.rt.ctx, (ideas.IdeaStatus.PENDING,), "new", 1)
+    assert found == []  # nothing recorded
+
+
+async def test_description_option_is_joined_after_the_title(server: Server) -> None:
+    options = {"text": f"{BRUSH} #bathroom #eco #Eco", "description": "Soft | compostable"}
+    await server.slash(server.max, "idea", options)
+    idea, _ = await ideas.get(server.rt.ctx, 1)
+    assert idea.title == BRUSH and idea.description == "Soft | compostable"
+    assert idea.tags == ("bathroom", "eco") and idea.photo == ""
