@@ -51,22 +51,30 @@ async def test_a_captioned_photo_proposes_and_the_cards_show_it(tmp_path: Path) 
         assert said("card.photo_attached") not in shown[0].plain_text
         assert buttons(shown[0]) == {said("button.want"): "want:1"}
 
+        news = api.add_chat("supergroup", "News")
+        await tg.say(news, owner, "/subscribe")
         launched = await _send(tg, api.push_message(group, owner, "/launch 1 1:100 3:90 14d"))
         card = next(m for m in launched if m.kind == "photo")
         assert card.file is not None and card.file.file_id == file_id
         assert (await waves.get(tg.rt.ctx, 1)).photo == f"telegram:{file_id}"
         assert said("button.join") in buttons(card)
+        await tg.rt.dispatcher.sweep()  # the "wave opened" broadcast carries the photo too
+        opened = api.messages(news)[-1]
+        assert opened.kind == "photo" and opened.file is not None
+        assert opened.file.file_id == file_id
+        assert said("announce.opened", id=1, title=BRUSH, category="bathroom") in opened.plain_text
 
         # The live card is a captioned photo: the sweep edits its caption, not a text.
         member = api.add_user("Tom")
         await tg.press(group, member, card, "join:1")
         tg.clock.advance(timedelta(seconds=10))
-        assert await cards.refresh(tg.rt.ctx, tg.rt.messengers, throttle=timedelta(0)) == 1
-        edited = api.message(group, card.message_id)
-        assert edited.edit_count == 1 and edited.kind == "photo"
-        assert said("wave.progress", bar="▰▰▰▱▱▱▱▱▱▱", units=1, goal=3) in edited.plain_text
+        assert await cards.refresh(tg.rt.ctx, tg.rt.messengers, throttle=timedelta(0)) == 2
+        progress = said("wave.progress", bar="▰▰▰▱▱▱▱▱▱▱", units=1, goal=3)
+        for edited in (api.message(group, card.message_id), api.message(news, opened.message_id)):
+            assert edited.edit_count == 1 and edited.kind == "photo"
+            assert progress in edited.plain_text
         assert any(op.method == "editMessageCaption" for op in api.operations)
-        assert said("button.join") in buttons(edited)  # the keyboard survives
+        assert said("button.join") in buttons(api.message(group, card.message_id))  # keyboard kept
 
 
 async def test_a_card_too_long_for_a_caption_goes_as_photo_then_text(tmp_path: Path) -> None:
@@ -79,6 +87,18 @@ async def test_a_card_too_long_for_a_caption_goes_as_photo_then_text(tmp_path: P
         assert [m.kind for m in shown] == ["photo", "text"]
         assert shown[0].plain_text == "" and long_text.strip() in shown[1].plain_text
         assert buttons(shown[1]) == {}  # still pending: no Want button, and nothing lost
+
+        await tg.say(dm, owner, "/approve 1")
+        group = api.add_chat("supergroup", "Buyers")
+        launched = await _send(tg, api.push_message(group, owner, "/launch 1 1:100 3:90 14d"))
+        photo, card = launched[-2:]
+        assert (photo.kind, card.kind) == ("photo", "text") and said("button.join") in buttons(card)
+        await tg.press(group, api.add_user("Tom"), card, "join:1")
+        tg.clock.advance(timedelta(seconds=10))
+        assert await cards.refresh(tg.rt.ctx, tg.rt.messengers, throttle=timedelta(0)) == 1
+        edited = api.message(group, card.message_id)  # the text after the photo is the live card
+        assert edited.edit_count == 1
+        assert said("wave.progress", bar="▰▰▰▱▱▱▱▱▱▱", units=1, goal=3) in edited.plain_text
 
 
 async def test_idea_replying_to_a_photo_takes_that_photo(tmp_path: Path) -> None:
