@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select, update
 
 from core.model import Idea, IdeaStatus
 from storage.schema import ideas, wants
@@ -53,6 +53,14 @@ def _ideas() -> Select[Any]:
 def _values(statuses: Sequence[IdeaStatus]) -> list[str]:
     """Status enums as the strings stored."""
     return [status.value for status in statuses]
+
+
+def _tagged(tag: str) -> list[ColumnElement[bool]]:
+    """Ideas of that category or carrying the tag (its JSON string inside the stored list)."""
+    if not tag:
+        return []
+    quoted = json.dumps(tag).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return [or_(ideas.c.category == tag, ideas.c.tags.like(f"%{quoted}%", escape="\\"))]
 
 
 class IdeaMixin(TxBase):
@@ -113,23 +121,27 @@ class IdeaMixin(TxBase):
         return int((await self._exec(stmt)).scalar_one())
 
     async def list_ideas(
-        self, statuses: Sequence[IdeaStatus], order: str, offset: int, limit: int
+        self, statuses: Sequence[IdeaStatus], order: str, offset: int, limit: int, tag: str = ""
     ) -> list[Idea]:
         """One page of ideas: 'top' = most wanted then newest, 'new' = newest first."""
         if order not in ORDERS:
             raise ValueError(f"unknown idea order {order!r}")
         stmt = (
             _ideas()
-            .where(ideas.c.status.in_(_values(statuses)))
+            .where(ideas.c.status.in_(_values(statuses)), *_tagged(tag))
             .order_by(*ORDERS[order])
             .offset(offset)
             .limit(limit)
         )
         return [idea_from_row(row) for row in await self._exec(stmt)]
 
-    async def count_ideas(self, statuses: Sequence[IdeaStatus]) -> int:
-        """How many ideas have one of these statuses (for paging)."""
-        stmt = select(func.count()).select_from(ideas).where(ideas.c.status.in_(_values(statuses)))
+    async def count_ideas(self, statuses: Sequence[IdeaStatus], tag: str = "") -> int:
+        """How many ideas have one of these statuses, and the tag if given (for paging)."""
+        stmt = (
+            select(func.count())
+            .select_from(ideas)
+            .where(ideas.c.status.in_(_values(statuses)), *_tagged(tag))
+        )
         return int((await self._exec(stmt)).scalar_one())
 
     async def ideas_by_author(self, author_id: int, limit: int) -> list[Idea]:

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from core.commands.params import IDEA, Choice, Description, IdeaId, Param, Photo, Price, Text
+from dataclasses import replace
+
+from core.commands.params import (
+    IDEA,
+    Choice,
+    Description,
+    IdeaId,
+    Param,
+    Photo,
+    Price,
+    Tag,
+    Text,
+)
 from core.commands.parsing import parse_id
 from core.commands.registry import Request, action, command
 from core.commands.usage import pager, say
@@ -15,7 +27,10 @@ from core.services.context import require_moderator
 from core.views import idea_line, idea_title
 
 TEXT = Param("text", Text)
-ORDER = Param("order", Choice("new", "top"), required=False)
+# '/ideas #kitchen' skips the order: a #tag is never an order.
+ORDER = Param("order", replace(Choice("new", "top"), accepts=lambda word: word[:1] != "#"),
+              required=False)  # fmt: skip
+TAG = Param("tag", Tag, required=False)
 THE_IDEA = Param("idea", IdeaId)
 INTO = Param("into", IdeaId)
 MAX_PRICE = Param("max_price", Price, required=False, label_key="usage.max_price")
@@ -47,24 +62,24 @@ async def propose(req: Request) -> list[Reply]:
     return say("idea.proposed", id=idea.id, title=idea.title, category=idea.category)
 
 
-@command("ideas", ORDER)
+@command("ideas", ORDER, TAG)
 async def browse(req: Request) -> list[Reply]:
-    """Browse approved ideas, newest or most wanted."""
-    return await ideas_page(req, req.maybe(ORDER) or "top", 1)
+    """Browse approved ideas, newest or most wanted, all or one #tag's."""
+    return await ideas_page(req, req.maybe(ORDER) or "top", 1, req.maybe(TAG) or "")
 
 
-async def ideas_page(req: Request, order: str, page: int) -> list[Reply]:
+async def ideas_page(req: Request, order: str, page: int, tag: str = "") -> list[Reply]:
     """One page of the idea list with paging buttons."""
-    found, pages = await ideas.browse(req.ctx, ideas.VISIBLE, order, page)
+    found, pages = await ideas.browse(req.ctx, ideas.VISIBLE, order, page, tag)
     if not found:
-        return say("idea.none")
+        return say("idea.none_tagged", tag=tag) if tag else say("idea.none")
     page = min(page, pages)
     rows = tuple(idea_line(i) for i in found)
     header = t("idea.list_header", order=t(f"order.{order}"), page=page, pages=pages)
     wants = tuple(Button(t("button.want_id", id=i.id), f"want:{i.id}") for i in found
                   if i.status is IdeaStatus.APPROVED)  # fmt: skip
     rows_of_buttons = tuple(wants[i : i + 4] for i in range(0, len(wants), 4))
-    nav = pager(f"ideas:{order}", page, pages)
+    nav = pager(f"ideas:{order}" + (f"#{tag}" if tag else ""), page, pages)
     buttons = rows_of_buttons + ((nav,) if nav else ())
     return [Reply(body=(header, t("lines", lines=Lines(rows))), buttons=buttons)]
 
@@ -165,6 +180,7 @@ async def merge_button(req: Request) -> list[Reply]:
 async def page_button(req: Request) -> list[Reply]:
     """Previous / next under a list."""
     kind, _, number = req.args.rpartition(":")
-    if kind not in ("ideas:top", "ideas:new") or not number.isdigit():
+    kind, _, tag = kind.partition("#")
+    if kind not in ("ideas:top", "ideas:new") or not number.isdigit() or len(tag) > 32:
         raise DomainError("error.stale_button")
-    return await ideas_page(req, kind.removeprefix("ideas:"), int(number))
+    return await ideas_page(req, kind.removeprefix("ideas:"), int(number), tag)

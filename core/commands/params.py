@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -164,6 +165,21 @@ def parse_rating(word: str) -> int:
 Rating: Kind[int] = Kind(_one(parse_rating), option_type=int, label=_literal("1-5"))
 Channel: Kind[str] = Kind(_one(str), accepts=lambda word: word.startswith("@"))
 Text: Kind[str] = Kind(lambda words: words[0], Takes.REST)
+
+
+_TAG_WORD = re.compile(r"#+([\w-]{1,32})")
+
+
+def _tag(word: str) -> str:
+    """'#Kitchen' → 'kitchen' (Discord's field may add its own '#'); anything else misfits."""
+    match = _TAG_WORD.fullmatch(word)
+    if match is None:
+        raise Misfit(word)
+    return match.group(1).lower()
+
+
+Tag: Kind[str] = Kind(_one(_tag), accepts=lambda word: word.startswith("#"), lead="#",
+                      label=_literal("#tag"))  # fmt: skip
 
 
 class Upload:

@@ -147,15 +147,15 @@ async def merge(ctx: Context, actor: Actor, idea_id: int, into_id: int) -> tuple
 
 
 async def browse(
-    ctx: Context, statuses: tuple[IdeaStatus, ...], order: str, page: int
+    ctx: Context, statuses: tuple[IdeaStatus, ...], order: str, page: int, tag: str = ""
 ) -> tuple[list[Idea], int]:
-    """One page of ideas and the number of pages."""
+    """One page of ideas (of one #tag if given) and the number of pages."""
     size = ctx.rules.page_size
     async with ctx.db.read() as tx:
-        total = await tx.count_ideas(statuses)
+        total = await tx.count_ideas(statuses, tag)
         pages = max(1, -(-total // size))
         page = min(max(page, 1), pages)
-        return await tx.list_ideas(statuses, order, (page - 1) * size, size), pages
+        return await tx.list_ideas(statuses, order, (page - 1) * size, size, tag), pages
 
 
 async def get(ctx: Context, idea_id: int) -> tuple[Idea, list[int | None]]:

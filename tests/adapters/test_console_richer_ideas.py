@@ -64,3 +64,30 @@ async def test_a_photo_from_another_platform_is_mentioned(world: ConsoleWorld) -
         await tx.set_idea_photo(1, "telegram:AgACAgQAAx0")
     assert said("card.photo_attached") in await owner.say("/start idea_1")
     assert said("card.photo_attached", "fr") == "📷 photo jointe"
+
+
+async def test_ideas_filtered_by_tag_page_by_page(world: ConsoleWorld) -> None:
+    owner = world.person("owner")
+    for index in range(7):
+        tag = "#kitchen #coffee" if index % 2 == 0 else "#garden"
+        await owner.say(f"/idea Thing {index} {tag}")
+        await owner.say(f"/approve {index + 1}")
+    coffee = await owner.say("/ideas new #Coffee")
+    assert "Thing 6" in coffee and "Thing 0" in coffee and "Thing 1" not in coffee
+    assert said("idea.list_header", order=said("order.new"), page=1, pages=1) in coffee
+    garden = await owner.say("/ideas #garden")
+    assert "Thing 1 · #garden" in garden and "Thing 0" not in garden
+    assert said("idea.none_tagged", tag="tea") in await owner.say("/ideas #tea")
+    assert said("idea.none_tagged", "fr", tag="tea").startswith("Aucune idée approuvée avec")
+    usage = await owner.say("/ideas #")
+    assert "/ideas [new|top] [#tag]" in usage
+
+    for index in range(7, 19):  # 12 more: 16 #coffee ideas, two pages of 8
+        await owner.say(f"/idea Thing {index} #coffee")
+        await owner.say(f"/approve {index + 1}")
+    first = await owner.say("/ideas new #coffee")
+    assert said("idea.list_header", order=said("order.new"), page=1, pages=2) in first
+    assert "Thing 18 " in first and "Thing 10 " not in first
+    second = await owner.say(first.split(f"] {said('button.next')}")[0].rsplit("[", 1)[1])
+    assert said("idea.list_header", order=said("order.new"), page=2, pages=2) in second
+    assert "Thing 0 · #kitchen #coffee" in second and "Thing 1 " not in second

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import discord
+
+from bots.discord_bot.commands import args_of, options_of
+from core.commands.binder import bind
+from core.commands.registry import REGISTRY
 from core.services import ideas, waves
 from devtools.fakes.discord_models import FakeUpload
 from tests.adapters.test_discord_support import (
@@ -54,3 +59,19 @@ async def test_description_option_is_joined_after_the_title(server: Server) -> N
     idea, _ = await ideas.get(server.rt.ctx, 1)
     assert idea.title == BRUSH and idea.description == "Soft | compostable"
     assert idea.tags == ("bathroom", "eco") and idea.photo == ""
+
+
+def test_options_join_a_description_after_a_bar_and_never_the_upload() -> None:
+    idea = options_of(REGISTRY["idea"])
+    assert [(o.name, o.kind) for o in idea] == [
+        ("text", str), ("description", str), ("photo", discord.Attachment),
+    ]  # fmt: skip
+    upload = object.__new__(discord.Attachment)
+    values = {"text": "Kettle #kitchen", "description": "1.7 l, steel", "photo": upload}
+    assert args_of(idea, values) == "Kettle #kitchen | 1.7 l, steel"
+    assert args_of(idea, {"text": "Kettle", "description": None, "photo": None}) == "Kettle"
+    ideas_options = options_of(REGISTRY["ideas"])
+    assert args_of(ideas_options, {"order": "new", "tag": "kitchen"}) == "new #kitchen"
+    assert (
+        args_of(ideas_options, {"order": None, "tag": "#kitchen"}) == "##kitchen"
+    )  # read as #kitchen
