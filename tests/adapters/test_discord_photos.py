@@ -5,7 +5,6 @@ from __future__ import annotations
 import discord
 
 from bots.discord_bot.commands import args_of, options_of
-from core.commands.binder import bind
 from core.commands.registry import REGISTRY
 from core.services import ideas, waves
 from devtools.fakes.discord_models import FakeUpload
