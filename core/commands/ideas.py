@@ -26,7 +26,7 @@ from core.services import ideas
 from core.services.context import require_moderator
 from core.views import idea_line, idea_title
 
-TEXT = Param("text", Text)
+TEXT = Param("text", Text, label_key="usage.idea_text")
 # '/ideas #kitchen' skips the order: a #tag is never an order.
 ORDER = Param("order", replace(Choice("new", "top"), accepts=lambda word: word[:1] != "#"),
               required=False)  # fmt: skip
