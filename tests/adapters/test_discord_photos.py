@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import discord
 
 from bots.discord_bot.commands import args_of, options_of
 from core.commands.binder import bind
 from core.commands.registry import REGISTRY
-from core.services import ideas, waves
+from core.services import cards, ideas, waves
 from devtools.fakes.discord_models import FakeUpload
 from tests.adapters.test_discord_support import (
     Server,
@@ -42,6 +44,15 @@ async def test_idea_with_description_and_photo_options(server: Server) -> None:
     assert card.embeds[0]["image"]["url"] == idea.photo.removeprefix("discord:")
     assert (await waves.get(server.rt.ctx, 1)).photo == idea.photo
     assert said("card.photo_attached") not in text_of(card)
+
+    # The edited live card keeps the image.
+    image = idea.photo.removeprefix("discord:")
+    await server.press(max_, card, "join:1")
+    server.clock.advance(timedelta(seconds=10))
+    assert await cards.refresh(server.rt.ctx, server.rt.messengers, throttle=timedelta(0)) == 1
+    edited = server.api.message(card.id)
+    assert edited.embeds[0]["image"]["url"] == image
+    assert said_markdown("wave.progress", bar="▰▰▰▱▱▱▱▱▱▱", units=1, goal=3) in text_of(edited)
 
 
 async def test_a_file_that_is_not_a_picture_is_refused(server: Server) -> None:
