@@ -133,7 +133,7 @@ def wave_card(wave: Wave, now: datetime, talk: TalkSummary | None = None) -> Rep
     )
     if wave.description:
         body = (body[0], t("plain", text=wave.description), *body[1:])
-    return Reply(body=body, buttons=wave_buttons(wave), card=("wave", wave.id))
+    return Reply(body=body, buttons=wave_buttons(wave), card=("wave", wave.id), photo=wave.photo)
 
 
 def wave_line(wave: Wave, now: datetime) -> T:
@@ -150,7 +150,20 @@ def wave_line(wave: Wave, now: datetime) -> T:
 
 
 def idea_line(idea: Idea) -> T:
-    """One line of /ideas or /pending."""
-    return t(
-        "idea.list_row", id=idea.id, title=idea.title, category=idea.category, wants=idea.wants
-    )
+    """One line of /ideas or /pending, with every #tag."""
+    return t("idea.list_row_tags", id=idea.id, title=idea.title, tags=tags_text(idea),
+             wants=idea.wants)  # fmt: skip
+
+
+def idea_title(idea: Idea) -> T:
+    """The first line of an idea's card, with every #tag."""
+    return t("idea.card_title_tags", id=idea.id, title=idea.title, tags=tags_text(idea))
+
+
+def tags_text(idea: Idea) -> T:
+    """'#kitchen #coffee': the category first, then the other tags typed."""
+    tags = idea.tags if idea.category in idea.tags else (idea.category, *idea.tags)
+    text = t("idea.tag", tag=tags[0])
+    for tag in tags[1:]:
+        text = t("idea.tag_next", before=text, tag=tag)
+    return text

@@ -47,8 +47,10 @@ class Interpreter:
         self.bot_username = bot_username.lower()
         self.aliases: Mapping[str, str] = aliases or {}
 
-    async def handle_text(self, actor: Actor, chat: ChatRef, text: str) -> Answer | None:
-        """A chat message; None when it is not a command for us."""
+    async def handle_text(
+        self, actor: Actor, chat: ChatRef, text: str, photo: str = ""
+    ) -> Answer | None:
+        """A chat message (or a photo's caption); None when it is not a command for us."""
         text = text.strip()
         if not text.startswith("/"):
             return None
@@ -59,16 +61,20 @@ class Interpreter:
         name, _, addressee = head.partition("@")
         if addressee and self.bot_username and addressee.lower() != self.bot_username:
             return None
-        return await self.handle_command(actor, chat, name.lower(), args)
+        return await self.handle_command(actor, chat, name.lower(), args, photo)
 
-    async def handle_command(self, actor: Actor, chat: ChatRef, name: str, args: str) -> Answer:
-        """A command with its raw argument text."""
+    async def handle_command(
+        self, actor: Actor, chat: ChatRef, name: str, args: str, photo: str = ""
+    ) -> Answer:
+        """A command with its raw argument text and the photo the platform attached, if any."""
         spec = REGISTRY.get(name) or REGISTRY.get(self.aliases.get(name, ""))
         if spec is None:
             return await self._fail(actor, DomainError("error.unknown_command", name=name[:32]))
         if len(args) > MAX_INPUT:
             return await self._fail(actor, DomainError("error.too_long", max=MAX_INPUT))
-        return await self._run(actor, lambda: spec.run(Request(self.ctx, actor, chat, args)))
+        return await self._run(
+            actor, lambda: spec.run(Request(self.ctx, actor, chat, args, photo=photo))
+        )
 
     async def handle_action(self, actor: Actor, chat: ChatRef, action: str) -> Answer:
         """A button press; the payload is only a hint, rights and state are re-checked."""

@@ -40,6 +40,7 @@ async def announce(
         targets += await tx.follower_targets(wave.category)
     targets = [target for target in targets if target.member_id not in skip]
     payload = encode(body, card.buttons if card else (), wave.id if card else None)
+    payload["photo"] = card.photo if card else ""
     return await record(ctx, tx, wave.id, kind, payload, targets)
 
 
@@ -73,7 +74,8 @@ def decode(payload: Any) -> Reply:
         for row in payload.get("buttons", [])
     )
     card = payload.get("card")
-    return Reply(body=body, buttons=buttons, card=("wave", card) if card else None)
+    photo = str(payload.get("photo") or "")
+    return Reply(body=body, buttons=buttons, card=("wave", card) if card else None, photo=photo)
 
 
 def milestone_body(wave: Wave, milestone: int, new_tier: bool, moq: bool) -> tuple[T, ...]:

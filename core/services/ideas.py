@@ -11,11 +11,15 @@ from core.ports import Actor, Tx
 from core.services import backers
 from core.services.context import Context, is_moderator, member_of, require_moderator
 from core.services.moderation import refuse_if_banned
+from core.services.photos import check_photo, keep_extras
 
-_TAG = re.compile(r"(?<!\w)#([\w-]{1,32})")
+_TAG = re.compile(r"(?<!\w)#([\w-]+)")
+_TRAILING_TAGS = re.compile(r"(?:\s*(?<!\w)#[\w-]+)+\s*$")
 VISIBLE = (IdeaStatus.APPROVED, IdeaStatus.LAUNCHED)
 DEFAULT_CATEGORY = "general"
 MIN_TITLE_LETTERS = 3
+TAGS_MAX = 5
+SEPARATOR = "|"  # "/idea Title | description": so a title cannot hold a literal "|"
 
 
 @dataclass(frozen=True)
@@ -25,23 +29,39 @@ class Draft:
     title: str
     description: str
     category: str
+    tags: tuple[str, ...] = ()
+
+
+def tags_of(text: str) -> tuple[str, ...]:
+    """Every #tag typed, lower-cased, in order, once each; too many or too long is refused."""
+    tags = tuple(dict.fromkeys(tag.lower() for tag in _TAG.findall(text)))
+    if too_long := next((tag for tag in tags if len(tag) > CATEGORY_MAX), None):
+        raise DomainError("error.idea_tag_long", tag=too_long[:CATEGORY_MAX], max=CATEGORY_MAX)
+    if len(tags) > TAGS_MAX:
+        raise DomainError("error.idea_too_many_tags", max=TAGS_MAX, count=len(tags))
+    return tags
+
+
+def split_draft(text: str) -> tuple[str, str]:
+    """Title and description: 'Title | description' on one line, or title then further lines."""
+    lines = text.strip().splitlines()
+    head, _, after = (lines[0] if lines else "").partition(SEPARATOR)
+    description = "\n".join([after.strip(), *lines[1:]]).strip()
+    return head, _TRAILING_TAGS.sub("", description).strip()
 
 
 def parse_draft(text: str) -> Draft:
-    """First line is the title, further lines the description, the first #tag the category."""
-    tags = _TAG.findall(text)
-    category = (tags[0] if tags else DEFAULT_CATEGORY).lower()[:CATEGORY_MAX]
-    lines = text.strip().splitlines()
-    title = _TAG.sub("", lines[0] if lines else "").strip()
-    title = " ".join(title.split())
-    description = "\n".join(lines[1:]).strip()
+    """The title, the description, every #tag (the first is the category)."""
+    tags = tags_of(text)
+    head, description = split_draft(text)
+    title = " ".join(_TAG.sub("", head).split())
     if not title:
         raise DomainError("error.idea_no_title")
     if len(title) > TITLE_MAX:
         raise DomainError("error.idea_title_long", max=TITLE_MAX, length=len(title))
     if len(description) > DESCRIPTION_MAX:
         raise DomainError("error.idea_description_long", max=DESCRIPTION_MAX)
-    return Draft(title, description, category)
+    return Draft(title, description, tags[0] if tags else DEFAULT_CATEGORY, tags)
 
 
 def require_letters(title: str) -> None:
@@ -58,10 +78,11 @@ async def load_idea(tx: Tx, idea_id: int) -> Idea:
     return idea
 
 
-async def propose(ctx: Context, actor: Actor, text: str) -> Idea:
+async def propose(ctx: Context, actor: Actor, text: str, photo: str = "") -> Idea:
     """Record a new pending idea, within the member's pending limit (moderators have none)."""
     draft = parse_draft(text)
     require_letters(draft.title)
+    check_photo(actor, photo)
     exempt = await _at_pending_limit(ctx, actor) and await is_moderator(ctx, actor)
     async with ctx.db.write() as tx:
         member = await member_of(ctx, tx, actor)
@@ -71,6 +92,7 @@ async def propose(ctx: Context, actor: Actor, text: str) -> Idea:
             raise DomainError("error.too_many_pending", max=ctx.rules.max_pending_ideas)
         now = ctx.clock.now()
         idea_id = await tx.add_idea(draft.title, draft.description, draft.category, member.id, now)
+        await keep_extras(tx, idea_id, draft.tags, photo)
         return await load_idea(tx, idea_id)
 
 
@@ -156,15 +178,15 @@ async def merge(ctx: Context, actor: Actor, idea_id: int, into_id: int) -> tuple
 
 
 async def browse(
-    ctx: Context, statuses: tuple[IdeaStatus, ...], order: str, page: int
+    ctx: Context, statuses: tuple[IdeaStatus, ...], order: str, page: int, tag: str = ""
 ) -> tuple[list[Idea], int]:
-    """One page of ideas and the number of pages."""
+    """One page of ideas (of one #tag if given) and the number of pages."""
     size = ctx.rules.page_size
     async with ctx.db.read() as tx:
-        total = await tx.count_ideas(statuses)
+        total = await tx.count_ideas(statuses, tag)
         pages = max(1, -(-total // size))
         page = min(max(page, 1), pages)
-        return await tx.list_ideas(statuses, order, (page - 1) * size, size), pages
+        return await tx.list_ideas(statuses, order, (page - 1) * size, size, tag), pages
 
 
 async def get(ctx: Context, idea_id: int) -> tuple[Idea, list[int | None]]:

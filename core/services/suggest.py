@@ -28,7 +28,9 @@ async def _alive(tx: Tx) -> list[Idea]:
     return await tx.list_ideas(ALIVE, "new", 0, SCAN)
 
 
-async def propose_unless_known(ctx: Context, actor: Actor, text: str) -> Idea | Suggestion:
+async def propose_unless_known(
+    ctx: Context, actor: Actor, text: str, photo: str = ""
+) -> Idea | Suggestion:
     """Propose the idea, unless its title closely matches an existing one: then keep the draft
     and suggest that idea first (one transaction either way)."""
     draft = ideas.parse_draft(text)
@@ -37,8 +39,8 @@ async def propose_unless_known(ctx: Context, actor: Actor, text: str) -> Idea | 
         refuse_if_banned(await member_of(ctx, tx, actor), "idea")  # before any suggestion
         found = similar.alike(draft.title, await _alive(tx), similar.DID_YOU_MEAN, 1)
         if not found:
-            return await ideas.propose(ctx, actor, text)
-        draft_id = await pending.hold(ctx, tx, actor, DRAFT, {"text": text})
+            return await ideas.propose(ctx, actor, text, photo)
+        draft_id = await pending.hold(ctx, tx, actor, DRAFT, {"text": text, "photo": photo})
         return Suggestion(found[0], draft_id)
 
 
@@ -46,7 +48,7 @@ async def propose_anyway(ctx: Context, actor: Actor, draft_id: int) -> Idea:
     """Propose the kept draft exactly as typed; a refusal leaves the draft unused."""
     async with ctx.db.write() as tx:
         payload = await pending.take(ctx, tx, actor, draft_id, DRAFT)
-        return await ideas.propose(ctx, actor, str(payload["text"]))
+        return await ideas.propose(ctx, actor, str(payload["text"]), str(payload.get("photo", "")))
 
 
 async def merge_targets(ctx: Context, actor: Actor, idea_id: int, limit: int = 4) -> list[Idea]:

@@ -85,6 +85,7 @@ async def launch(ctx: Context, actor: Actor, plan: LaunchPlan) -> Wave:
             plan.capacity, plan.per_member, now, now + plan.duration, WaveStatus.OPEN,
             member.id, now,
         )  # fmt: skip
+        await tx.set_wave_photo(wave_id, idea.photo)  # the card shows the idea's photo
         await tx.set_idea_status(idea.id, IdeaStatus.LAUNCHED, "", None, now)
         wave = await load_wave(tx, wave_id)
         told = await backers.tell_wanters(ctx, tx, wave, idea.id, member.id)
