@@ -12,8 +12,9 @@ import pytest
 from app.timetravel import steps
 from bots.console.session import PLATFORM, ConsoleMessenger
 from core.commands.demo import DEMO_COMMANDS
+from core.commands.registry import REGISTRY
 from core.errors import DomainError
-from core.messages import until
+from core.messages import t, until
 from core.model import WaveStatus
 from core.services import demo_time, waves
 from tests.adapters.demo_world import demo_world
@@ -175,3 +176,20 @@ async def test_clock_is_unknown_outside_the_demo(world: ConsoleWorld) -> None:
     with pytest.raises(DomainError) as refused:
         demo_time.demo_now(world.rt.ctx)
     assert refused.value.key == "error.unknown_command"
+
+
+def test_clock_is_no_platform_command_and_reads_in_both_languages() -> None:
+    assert "clock" not in REGISTRY  # Telegram menus and Discord slash commands come from REGISTRY
+    spec = DEMO_COMMANDS["clock"]
+    for lang in ("en", "fr"):
+        assert rendered(spec.usage, lang).startswith("/clock ["), lang
+        assert rendered(t(spec.help_key), lang)
+    assert "+durée" in rendered(spec.usage, "fr")
+
+
+async def test_a_french_owner_reads_the_move_in_french(demo: ConsoleWorld) -> None:
+    before = demo.rt.ctx.clock.now()
+    shift = timedelta(days=1, hours=12)
+    answer = await demo.person("owner", "fr").say("/clock +1j12h")
+    assert answer == "bot> " + said("demo.clock_moved", "fr", now=before + shift, by=shift)
+    assert "1\xa0jour 12\xa0heures" in answer
