@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.cli import main
 from tests.texts import eur, said
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,9 +58,15 @@ def test_db_keeps_the_data_between_runs(tmp_path: Path) -> None:
     assert kept.is_file()
 
 
-def test_db_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
-    out, err, code = demo(tmp_path, "", "--db", "nowhere/demo.db")
-    assert code == 2 and out == ""
+def test_db_in_a_missing_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in [name for name in os.environ if name.startswith("WAVEBOT_")]:
+        monkeypatch.delenv(name)
+    assert main(["demo", "--db", "nowhere/demo.db"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
     assert err == f"wavebot: --db: the folder {tmp_path / 'nowhere'} does not exist\n"
 
 
@@ -95,11 +102,10 @@ def test_the_whole_journey_through_the_payment_window(tmp_path: Path) -> None:
     ]  # the same seed, the same crowd
 
 
-@pytest.mark.parametrize("typed", ["/clock soon\n", "/clock -2h\n"])
-def test_bad_clock_input_gets_a_specific_reply(tmp_path: Path, typed: str) -> None:
-    out, _, code = demo(tmp_path, typed)
+def test_bad_clock_input_gets_a_specific_reply(tmp_path: Path) -> None:
+    out, _, code = demo(tmp_path, "/clock soon\n/clock -2h\n/clock +0d\n")
     assert code == 0
-    value = typed.split()[1]
-    key = "error.clock_backwards" if value.startswith("-") else "error.clock_bad"
-    assert "bot> " + said(key, value=value) in out
+    assert "bot> " + said("error.clock_bad", value="soon") in out
+    assert "bot> " + said("error.clock_backwards", value="-2h") in out
+    assert "bot> " + said("error.clock_bad", value="+0d") in out
     assert "⏩" not in out  # nothing moved
