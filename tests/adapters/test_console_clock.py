@@ -78,9 +78,11 @@ async def test_clock_plus_a_week_closes_the_wave_and_opens_the_payment_window(
 
 async def test_a_second_week_ends_the_payment_window(demo: ConsoleWorld) -> None:
     await launch_with_two_buyers(demo)
-    owner, ana = demo.person("owner"), demo.person("ana")
+    owner, ana, cy = demo.person("owner"), demo.person("ana"), demo.person("cy")
+    await cy.say("/join 1")
     await owner.say("/clock +7d")
     await ana.say("/confirm 1")
+    await cy.say("/confirm 1")  # two confirmed: the minimum, so the wave completes
     await owner.say("/clock +2d")
     due = await _due(demo)
     reminder = said("pay.reminder", id=1, title="Kettle", price=eur(25), deadline=due,
