@@ -5,32 +5,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.charts import MatplotlibCharts
 from app.clockwork import Clockwork
-from app.crowd import simulate_crowd
 from app.wiring import build_enabled, enabled_rows, platforms
-from bots.console.session import PLATFORM as CONSOLE
-from bots.console.session import ConsoleMessenger, ConsoleSession
-from bots.console.terminal import read_lines
 from bots.i18n import LANGUAGES, command_aliases, render, render_plain
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.interpreter import Interpreter
 from core.messages import t
-from core.ports import Actor, ChatKind, ChatRef, Messenger
-from core.services import community, talk
+from core.ports import Messenger
+from core.services import talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
-DEMO_ACCOUNT = "console:you"
 REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an hour
 
 
@@ -71,28 +66,6 @@ async def runtime(
         await db.close()
 
 
-async def run_demo(settings: Settings, crowd: int) -> None:
-    """The console adapter as an owner, with an optional simulated crowd."""
-    write = _printer()
-    async with runtime(settings, extra_owners=frozenset({DEMO_ACCOUNT})) as rt:
-        actor = Actor(DEMO_ACCOUNT, "You")
-        session = ConsoleSession(rt.interpreter, actor, write)
-        rt.messengers[CONSOLE] = ConsoleMessenger(write, actor.user_id, settings.timezone)
-        chat = ChatRef(CONSOLE, actor.user_id, ChatKind.PRIVATE, "console")
-        await community.subscribe(rt.ctx, actor, chat, [])
-        write(render(t("demo.intro"), settings.lang))
-        await rt.clockwork.start()
-        crowd_task = None
-        if crowd > 0:
-            crowd_task = asyncio.create_task(simulate_crowd(rt.ctx, crowd, write))
-        try:
-            await read_lines(session)
-        finally:
-            if crowd_task:
-                crowd_task.cancel()
-            await rt.clockwork.stop()
-
-
 async def run_bots(
     settings: Settings, *, adapter_options: Mapping[str, Mapping[str, Any]] | None = None
 ) -> int:
@@ -118,13 +91,3 @@ async def run_bots(
             await asyncio.gather(*tasks, return_exceptions=True)
             await rt.clockwork.stop()
     return 0
-
-
-def _printer() -> Callable[[str], None]:
-    """Print a line above the prompt, flushing at once."""
-
-    def write(text: str) -> None:
-        sys.stdout.write("\r" + text + "\n")
-        sys.stdout.flush()
-
-    return write

@@ -17,6 +17,7 @@ from core.commands import (  # noqa: F401  (importing a command module registers
     talk,
     waves,
 )
+from core.commands.demo import demo_command
 from core.commands.registry import ACTIONS, REGISTRY, Request
 from core.errors import DomainError
 from core.messages import Reply, t
@@ -68,6 +69,7 @@ class Interpreter:
     ) -> Answer:
         """A command with its raw argument text and the photo the platform attached, if any."""
         spec = REGISTRY.get(name) or REGISTRY.get(self.aliases.get(name, ""))
+        spec = spec or demo_command(self.ctx, name)
         if spec is None:
             return await self._fail(actor, DomainError("error.unknown_command", name=name[:32]))
         if len(args) > MAX_INPUT:

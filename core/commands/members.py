@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.commands import payments as payment_commands
+from core.commands.demo import demo_commands
 from core.commands.ideas import idea_card
 from core.commands.params import IDEA, WAVE, Categories, Channel, Param, Setting, Word
 from core.commands.parsing import parse_id
@@ -43,7 +44,7 @@ async def help_(req: Request) -> list[Reply]:
     """The commands this person may use."""
     moderator = await is_moderator(req.ctx, req.actor)
     rows: list[T] = []
-    for spec in visible_commands(moderator):
+    for spec in [*visible_commands(moderator), *demo_commands(req.ctx, moderator)]:
         rows.append(t("help.row", usage=spec.usage, text=t(spec.help_key)))
     header = t("help.header_mod" if moderator else "help.header")
     return [Reply(body=(header, t("lines", lines=Lines(tuple(rows)))), private=True)]
