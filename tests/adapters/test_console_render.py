@@ -26,7 +26,10 @@ def inbox(world: ConsoleWorld, name: str) -> list[str]:
     return [body for chat, body in messenger.delivered if chat == name]
 
 
-async def launch(world: ConsoleWorld, line: str = "1:100 5:90 10:80 2d min=5 cap=20 per=3") -> Person:
+LAUNCH = "1:100 5:90 10:80 2d min=5 cap=20 per=3"
+
+
+async def launch(world: ConsoleWorld, line: str = LAUNCH) -> Person:
     """The owner proposes, approves and launches the backpack wave (#1)."""
     owner = world.person("owner")
     await owner.say(f"/idea {PACK} #travel")
@@ -105,10 +108,9 @@ async def test_a_cancelled_wave_charges_nobody_in_mine_and_on_its_card(world: Co
     assert said("wave.status_cancelled") in card
     assert said("wave.moq_reached", moq=2) not in card
     assert said("button.join") not in card
-    assert mine_row(1, said("pledge_state.cancelled")) in await ana.say("/mine")
-    assert said("mine.pledge", id=1, title=PACK, qty=1, status=said("pledge_status.active")) not in (
-        await ana.say("/mine")
-    )
+    mine = await ana.say("/mine")
+    assert mine_row(1, said("pledge_state.cancelled")) in mine
+    assert mine_row(1, said("pledge_status.active")) not in mine
 
 
 async def test_a_failed_wave_reads_as_failed_everywhere(world: ConsoleWorld) -> None:

@@ -24,8 +24,8 @@ from bots.telegram_bot.rendering import render_reply as telegram_reply
 from core.messages import Reply, T, t
 from core.model import Tier, Wave, WaveStatus
 from core.tiers import Bid, standing
-from core.views import CardFacts, limits_text, wave_card
-from tests.texts import eur, text
+from core.views import CardFacts, limits_text, wave_card, wave_line
+from tests.texts import eur, said, text
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 DUE = NOW + timedelta(days=7)
@@ -35,7 +35,8 @@ BASE = Wave(4, 1, "Kettle", "", "kitchen", "EUR", TIERS, 5, 200, 3, NOW - timede
 # Open: 3 firm units and 2 only up to 85 €, which would drop out at today's 100 €.
 BIDS = (Bid(1, 3, None), Bid(2, 2, 8500))
 WAVES = {
-    WaveStatus.SCHEDULED: replace(BASE, status=WaveStatus.SCHEDULED, opens_at=NOW + timedelta(days=1)),
+    WaveStatus.SCHEDULED: replace(BASE, status=WaveStatus.SCHEDULED,
+                                  opens_at=NOW + timedelta(days=1)),
     WaveStatus.OPEN: replace(BASE, units=5, pledgers=2),
     WaveStatus.CLOSED: replace(BASE, status=WaveStatus.CLOSED, units=5, pledgers=2),
     WaveStatus.SUCCEEDED: replace(BASE, status=WaveStatus.SUCCEEDED, units=6, pledgers=3,
@@ -194,3 +195,17 @@ def test_limits_line_shows_only_what_is_set() -> None:
     both = render(LIMITS, "fr")
     assert both == "Jusqu'à 3 par membre · 200 places en tout, 195 restantes."
     assert render(LIMITS, "en") == "Up to 3 per member · 200 places in all, 195 left."
+
+
+def test_list_rows_tell_opening_live_count_and_outcome() -> None:
+    scheduled = WAVES[WaveStatus.SCHEDULED]
+    row = render(wave_line(scheduled, NOW), "fr")
+    assert row == said("wave.list_row_scheduled", "fr", id=4, title="Kettle",
+                       when=scheduled.opens_at, price=eur(100))  # fmt: skip
+    live = render(wave_line(WAVES[WaveStatus.OPEN], NOW, FACTS[WaveStatus.OPEN].standing), "en")
+    assert live.startswith("#4 Kettle: 3 in, €100 now. 2 more and everyone pays €90.")
+    failed = render(wave_line(WAVES[WaveStatus.FAILED], NOW), "en")
+    status = said("wave.status_failed")
+    assert failed == said("digest.result_row", id=4, title="Kettle", status=status)
+    paying = render(wave_line(WAVES[WaveStatus.SUCCEEDED], NOW, due_at=DUE), "en")
+    assert said("wave.state_payment", id=4, units=6, price=eur(90), deadline=DUE) in paying
