@@ -93,12 +93,14 @@ def status_text(wave: Wave, now: datetime, due_at: datetime | None = None) -> T:
     return t("wave.status_" + wave.status.value)
 
 
-def _price_line(wave: Wave) -> T:
-    """The price everyone pays now, or an invitation to be first."""
+def _price_line(wave: Wave, pledged: int = 0) -> T:
+    """The price everyone pays now; an invitation to be first only when nobody pledged at all."""
     price = wave.money(price_for(wave.tiers, wave.units))
-    if wave.pledgers == 0:
-        return t("wave.card_price_first", price=price)
-    return t("wave.card_price", price=price, people=wave.pledgers)
+    if wave.pledgers:
+        return t("wave.card_price", price=price, people=wave.pledgers)
+    if pledged:  # only conditional pledges, none of which would buy yet
+        return t("wave.card_price_now", price=price)
+    return t("wave.card_price_first", price=price)
 
 
 def first_price(wave: Wave) -> Money:
@@ -179,7 +181,7 @@ Part = Callable[[Wave, Wave, CardFacts], "T | None"]  # (stored wave, live wave,
 
 _PARTS: dict[str, Part] = {
     "start_price": lambda w, live, f: t("wave.card_price_from", price=first_price(w)),
-    "price": lambda w, live, f: _price_line(live),
+    "price": lambda w, live, f: _price_line(live, w.pledgers),
     "split": lambda w, live, f: split_text(f.standing, w) if f.standing else None,
     "progress": lambda w, live, f: progress_text(live),
     "gap": lambda w, live, f: gap_text(live),

@@ -209,3 +209,14 @@ def test_list_rows_tell_opening_live_count_and_outcome() -> None:
     assert failed == said("digest.result_row", id=4, title="Kettle", status=status)
     paying = render(wave_line(WAVES[WaveStatus.SUCCEEDED], NOW, due_at=DUE), "en")
     assert said("wave.state_payment", id=4, units=6, price=eur(90), deadline=DUE) in paying
+
+
+def test_only_conditional_pledges_do_not_invite_to_be_first() -> None:
+    wave = replace(BASE, units=2, pledgers=1)
+    facts = CardFacts(standing=standing(TIERS, (Bid(2, 2, 8500),), 5))
+    for lang in ("en", "fr"):
+        card = console_shown(wave_card(wave, NOW, facts=facts), lang)
+        assert said("wave.card_price_now", lang, price=eur(100)) in card
+        assert fragment("wave.card_price_first", lang) not in card
+        split = said("wave.card_split", lang, firm=0, conditional=2, now=0, price=eur(100))
+        assert split in card
