@@ -79,19 +79,15 @@ async def pledge_replies(
         head = t("pledge.changed", id=wave.id, title=wave.title, qty=outcome.quantity)
     else:
         head = t("pledge.joined", id=wave.id, title=wave.title, qty=outcome.quantity)
-    condition = (
-        ()
-        if max_price is None
-        else (condition_text(wave, outcome.quantity, max_price, price_cents),)
-    )
-    body = (
-        head,
-        *condition,
+    body = [head]
+    if max_price is not None:
+        body.append(condition_text(wave, outcome.quantity, max_price, price_cents))
+    body += [
         t("pledge.now", units=wave.units, price=wave.money(price_cents)),
         progress_text(wave),
         gap_text(wave),
-    )
-    return [Reply(body=body, private=True)]
+    ]
+    return [Reply(body=tuple(body), private=True)]
 
 
 @action("more")
