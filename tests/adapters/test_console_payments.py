@@ -99,8 +99,10 @@ async def test_close_confirm_withdraw_reminders_and_abandonment(world: ConsoleWo
     world.clock.advance(timedelta(hours=24))  # 168 h: the window closes
     await sweep(world)
     assert inbox(world, "cy")[-1] == said("pay.expired", id=1, title="Backpack")
+    # one confirmed unit of the 3 needed: the wave fails, it is never "completed"
+    assert inbox(world, "ana")[-1] == said("pay.failed", id=1, title="Backpack", confirmed=1, moq=3)
     completed = said("pay.result_completed", units=3, price=eur(90))
-    assert completed in await cy.say("/wave 1")
+    assert completed not in await cy.say("/wave 1")
     status = said("pledge_status.abandoned")
     assert said("mine.pledge", id=1, title="Backpack", qty=1, status=status) in await cy.say(
         "/mine"
@@ -110,6 +112,7 @@ async def test_close_confirm_withdraw_reminders_and_abandonment(world: ConsoleWo
     for line in outlook(confirmed=1, awaiting=0, abandoned=2, expected=1):
         assert line in final
     assert said("pay.outlook_closed") in final
+    assert said("pay.outlook_outcome_failed", confirmed=1, moq=3) in final
 
 
 async def test_payment_words_in_french_and_bad_input(world: ConsoleWorld) -> None:
