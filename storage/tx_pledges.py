@@ -8,11 +8,10 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from core.model import Pledge, PledgeStatus, Target, Wave
+from core.model import Pledge, PledgeStatus, Wave
 from core.tiers import Bid
-from storage.schema import members, milestones, pledge_events, pledges, waves
+from storage.schema import milestones, pledge_events, pledges, waves
 from storage.sql_base import TxBase, chunks
-from storage.tx_members import FIRST_ACCOUNT, private_targets
 from storage.tx_waves import wave_from_row
 
 PLEDGE_COLUMNS = ("quantity", "max_price_cents", "status", "created_at", "updated_at")
@@ -114,16 +113,3 @@ class PledgeMixin(TxBase):
         """Record a milestone as announced; a second mark is a no-op."""
         values = {"wave_id": wave_id, "milestone": milestone, "at": now}
         await self._insert_ignore(milestones, values)
-
-    async def pledger_targets(self, wave_id: int, member_ids: Sequence[int]) -> list[Target]:
-        """One private target per named pledger of the wave (money matters: no opt-out filter)."""
-        found: list[Target] = []
-        for part in chunks(list(member_ids)):
-            stmt = (
-                select(members.c.id, members.c.lang, FIRST_ACCOUNT)
-                .join(pledges, pledges.c.member_id == members.c.id)
-                .where(pledges.c.wave_id == wave_id, members.c.id.in_(part))
-                .order_by(pledges.c.created_at, pledges.c.member_id)
-            )
-            found += private_targets(await self._exec(stmt))
-        return found

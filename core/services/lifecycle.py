@@ -56,13 +56,14 @@ async def _close(ctx: Context, tx: Tx, wave: Wave) -> Wave:
 async def tell_priced_out(ctx: Context, tx: Tx, wave: Wave, dropped: list[Bid]) -> None:
     """Each pledge the clearing dropped hears why, in private, and that nobody charges it."""
     price = wave.money(wave.final_price_cents or 0)
-    for bid in dropped:
-        if bid.max_price_cents is None:
+    maxima = {bid.member_id: bid.max_price_cents for bid in dropped}
+    for target in await tx.pledger_targets(wave.id, PledgeStatus.DROPPED):
+        most = maxima.get(target.member_id or 0)
+        if most is None:
             continue
         body = (t("pledge.dropped_notice", id=wave.id, title=wave.title, price=price,
-                  max=wave.money(bid.max_price_cents)),)  # fmt: skip
-        targets = await tx.pledger_targets(wave.id, [bid.member_id])
-        await ann.record(ctx, tx, wave.id, "dropped", ann.encode(body), targets)
+                  max=wave.money(most)),)  # fmt: skip
+        await ann.record(ctx, tx, wave.id, "dropped", ann.encode(body), [target])
 
 
 async def cancel(ctx: Context, actor: Actor, wave_id: int, reason: str) -> Wave:
