@@ -13,8 +13,8 @@ def pledge_state(pledge: Pledge, wave: Wave, now: Standing | None) -> T:
     """The pledge's status told with its wave's: cancelled and failed waves charge nobody."""
     if wave.status is WaveStatus.CANCELLED:
         return t("pledge_state.cancelled")
-    if wave.status is WaveStatus.FAILED:
-        return t("pledge_state.failed")
+    if wave.status is WaveStatus.FAILED and pledge.status is not PledgeStatus.ABANDONED:
+        return t("pledge_state.failed")  # an abandoned pledge keeps its own word
     if pledge.status is PledgeStatus.ACTIVE:
         return _active(pledge, wave, now)
     if pledge.status is PledgeStatus.DROPPED and wave.status in SETTLED:

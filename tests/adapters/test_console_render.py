@@ -140,9 +140,12 @@ async def test_the_payment_window_and_completion_read_on_the_card(world: Console
         assert absent not in card
     assert said("button.join") not in card
 
-    world.clock.advance(timedelta(days=8))
-    await world.rt.clockwork.sweep_payments()
-    assert said("pay.result_completed", units=2, price=eur(90)) in await ana.say("/wave 1")
+    await ana.say("/confirm 1")
+    await world.person("bo").say("/confirm 1")
+    await world.rt.clockwork.sweep_payments()  # nobody left to decide: completed
+    card = await ana.say("/wave 1")
+    assert said("pay.result_completed", units=2, price=eur(90)) in card
+    assert said("wave.state_payment", id=1, units=2, price=eur(90), deadline=due) not in card
 
 
 async def test_lists_and_digest_tell_each_state(world: ConsoleWorld) -> None:
@@ -169,3 +172,20 @@ async def test_lists_and_digest_tell_each_state(world: ConsoleWorld) -> None:
                          left=timedelta(days=2))).split(". Closes")[0] in news  # fmt: skip
     cancelled = said("digest.result_row", id=2, title="Tent", status=said("wave.status_cancelled"))
     assert cancelled in news
+
+
+async def test_confirmed_but_too_few_reads_not_charged(world: ConsoleWorld) -> None:
+    await launch(world, "1:100 2:90 2d min=2")
+    ana, bo = world.person("ana"), world.person("bo", locale="fr-FR")
+    await ana.say("/join 1")
+    await bo.say("/join 1")
+    await close_by_the_clock(world)
+    await ana.say("/confirm 1")
+    world.clock.advance(timedelta(days=8))
+    await world.rt.clockwork.sweep_payments()  # 1 confirmed of the 2 needed: failed
+
+    assert mine_row(1, said("pledge_state.failed")) in await ana.say("/mine")
+    card = await bo.say("/wave 1")
+    assert said("wave.status_failed", "fr") in card
+    assert said("wave.moq_reached", "fr", moq=2) not in card
+    assert mine_row(1, said("pledge_status.abandoned", "fr"), "fr") in await bo.say("/mine")
