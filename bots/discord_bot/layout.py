@@ -30,7 +30,14 @@ NO_MENTIONS = discord.AllowedMentions.none()
 CARD_COLOUR = discord.Colour.teal()
 # Parts of a card that read better as an embed field or footer than in the description.
 FIELD_KEYS = ("wave.card_tiers",)
-FOOTER_KEYS = ("wave.closes", "wave.opens", "wave.result_success", "wave.status_")
+FOOTER_KEYS = (
+    "wave.closes",
+    "wave.opens",
+    "wave.result_success",
+    "wave.status_",
+    "wave.state_",
+    "pay.result_completed",
+)  # the card's one state line
 TIME_PARAMS = ("deadline", "when")
 
 

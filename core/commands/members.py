@@ -7,13 +7,14 @@ from core.commands.demo import demo_commands
 from core.commands.ideas import idea_card
 from core.commands.params import IDEA, WAVE, Categories, Channel, Param, Setting, Word
 from core.commands.parsing import parse_id
+from core.commands.pledge_states import pledge_state
 from core.commands.registry import REGISTRY, Request, action, command, visible_commands
 from core.commands.usage import say
 from core.errors import DomainError
 from core.messages import Button, Lines, Reply, T, t
-from core.model import PledgeStatus
+from core.model import PledgeStatus, WaveStatus
 from core.ports import ChatRef
-from core.services import cards, community, ideas
+from core.services import cards, community, ideas, standing
 from core.services.context import is_moderator
 
 LANG = Param("lang", Word, label_key="usage.langs")
@@ -55,10 +56,12 @@ async def mine(req: Request) -> list[Reply]:
     """My pledges, ideas and what I must confirm."""
     view = await community.overview(req.ctx, req.actor)
     to_confirm, buttons = await payment_commands.mine_section(req.ctx, view.pledges)
+    live = await standing.standings(req.ctx, [wave for _, wave in view.pledges])
     rows: list[T] = []
     for pledge, wave in view.pledges:
-        key = "mine.pledge_confirm" if pledge.status is PledgeStatus.AWAITING else "mine.pledge"
-        status = t(f"pledge_status.{pledge.status.value}")
+        awaiting = pledge.status is PledgeStatus.AWAITING and wave.status is WaveStatus.SUCCEEDED
+        key = "mine.pledge_confirm" if awaiting else "mine.pledge"
+        status = pledge_state(pledge, wave, live.get(wave.id))
         rows.append(to_confirm.get(wave.id) or t(key, id=wave.id, title=wave.title,
                                                  qty=pledge.quantity, status=status))  # fmt: skip
     for idea in view.ideas:

@@ -13,7 +13,8 @@ from core.services import backers
 from core.services.context import Context, member_of, require_moderator
 from core.services.ideas import load_idea
 from core.services.moderation import refuse_if_banned
-from core.tiers import crossed, milestones_for, tier_index_for, validate_tiers
+from core.tiers import crossed, milestones_for, standing, tier_index_for, validate_tiers
+from core.views import cleared
 
 MAX_DURATION = timedelta(days=90)
 MIN_DURATION = timedelta(minutes=1)
@@ -139,6 +140,11 @@ async def _announce_progress(ctx: Context, tx: Tx, before: Wave, after: Wave) ->
     """Milestones once per wave ever, plus tier and threshold news."""
     marks = milestones_for(after.tiers, after.moq, after.capacity)
     candidates = crossed(marks, before.units, after.units)
+    if not candidates:
+        return ()
+    # Only units that would buy if the wave closed now count (conditional ones may drop out).
+    after = cleared(after, standing(after.tiers, await tx.active_bids(after.id), after.moq))
+    candidates = [m for m in candidates if m <= after.units]
     if not candidates:
         return ()
     done = await tx.announced_milestones(after.id)
