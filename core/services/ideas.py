@@ -83,7 +83,7 @@ async def propose(ctx: Context, actor: Actor, text: str, photo: str = "") -> Ide
     draft = parse_draft(text)
     require_letters(draft.title)
     check_photo(actor, photo)
-    exempt = await _at_pending_limit(ctx, actor) and await is_moderator(ctx, actor)
+    exempt = await at_pending_limit(ctx, actor) and await is_moderator(ctx, actor)
     async with ctx.db.write() as tx:
         member = await member_of(ctx, tx, actor)
         refuse_if_banned(member, "idea")
@@ -96,7 +96,13 @@ async def propose(ctx: Context, actor: Actor, text: str, photo: str = "") -> Ide
         return await load_idea(tx, idea_id)
 
 
-async def _at_pending_limit(ctx: Context, actor: Actor) -> bool:
+async def refuse_at_pending_limit(ctx: Context, actor: Actor) -> None:
+    """Say so before anything else (a suggestion, a draft) when a member cannot propose more."""
+    if await at_pending_limit(ctx, actor) and not await is_moderator(ctx, actor):
+        raise DomainError("error.too_many_pending", max=ctx.rules.max_pending_ideas)
+
+
+async def at_pending_limit(ctx: Context, actor: Actor) -> bool:
     """Whether the limit applies now; asked before the write, so that the moderator check (a
     platform call) only happens at the limit and never holds the single writer."""
     async with ctx.db.read() as tx:

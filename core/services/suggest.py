@@ -35,6 +35,7 @@ async def propose_unless_known(
     and suggest that idea first (one transaction either way)."""
     draft = ideas.parse_draft(text)
     ideas.require_letters(draft.title)
+    await ideas.refuse_at_pending_limit(ctx, actor)
     async with ctx.db.write() as tx:
         refuse_if_banned(await member_of(ctx, tx, actor), "idea")  # before any suggestion
         found = similar.alike(draft.title, await _alive(tx), similar.DID_YOU_MEAN, 1)

@@ -146,8 +146,9 @@ async def test_moderators_and_owners_are_exempt_from_the_pending_limit(
     await alice.say(f"/lang {lang}")
     for n in range(5):
         assert said("error.too_many_pending", max=3) not in await owner.say(f"/idea Lamp {n}")
-    for n in range(3):
-        await alice.say(f"/idea Lamp {n}")
+    for number, title in enumerate(("Hammock", "Bicycle bell", "Garden hose"), start=6):
+        proposed = said("idea.proposed", lang, id=number, title=title, category="general")
+        assert proposed in await alice.say(f"/idea {title}")
     assert said("error.too_many_pending", lang, max=3) in await alice.say("/idea Lamp 4")
 
 
