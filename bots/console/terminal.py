@@ -17,12 +17,16 @@ async def read_lines(session: ConsoleSession, prompt: str = "you> ") -> bool:
     A daemon thread reads standard input, so Ctrl-C never waits for a line that may never come.
     """
     lines = _stdin_lines()
+    echo = not sys.stdin.isatty()  # piped input: show what "you" typed, so the transcript reads
     while True:
         sys.stdout.write(prompt)
         sys.stdout.flush()
         line = await lines.get()
         if not line:
+            sys.stdout.write("\n")
             return True
+        if echo:
+            sys.stdout.write(line if line.endswith("\n") else line + "\n")
         if line.strip().lower() in QUIT:
             return False
         await session.handle_line(line)
