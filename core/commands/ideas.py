@@ -12,6 +12,7 @@ from core.model import Idea, IdeaStatus
 from core.money import Money
 from core.services import ideas
 from core.services.context import require_moderator
+from core.text import whole_number
 
 TEXT = Param("text", Text)
 ORDER = Param("order", Choice("new", "top"), required=False)
@@ -165,6 +166,6 @@ async def merge_button(req: Request) -> list[Reply]:
 async def page_button(req: Request) -> list[Reply]:
     """Previous / next under a list."""
     kind, _, number = req.args.rpartition(":")
-    if kind not in ("ideas:top", "ideas:new") or not number.isdigit():
+    if kind not in ("ideas:top", "ideas:new") or whole_number(number) is None:
         raise DomainError("error.stale_button")
-    return await ideas_page(req, kind.removeprefix("ideas:"), int(number))
+    return await ideas_page(req, kind.removeprefix("ideas:"), whole_number(number) or 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.commands import (  # noqa: F401  (importing a command module registers its commands)
     ideas,
@@ -21,6 +21,7 @@ from core.messages import Reply, t
 from core.ports import Actor, ChatRef
 from core.services import community
 from core.services.context import Context
+from core.text import clean_input, clean_line
 
 log = logging.getLogger(__name__)
 MAX_INPUT = 4000
@@ -47,7 +48,7 @@ class Interpreter:
 
     async def handle_text(self, actor: Actor, chat: ChatRef, text: str) -> Answer | None:
         """A chat message; None when it is not a command for us."""
-        text = text.strip()
+        text = clean_input(text).strip()
         if not text.startswith("/"):
             return None
         head, _, args = text[1:].partition(" ")
@@ -60,7 +61,8 @@ class Interpreter:
         return await self.handle_command(actor, chat, name.lower(), args)
 
     async def handle_command(self, actor: Actor, chat: ChatRef, name: str, args: str) -> Answer:
-        """A command with its raw argument text."""
+        """A command with its raw argument text, cleaned of control and bidi characters."""
+        actor, args = _cleaned(actor), clean_input(args)
         spec = REGISTRY.get(name) or REGISTRY.get(self.aliases.get(name, ""))
         if spec is None:
             return await self._fail(actor, DomainError("error.unknown_command", name=name[:32]))
@@ -70,6 +72,7 @@ class Interpreter:
 
     async def handle_action(self, actor: Actor, chat: ChatRef, action: str) -> Answer:
         """A button press; the payload is only a hint, rights and state are re-checked."""
+        actor, action = _cleaned(actor), clean_input(action)
         req = Request(self.ctx, actor, chat, "")
         return await self._run(actor, lambda: self._dispatch_action(req, action[:64]))
 
@@ -120,6 +123,12 @@ class Interpreter:
     async def _fail(self, actor: Actor, error: DomainError) -> Answer:
         """Answer a refusal without running anything."""
         return await self._run(actor, lambda: _raise(error))
+
+
+def _cleaned(actor: Actor) -> Actor:
+    """The platform's display name is user input too: no controls, no bidi embeddings."""
+    name = clean_line(actor.display_name)
+    return actor if name == actor.display_name else replace(actor, display_name=name)
 
 
 def _stale(error: DomainError) -> bool:

@@ -11,7 +11,7 @@ from core.commands.params import Misfit, Param
 from core.errors import DomainError
 from core.messages import Reply, T
 from core.ports import Actor, ChatRef
-from core.services.context import Context
+from core.services.context import Context, require_moderator
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,9 @@ class Command:
         return Request(req.ctx, req.actor, req.chat, req.args, values)
 
     async def run(self, req: Request) -> list[Reply]:
-        """Bind the arguments, then call the handler with the typed values."""
+        """Check a moderator command's rights first, so a member never learns its options."""
+        if self.moderator:
+            await require_moderator(req.ctx, req.actor)
         return await self.handler(self.bound(req))
 
 
