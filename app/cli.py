@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from app.logs import redact_everywhere
 from app.wiring import platforms, unknown_owners
 from bots.i18n import LANGUAGES
 from config.settings import Settings, load_settings
@@ -63,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if wrong := unknown_owners(settings):
         print(f"wavebot: invalid configuration:\n{explain_owners(wrong)}", file=sys.stderr)
         return 2
+    redact_everywhere(settings.secret_values())
     if settings.lang not in LANGUAGES:
         print(f"wavebot: WAVEBOT_LANG must be one of {', '.join(LANGUAGES)}", file=sys.stderr)
         return 2

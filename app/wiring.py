@@ -41,7 +41,10 @@ def _telegram(rt: Runtime, options: Options) -> TelegramAdapter:
 
     settings = rt.settings
     return TelegramAdapter(
-        rt.interpreter, settings.telegram_bot_token, settings.telegram_api_url, **options
+        rt.interpreter,
+        settings.telegram_bot_token.get_secret_value(),
+        settings.telegram_api_url,
+        **options,
     )
 
 
@@ -51,13 +54,20 @@ def _discord(rt: Runtime, options: Options) -> DiscordAdapter:
 
     settings = rt.settings
     return DiscordAdapter(
-        rt.interpreter, settings.discord_bot_token, settings.discord_api_url, **options
+        rt.interpreter,
+        settings.discord_bot_token.get_secret_value(),
+        settings.discord_api_url,
+        **options,
     )
 
 
 ADAPTERS: tuple[AdapterRow, ...] = (
-    AdapterRow("telegram", lambda settings: bool(settings.telegram_bot_token), _telegram),
-    AdapterRow("discord", lambda settings: bool(settings.discord_bot_token), _discord),
+    AdapterRow(
+        "telegram", lambda settings: bool(settings.telegram_bot_token.get_secret_value()), _telegram
+    ),
+    AdapterRow(
+        "discord", lambda settings: bool(settings.discord_bot_token.get_secret_value()), _discord
+    ),
 )
 
 
