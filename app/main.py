@@ -27,6 +27,7 @@ from core.services import community, talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
 from storage.database import SqlDatabase
+from storage.health import preflight
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ async def runtime(
     settings: Settings, clock: Clock | None = None, extra_owners: frozenset[str] = frozenset()
 ) -> AsyncIterator[Runtime]:
     """Open the database (migrating it), build the core and the clock; close all on exit."""
+    await asyncio.to_thread(preflight, settings.database_url)
     await asyncio.to_thread(upgrade, settings.database_url)
     db = await SqlDatabase.open(settings.database_url, synchronous=settings.synchronous)
     try:
