@@ -27,7 +27,7 @@ from core.services import community, talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
 from storage.database import SqlDatabase
-from storage.health import preflight
+from storage.health import preflight, sole_process
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,16 @@ async def run_bots(
     if not enabled_rows(settings):
         print(render(t("cli.no_token"), settings.lang), file=sys.stderr)
         return 2
+    with sole_process(settings.database_url):
+        return await _run_adapters(settings, adapter_options or {})
+
+
+async def _run_adapters(
+    settings: Settings, adapter_options: Mapping[str, Mapping[str, Any]]
+) -> int:
+    """Every enabled adapter and the clock, until they stop."""
     async with runtime(settings) as rt:
-        adapters = build_enabled(rt, adapter_options or {})
+        adapters = build_enabled(rt, adapter_options)
         await rt.clockwork.start()
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
         try:

@@ -3,9 +3,11 @@ on demand (`wavebot db check`, `wavebot db backup FILE`), each failure told in o
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +57,29 @@ def preflight(url: str) -> None:
     problems = _pragma_check(path, "quick_check")
     if problems:
         raise DatabaseUnusable("cli.db_damaged", {"path": str(path), "detail": problems[0]})
+
+
+@contextmanager
+def sole_process(url: str) -> Iterator[None]:
+    """Hold an exclusive lock beside a SQLite file, so a second bot on it refuses to start.
+
+    The lock is a separate file: closing any descriptor of the database itself would drop
+    SQLite's own POSIX locks. The kernel releases it when the process dies, even by SIGKILL.
+    """
+    path = sqlite_path(url)
+    if path is None:
+        yield
+        return
+    lock_path = path.with_name(path.name + ".lock")
+    with lock_path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as busy:
+            raise DatabaseUnusable("cli.db_in_use", {"path": str(path)}) from busy
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def check(url: str) -> CheckReport:
