@@ -27,7 +27,7 @@ from core.services import community, talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
 from storage.database import SqlDatabase
-from storage.health import preflight, sole_process
+from storage.health import preflight, sole_process, sqlite_path
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,8 @@ async def runtime(
                       rules=rules, charts=MatplotlibCharts(), plain=render_plain)  # fmt: skip
         messengers: dict[str, Messenger] = {}
         dispatcher = Dispatcher(ctx, messengers)
+        if sqlite_path(settings.database_url) is not None:  # one process per file: sole_process
+            await dispatcher.release_orphans()
         clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)
         clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
         ctx.wakeup = clockwork

@@ -180,7 +180,18 @@ class OutboxStore(Protocol):
     async def add_announcement(
         self, wave_id: int | None, kind: str, body: Any, targets: Sequence[Target], now: datetime
     ) -> int: ...
-    async def due_deliveries(self, now: datetime, limit: int) -> list[Delivery]: ...
+    async def due_deliveries(
+        self, now: datetime, limit: int, platforms: Sequence[str] | None = None
+    ) -> list[Delivery]: ...
+    async def claim_deliveries(
+        self,
+        owner: str,
+        platforms: Sequence[str],
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+    ) -> list[Delivery]: ...
+    async def release_claims(self, owner: str | None = None) -> int: ...
     async def finish_delivery(
         self, delivery_id: int, status: str, now: datetime, error: str = "", message_id: str = ""
     ) -> None: ...

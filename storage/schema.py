@@ -214,6 +214,8 @@ deliveries = Table(
     Column("last_error", Text, nullable=False, default=""),
     Column("message_id", String(64), nullable=False, default=""),
     Column("sent_at", UTCDateTime, nullable=True),
+    Column("claimed_by", String(64), nullable=True),
+    Column("claimed_until", UTCDateTime, nullable=True),
     Index("ix_deliveries_status_next", "status", "next_attempt_at"),
     Index("ix_deliveries_chat", "platform", "chat_id", "status"),
 )
