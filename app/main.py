@@ -21,11 +21,12 @@ from bots.i18n import LANGUAGES, command_aliases, render, render_plain
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.interpreter import Interpreter
-from core.messages import t
+from core.messages import Reply, t
 from core.ports import Actor, ChatKind, ChatRef, Messenger
 from core.services import community, talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
+from core.services.health import Alert
 from storage.database import SqlDatabase
 from storage.health import preflight, sole_process, sqlite_path
 from storage.migrate import upgrade
@@ -63,6 +64,8 @@ async def runtime(
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
                       rules=rules, charts=MatplotlibCharts(), plain=render_plain)  # fmt: skip
         messengers: dict[str, Messenger] = {}
+        db.on_saved = ctx.storage.saved
+        ctx.storage.alert = owners_alert(ctx, messengers)
         dispatcher = Dispatcher(ctx, messengers)
         if sqlite_path(settings.database_url) is not None:  # one process per file: sole_process
             await dispatcher.release_orphans()
@@ -73,6 +76,21 @@ async def runtime(
         yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers)
     finally:
         await db.close()
+
+
+def owners_alert(ctx: Context, messengers: Mapping[str, Messenger]) -> Alert:
+    """Tell every owner directly (the outbox cannot be written when the disk is full)."""
+
+    async def alert(failing: bool) -> None:
+        key = "health.storage_down" if failing else "health.storage_back"
+        message = Reply(body=(t(key),), private=True)
+        for account in sorted(ctx.owners):
+            platform, _, user_id = account.partition(":")
+            messenger = messengers.get(platform)
+            if messenger is not None:
+                await messenger.send(user_id, message, ctx.rules.default_lang)
+
+    return alert
 
 
 async def run_demo(settings: Settings, crowd: int) -> None:

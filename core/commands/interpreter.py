@@ -16,7 +16,7 @@ from core.commands import (  # noqa: F401  (importing a command module registers
     waves,
 )
 from core.commands.registry import ACTIONS, REGISTRY, Request
-from core.errors import DomainError
+from core.errors import DomainError, StorageUnavailable
 from core.messages import Reply, t
 from core.ports import Actor, ChatRef
 from core.services import community
@@ -95,10 +95,16 @@ class Interpreter:
         Adapters confirm an update to the platform only after this returns, so a crash loses
         nothing, and a redelivered update finds its key claimed and has no second effect.
         """
-        async with self.ctx.db.write() as tx:
-            if not await tx.claim_key(key[:96], self.ctx.clock.now()):
-                return None
-            return await call()
+        try:
+            async with self.ctx.db.write() as tx:
+                if not await tx.claim_key(key[:96], self.ctx.clock.now()):
+                    return None
+                answer = await call()
+        except StorageUnavailable as error:  # nothing was saved, not even the key: say so
+            self.ctx.storage.failed(error)
+            reply = Reply(body=(t("error.cannot_save"),), private=True)
+            return Answer([reply], self.ctx.rules.default_lang, self.ctx.rules.timezone)
+        return answer
 
     async def _run(self, actor: Actor, call: Callable[[], Awaitable[list[Reply]]]) -> Answer:
         """Run a handler; domain errors become replies, anything else is logged and apologised."""
@@ -106,6 +112,9 @@ class Interpreter:
             replies = await call()
         except DomainError as error:
             replies = [Reply(body=(t(error.key, **error.params),), private=True)]
+        except StorageUnavailable as error:
+            self.ctx.storage.failed(error)
+            replies = [Reply(body=(t("error.cannot_save"),), private=True)]
         except Exception:
             log.exception("command failed for %s", actor.account)
             replies = [Reply(body=(t("error.internal"),), private=True)]
@@ -115,6 +124,8 @@ class Interpreter:
         """Language and time zone, decided after the command (so /lang or /settings apply now)."""
         try:
             member, lang = await community.identify(self.ctx, actor)
+        except StorageUnavailable:  # a new member cannot be saved now: the community's language
+            return self.ctx.rules.default_lang, self.ctx.rules.timezone
         except Exception:
             log.exception("cannot identify %s", actor.account)
             return self.ctx.rules.default_lang, self.ctx.rules.timezone
