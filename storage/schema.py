@@ -261,6 +261,8 @@ processed_keys = Table(
     metadata,
     Column("key", String(96), primary_key=True),
     Column("at", UTCDateTime, nullable=False),
+    Column("answer", Text, nullable=True),  # JSON kept until the answer was sent
+    Column("answered_at", UTCDateTime, nullable=True),
 )
 
 # Talk and stats (migration 0005): questions, answers, reviews and the helpers' opt-in.

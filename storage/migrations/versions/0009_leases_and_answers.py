@@ -1,4 +1,5 @@
-"""Deliveries are claimed with a lease before sending, so no two dispatchers send the same one.
+"""Deliveries are claimed with a lease before sending, so no two dispatchers send the same one;
+an update's answer is kept with its key until it was sent, so a crash in between re-answers it.
 
 Revision ID: 0009
 Revises: 0008
@@ -23,10 +24,16 @@ def upgrade() -> None:
     with op.batch_alter_table("deliveries") as batch:
         batch.add_column(sa.Column("claimed_by", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("processed_keys") as batch:
+        batch.add_column(sa.Column("answer", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table("processed_keys") as batch:
+        batch.drop_column("answered_at")
+        batch.drop_column("answer")
     with op.batch_alter_table("deliveries") as batch:
         batch.drop_column("claimed_until")
         batch.drop_column("claimed_by")
