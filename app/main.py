@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -13,7 +15,7 @@ from typing import Any
 from app.charts import MatplotlibCharts
 from app.clockwork import Clockwork
 from app.crowd import simulate_crowd
-from app.wiring import build_enabled, enabled_rows, platforms
+from app.wiring import PlatformAdapter, build_enabled, enabled_rows, platforms
 from bots.console.session import PLATFORM as CONSOLE
 from bots.console.session import ConsoleMessenger, ConsoleSession
 from bots.console.terminal import read_lines
@@ -34,6 +36,8 @@ from storage.migrate import upgrade
 log = logging.getLogger(__name__)
 DEMO_ACCOUNT = "console:you"
 REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an hour
+ADAPTER_GRACE_SECONDS = 5.0  # updates in hand finish and are confirmed; SIGTERM to exit < 10 s
+CLOCK_GRACE_SECONDS = 3.0
 
 
 @dataclass
@@ -132,22 +136,65 @@ async def run_bots(
 async def _run_adapters(
     settings: Settings, adapter_options: Mapping[str, Mapping[str, Any]]
 ) -> int:
-    """Every enabled adapter and the clock, until they stop."""
+    """Every enabled adapter and the clock, until they stop or SIGTERM/SIGINT asks them to."""
     async with runtime(settings) as rt:
         adapters = build_enabled(rt, adapter_options)
         await rt.clockwork.start()
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
+        stopping = asyncio.Event()
+        _on_signals(stopping.set)
+        asked = asyncio.create_task(stopping.wait())
         try:
-            await asyncio.gather(*tasks)
+            await asyncio.wait([*tasks, asked], return_when=asyncio.FIRST_COMPLETED)
+            if stopping.is_set():
+                log.warning("stopping: finishing the updates in hand")
+                await _stop_gracefully(adapters, tasks)
         finally:
-            # gather() returns as soon as one adapter is cancelled or fails: let every adapter
-            # finish its own shutdown (confirm updates, close sockets) before the clock and the
-            # database go away.
+            # One adapter ended, or we are cancelled: let every adapter finish its own shutdown
+            # (confirm updates, close sockets) before the clock and the database go away.
+            _on_signals(None)
+            asked.cancel()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await rt.clockwork.stop()
+            await _stop_clock(rt)
+        for task in tasks:  # an adapter that failed on its own (a refused token) fails the run
+            if not stopping.is_set() and not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
     return 0
+
+
+def _on_signals(handler: Callable[[], None] | None) -> None:
+    """SIGTERM (systemctl stop, docker stop) and SIGINT (Ctrl+C) ask for a graceful stop."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            if handler is None:
+                loop.remove_signal_handler(signum)
+            else:
+                loop.add_signal_handler(signum, handler)
+
+
+async def _stop_gracefully(
+    adapters: list[PlatformAdapter], tasks: list[asyncio.Task[None]]
+) -> None:
+    """Stop taking updates, let the ones in hand finish and be confirmed, within the grace."""
+    for adapter in adapters:
+        with contextlib.suppress(Exception):
+            await adapter.shutdown()
+    _, late = await asyncio.wait(tasks, timeout=ADAPTER_GRACE_SECONDS)
+    for task in late:
+        task.cancel()
+
+
+async def _stop_clock(rt: Runtime) -> None:
+    """Let a sweep in flight finish briefly; leases of anything unsent are given back."""
+    try:
+        await asyncio.wait_for(rt.clockwork.stop(), CLOCK_GRACE_SECONDS)
+    except TimeoutError:
+        log.warning("the dispatcher did not finish in time; its leases are released")
+    with contextlib.suppress(Exception):
+        await rt.dispatcher.release_own()
 
 
 def _printer() -> Callable[[str], None]:

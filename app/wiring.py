@@ -21,6 +21,7 @@ class PlatformAdapter(Protocol):
     admin_check: AdminCheck
 
     async def run(self) -> None: ...
+    async def shutdown(self) -> None: ...
 
 
 Options = Mapping[str, Any]

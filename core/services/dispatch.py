@@ -84,6 +84,11 @@ class Dispatcher:
         async with self.ctx.db.write() as tx:
             return await tx.release_claims()
 
+    async def release_own(self) -> int:
+        """Stopping: give back what this dispatcher claimed and did not send."""
+        async with self.ctx.db.write() as tx:
+            return await tx.release_claims(self.owner)
+
     async def _send_batch(self, due: list[Delivery], stats: DispatchStats) -> None:
         """Send a batch concurrently, each platform through its own gate so none waits on another;
         the messengers enforce the platform limits."""
