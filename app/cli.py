@@ -8,6 +8,7 @@ import contextlib
 import logging
 import os
 import sys
+import tempfile
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +37,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="chat with the bot in this terminal, as its owner")
     demo.add_argument("--crowd", type=int, default=0, metavar="N",
                       help="simulate N members joining the first open wave")  # fmt: skip
+    demo.add_argument(
+        "--db",
+        metavar="FILE",
+        type=Path,
+        help="keep the demo's data in this SQLite file (default: a fresh one)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="N",
+        help="seed of the crowd's choices, for reproducible runs (default: 1)",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade", "check", "backup"],
                     help="upgrade: apply migrations; check: full integrity check; "
@@ -109,14 +123,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
         return run_db(args.action, args.target, settings)
     if args.command == "demo":
-        from app.main import run_demo
-
-        if args.crowd < 0 or args.crowd > 100_000:
-            print("wavebot: --crowd must be between 0 and 100000", file=sys.stderr)
-            return 2
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run_demo(settings, args.crowd))
-        return 0
+        return run_demo_command(args, settings)
     if args.command == "run":
         from app.main import run_bots
 
@@ -125,6 +132,31 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         except KeyboardInterrupt:
             return 0
     return run_bench(args.name, quick=args.quick)
+
+
+def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
+    """The console demo on a fresh temporary database, or on --db FILE; Ctrl-C leaves quietly."""
+    from app.demo import run_demo
+
+    if args.crowd < 0 or args.crowd > 100_000:
+        print("wavebot: --crowd must be between 0 and 100000", file=sys.stderr)
+        return 2
+    if args.db is not None and not args.db.resolve().parent.is_dir():
+        print(
+            f"wavebot: --db: the folder {args.db.resolve().parent} does not exist", file=sys.stderr
+        )
+        return 2
+    with contextlib.ExitStack() as stack:
+        if args.db is None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wavebot-demo-")))
+            path, notice = folder / "demo.db", t("demo.db_temporary")
+        else:
+            path = args.db.resolve()
+            notice = t("demo.db_file", path=str(path))
+        demo = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_demo(demo, args.crowd, seed=args.seed, notice=notice))
+    return 0
 
 
 def checkout_root() -> Path:

@@ -106,6 +106,15 @@ class Clockwork:
         """The periodic digest, at most once per period whatever the restarts."""
         await self._guarded(digest.send_digest(self.ctx, self.digest_every), "digest")
 
+    async def run_due_sweeps(self) -> None:
+        """Every sweep once, in the order things happen, then deliver (the demo's /clock)."""
+        for sweep in (self.sweep_waves, self.remind, self.sweep_payments, self.digest):
+            await sweep()
+        for job, _ in self.extra_jobs:
+            await self._guarded(job(), getattr(job, "__name__", "sweep"))
+        await self.refresh_cards()
+        await self.dispatch()
+
     async def _guarded(self, work: Awaitable[object], name: str) -> None:
         """A failing sweep is logged; the next tick tries again."""
         try:

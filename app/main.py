@@ -14,18 +14,14 @@ from typing import Any
 
 from app.charts import MatplotlibCharts
 from app.clockwork import Clockwork
-from app.crowd import simulate_crowd
 from app.wiring import PlatformAdapter, build_enabled, enabled_rows, platforms
-from bots.console.session import PLATFORM as CONSOLE
-from bots.console.session import ConsoleMessenger, ConsoleSession
-from bots.console.terminal import read_lines
 from bots.i18n import LANGUAGES, command_aliases, render, render_plain
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.interpreter import Interpreter
 from core.messages import Reply, t
-from core.ports import Actor, ChatKind, ChatRef, Messenger
-from core.services import community, talk
+from core.ports import Messenger
+from core.services import talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
 from core.services.health import Alert
@@ -34,7 +30,6 @@ from storage.health import preflight, sole_process, sqlite_path
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
-DEMO_ACCOUNT = "console:you"
 REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an hour
 ADAPTER_GRACE_SECONDS = 5.0  # updates in hand finish and are confirmed; SIGTERM to exit < 10 s
 CLOCK_GRACE_SECONDS = 3.0
@@ -95,28 +90,6 @@ def owners_alert(ctx: Context, messengers: Mapping[str, Messenger]) -> Alert:
                 await messenger.send(user_id, message, ctx.rules.default_lang)
 
     return alert
-
-
-async def run_demo(settings: Settings, crowd: int) -> None:
-    """The console adapter as an owner, with an optional simulated crowd."""
-    write = _printer()
-    async with runtime(settings, extra_owners=frozenset({DEMO_ACCOUNT})) as rt:
-        actor = Actor(DEMO_ACCOUNT, "You")
-        session = ConsoleSession(rt.interpreter, actor, write)
-        rt.messengers[CONSOLE] = ConsoleMessenger(write, actor.user_id, settings.timezone)
-        chat = ChatRef(CONSOLE, actor.user_id, ChatKind.PRIVATE, "console")
-        await community.subscribe(rt.ctx, actor, chat, [])
-        write(render(t("demo.intro"), settings.lang))
-        await rt.clockwork.start()
-        crowd_task = None
-        if crowd > 0:
-            crowd_task = asyncio.create_task(simulate_crowd(rt.ctx, crowd, write))
-        try:
-            await read_lines(session)
-        finally:
-            if crowd_task:
-                crowd_task.cancel()
-            await rt.clockwork.stop()
 
 
 async def run_bots(
@@ -195,13 +168,3 @@ async def _stop_clock(rt: Runtime) -> None:
         log.warning("the dispatcher did not finish in time; its leases are released")
     with contextlib.suppress(Exception):
         await rt.dispatcher.release_own()
-
-
-def _printer() -> Callable[[str], None]:
-    """Print a line above the prompt, flushing at once."""
-
-    def write(text: str) -> None:
-        sys.stdout.write("\r" + text + "\n")
-        sys.stdout.flush()
-
-    return write

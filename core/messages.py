@@ -69,6 +69,13 @@ class Reply:
     private: bool = False
     card: tuple[str, int] | None = None
     attachments: tuple[Attachment, ...] = ()
+    photo: str = ""  # "<platform>:<file id or URL>": shown by that platform, noted by others
+
+
+def photo_on(message: Reply, platform: str) -> str:
+    """The photo's file id or URL when this platform owns it ('' otherwise: ids do not travel)."""
+    owner, _, ref = message.photo.partition(":")
+    return ref if owner == platform and ref else ""
 
 
 def reply(*body: T, buttons: tuple[tuple[Button, ...], ...] = (), private: bool = False) -> Reply:

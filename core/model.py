@@ -175,6 +175,18 @@ class PaymentWindow:
 
 
 @dataclass(frozen=True)
+class PendingAction:
+    """What a member asked for and a confirmation button completes (a draft, a cancellation)."""
+
+    id: int
+    member_id: int
+    kind: str
+    payload: dict[str, object]
+    created_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Question:
     """A question a member asked about a wave."""
 

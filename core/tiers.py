@@ -117,3 +117,19 @@ def milestones_for(tiers: Sequence[Tier], moq: int, capacity: int | None) -> tup
 def crossed(milestones: Iterable[int], before: int, after: int) -> list[int]:
     """Milestones passed when the count moved from before to after (upward only)."""
     return [m for m in milestones if before < m <= after]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """An open wave if it closed now: firm units, conditional units, and what clearing gives."""
+
+    firm: int
+    conditional: int
+    clearing: Clearing
+
+
+def standing(tiers: Sequence[Tier], bids: Sequence[Bid], moq: int) -> Standing:
+    """Split the active pledges into firm and conditional units and clear them at today's count."""
+    firm = sum(bid.quantity for bid in bids if bid.max_price_cents is None)
+    conditional = sum(bid.quantity for bid in bids if bid.max_price_cents is not None)
+    return Standing(firm, conditional, clear(tiers, bids, moq))

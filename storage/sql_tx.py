@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storage.tx_backers import BackerMixin
 from storage.tx_cards import CardMixin
 from storage.tx_digest import DigestMixin
 from storage.tx_follows import FollowMixin
@@ -9,6 +10,7 @@ from storage.tx_ideas import IdeaMixin
 from storage.tx_identity import IdentityMixin
 from storage.tx_inbox import InboxMixin
 from storage.tx_members import MemberMixin
+from storage.tx_moderation import ModerationMixin
 from storage.tx_outbox import OutboxMixin
 from storage.tx_payments import PaymentMixin
 from storage.tx_pledges import PledgeMixin
@@ -31,5 +33,7 @@ class SqlTx(
     PaymentMixin,
     TalkMixin,
     StatsMixin,
+    ModerationMixin,
+    BackerMixin,
 ):
     """core.ports.Tx bound to one connection and one transaction."""

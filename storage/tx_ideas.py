@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select, update
 
 from core.model import Idea, IdeaStatus
 from storage.schema import ideas, wants
@@ -55,6 +55,14 @@ def _values(statuses: Sequence[IdeaStatus]) -> list[str]:
     return [status.value for status in statuses]
 
 
+def _tagged(tag: str) -> list[ColumnElement[bool]]:
+    """Ideas of that category or carrying the tag (its JSON string inside the stored list)."""
+    if not tag:
+        return []
+    quoted = json.dumps(tag).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return [or_(ideas.c.category == tag, ideas.c.tags.like(f"%{quoted}%", escape="\\"))]
+
+
 class IdeaMixin(TxBase):
     """core.ports.IdeaStore over SQL."""
 
@@ -82,6 +90,16 @@ class IdeaMixin(TxBase):
         row = (await self._exec(_ideas().where(ideas.c.id == idea_id))).first()
         return idea_from_row(row) if row else None
 
+    async def set_idea_tags(self, idea_id: int, tags: Sequence[str]) -> None:
+        """Every #tag of the idea, in order (the first is its category)."""
+        await self._exec(
+            update(ideas).where(ideas.c.id == idea_id).values(tags=json.dumps(list(tags)))
+        )
+
+    async def set_idea_photo(self, idea_id: int, photo: str) -> None:
+        """The platform reference of the photo attached when proposing."""
+        await self._exec(update(ideas).where(ideas.c.id == idea_id).values(photo=photo))
+
     async def set_idea_status(
         self, idea_id: int, status: IdeaStatus, reason: str, merged_into: int | None, now: datetime
     ) -> None:
@@ -103,23 +121,27 @@ class IdeaMixin(TxBase):
         return int((await self._exec(stmt)).scalar_one())
 
     async def list_ideas(
-        self, statuses: Sequence[IdeaStatus], order: str, offset: int, limit: int
+        self, statuses: Sequence[IdeaStatus], order: str, offset: int, limit: int, tag: str = ""
     ) -> list[Idea]:
         """One page of ideas: 'top' = most wanted then newest, 'new' = newest first."""
         if order not in ORDERS:
             raise ValueError(f"unknown idea order {order!r}")
         stmt = (
             _ideas()
-            .where(ideas.c.status.in_(_values(statuses)))
+            .where(ideas.c.status.in_(_values(statuses)), *_tagged(tag))
             .order_by(*ORDERS[order])
             .offset(offset)
             .limit(limit)
         )
         return [idea_from_row(row) for row in await self._exec(stmt)]
 
-    async def count_ideas(self, statuses: Sequence[IdeaStatus]) -> int:
-        """How many ideas have one of these statuses (for paging)."""
-        stmt = select(func.count()).select_from(ideas).where(ideas.c.status.in_(_values(statuses)))
+    async def count_ideas(self, statuses: Sequence[IdeaStatus], tag: str = "") -> int:
+        """How many ideas have one of these statuses, and the tag if given (for paging)."""
+        stmt = (
+            select(func.count())
+            .select_from(ideas)
+            .where(ideas.c.status.in_(_values(statuses)), *_tagged(tag))
+        )
         return int((await self._exec(stmt)).scalar_one())
 
     async def ideas_by_author(self, author_id: int, limit: int) -> list[Idea]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from core.model import PaymentWindow, PledgeStatus, Target
-from storage.schema import members, payment_reminders, payment_windows, pledges, waves
+from storage.schema import members, modchats, payment_reminders, payment_windows, pledges, waves
 from storage.sql_base import TxBase, chunks
 from storage.tx_members import FIRST_ACCOUNT, private_targets
 
@@ -128,3 +128,29 @@ class PaymentMixin(TxBase):
         )
         counts = {str(row.status): int(row.n) for row in await self._exec(stmt)}
         return counts.get(PledgeStatus.ABANDONED.value, 0), sum(counts.values())
+
+    async def pledger_targets(self, wave_id: int, status: PledgeStatus) -> list[Target]:
+        """One private target per pledger in this status (money matters: no opt-out filter)."""
+        stmt = (
+            select(members.c.id, members.c.lang, FIRST_ACCOUNT)
+            .join(pledges, pledges.c.member_id == members.c.id)
+            .where(pledges.c.wave_id == wave_id, pledges.c.status == status.value)
+            .order_by(pledges.c.created_at, pledges.c.member_id)
+        )
+        return private_targets(await self._exec(stmt))
+
+    async def mark_payment_alerted(self, wave_id: int, now: datetime) -> bool:
+        """Stamp the moderators' shortfall alert; False when it was already sent."""
+        stmt = (
+            update(payment_windows)
+            .where(payment_windows.c.wave_id == wave_id, payment_windows.c.alerted_at.is_(None))
+            .values(alerted_at=now)
+        )
+        return (await self._exec(stmt)).rowcount > 0
+
+    async def moderator_targets(self, lang: str) -> list[Target]:
+        """The registered moderation chats, as targets rendered in the given language."""
+        stmt = select(modchats.c.platform, modchats.c.chat_id).order_by(
+            modchats.c.at, modchats.c.platform, modchats.c.chat_id
+        )
+        return [Target(row.platform, row.chat_id, lang) for row in await self._exec(stmt)]

@@ -97,6 +97,10 @@ class WaveMixin(TxBase):
         )
         return new_id(result)
 
+    async def set_wave_photo(self, wave_id: int, photo: str) -> None:
+        """The photo the wave carries over from its idea."""
+        await self._exec(update(waves).where(waves.c.id == wave_id).values(photo=photo))
+
     async def get_wave(self, wave_id: int) -> Wave | None:
         """A wave by id."""
         row = (await self._exec(select(waves).where(waves.c.id == wave_id))).first()

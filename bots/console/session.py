@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bots.i18n import PLAIN, render
 from bots.i18n.formatting import DEFAULT_TIMEZONE
+from bots.i18n.photos import body_with_photo_note
 from core.commands.interpreter import Answer, Interpreter
 from core.messages import Button, Reply
 from core.ports import Actor, ChatKind, ChatRef, SendOutcome, SendResult
@@ -15,8 +16,9 @@ PLATFORM = "console"
 
 
 def render_reply(reply: Reply, lang: str, timezone: str = DEFAULT_TIMEZONE) -> str:
-    """Plain text paragraphs, dates in the reader's time zone."""
-    return "\n".join(render(part, lang, PLAIN, timezone) for part in reply.body)
+    """Plain text paragraphs, dates in the reader's time zone; a photo is only mentioned."""
+    body = body_with_photo_note(reply, PLATFORM)
+    return "\n".join(render(part, lang, PLAIN, timezone) for part in body)
 
 
 class ConsoleSession:

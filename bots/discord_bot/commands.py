@@ -16,13 +16,14 @@ from discord.app_commands import locale_str
 from bots.discord_bot.autocomplete import idea_choices, wave_choices
 from bots.discord_bot.markup import clip, to_plain
 from bots.i18n import LANGUAGES, command_name, has_text, option_name
-from core.commands.params import IDEA, WAVE, Takes
+from core.commands.params import IDEA, WAVE, Takes, Upload
 from core.commands.registry import REGISTRY, Command
 from core.messages import t
 from core.ports import Actor
 from core.services.context import Context
 
 log = logging.getLogger(__name__)
+PLATFORM = "discord"
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 DESCRIPTION_MAX = 100
 MAX_OPTIONS = 25
@@ -34,7 +35,7 @@ LOCALES = {
     if locale.value.split("-")[0] in LANGUAGES and locale.value.split("-")[0] != "en"
 }
 
-RunCommand = Callable[[discord.Interaction[Any], str, str], Awaitable[None]]
+RunCommand = Callable[[discord.Interaction[Any], str, str, str], Awaitable[None]]
 ActorOf = Callable[[discord.Interaction[Any]], Actor]
 
 
@@ -49,6 +50,7 @@ class Option:
     autocomplete: str
     description_key: str
     default: str = ""  # said in place of a skipped option when a later one is given
+    lead: str = ""  # put before its text when joined ("| " before a description)
 
 
 def options_of(spec: Command) -> list[Option]:
@@ -58,8 +60,9 @@ def options_of(spec: Command) -> list[Option]:
         kind = param.kind
         key = f"param.{param.name}" if has_text(f"param.{param.name}") else spec.help_key
         rest = kind.takes is not Takes.ONE
-        found.append(Option(param.name, kind.option_type, param.required, rest,
-                            kind.autocomplete, key, param.default))  # fmt: skip
+        option_type = discord.Attachment if kind.option_type is Upload else kind.option_type
+        found.append(Option(param.name, option_type, param.required, rest,
+                            kind.autocomplete, key, param.default, kind.lead))  # fmt: skip
     return found  # registry order is the argument order; discord.py lists required ones first
 
 
@@ -68,14 +71,24 @@ def args_of(options: list[Option], values: dict[str, Any]) -> str:
     texts = []
     for option in options:
         value = values.get(option.name)
-        text = "" if value is None else str(value).strip()
+        text = "" if value is None or option.kind is discord.Attachment else str(value).strip()
         if text and not option.rest:
             text = "".join(text.split())  # a one-word option stays one word
-        texts.append(text)
+        texts.append(option.lead + text if text else "")
     while texts and not texts[-1]:
         texts.pop()
     words = [text or option.default for text, option in zip(texts, options, strict=False)]
     return " ".join(word for word in words if word)
+
+
+def photo_of(values: dict[str, Any]) -> str:
+    """'discord:<CDN URL>' of an attached picture; 'discord:' (refused by the core) for other
+    files, so the member learns why; '' when nothing is attached."""
+    upload = next((v for v in values.values() if isinstance(v, discord.Attachment)), None)
+    if upload is None:
+        return ""
+    is_image = (upload.content_type or "").startswith("image/")
+    return f"{PLATFORM}:{upload.url}" if is_image else f"{PLATFORM}:"
 
 
 def catalogue_text(key: str, fallback: str) -> locale_str:
@@ -150,7 +163,7 @@ class TreeBuilder:
         run = self.run
 
         async def callback(interaction: discord.Interaction[Any], **values: Any) -> None:
-            await run(interaction, spec.name, args_of(options, values))
+            await run(interaction, spec.name, args_of(options, values), photo_of(values))
 
         callback.__signature__ = _signature(options)  # type: ignore[attr-defined]
         callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]

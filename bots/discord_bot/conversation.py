@@ -42,10 +42,12 @@ class Conversation:
         self.interpreter = interpreter
         self.fast_answer = fast_answer
 
-    async def command(self, interaction: discord.Interaction[Any], name: str, args: str) -> None:
+    async def command(
+        self, interaction: discord.Interaction[Any], name: str, args: str, photo: str = ""
+    ) -> None:
         """A slash command with its options joined as the interpreter's argument text."""
         handle = self.interpreter.handle_command
-        await self._answer(interaction, lambda actor, chat: handle(actor, chat, name, args))
+        await self._answer(interaction, lambda actor, chat: handle(actor, chat, name, args, photo))
 
     async def action(self, interaction: discord.Interaction[Any], action: str) -> None:
         """A button press; rights and state are re-checked by the core."""

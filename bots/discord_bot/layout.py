@@ -22,13 +22,22 @@ from bots.discord_bot.markup import (
     to_markdown,
     to_plain,
 )
-from core.messages import Attachment, Reply, T
+from bots.i18n.photos import body_with_photo_note
+from core.messages import Attachment, Reply, T, photo_on
 
+PLATFORM = "discord"
 NO_MENTIONS = discord.AllowedMentions.none()
 CARD_COLOUR = discord.Colour.teal()
 # Parts of a card that read better as an embed field or footer than in the description.
 FIELD_KEYS = ("wave.card_tiers",)
-FOOTER_KEYS = ("wave.closes", "wave.opens", "wave.result_success", "wave.status_")
+FOOTER_KEYS = (
+    "wave.closes",
+    "wave.opens",
+    "wave.result_success",
+    "wave.status_",
+    "wave.state_",
+    "pay.result_completed",
+)  # the card's one state line
 TIME_PARAMS = ("deadline", "when")
 
 
@@ -69,9 +78,10 @@ class Outgoing:
 def outgoing(reply: Reply, lang: str) -> Outgoing:
     """Lay a reply out: cards become embeds, long texts move into an embed description."""
     out = Outgoing(view=build_view(reply.buttons, lang), attachments=reply.attachments)
-    text = "\n".join(to_markdown(part, lang) for part in reply.body)
-    if reply.card is not None and reply.body:
-        out.embeds = [card_embed(reply.body, lang)]
+    body = body_with_photo_note(reply, PLATFORM)  # a Telegram photo is only mentioned
+    text = "\n".join(to_markdown(part, lang) for part in body)
+    if (reply.card is not None or photo_on(reply, PLATFORM)) and body:  # an image needs an embed
+        out.embeds = [card_embed(body, lang)]
     elif len(text) <= CONTENT_MAX:
         out.content = text or ("" if reply.attachments else "…")
     else:
@@ -79,6 +89,8 @@ def outgoing(reply: Reply, lang: str) -> Outgoing:
     image = next((a for a in reply.attachments if a.kind == "image"), None)
     if image is not None and out.embeds:
         out.embeds[0].set_image(url=f"attachment://{image.filename}")
+    elif (photo := photo_on(reply, PLATFORM)) and out.embeds:
+        out.embeds[0].set_image(url=photo)  # the attachment's CDN URL, checked by the core
     return out
 
 

@@ -86,7 +86,7 @@ class TelegramAdapter:
         return self.handle.username
 
     def _register_handlers(self) -> None:
-        """Known commands (also /cmd@us), other commands (to say 'unknown'), button presses."""
+        """Known commands (also /cmd@us), other commands, photos captioned /cmd, button presses."""
         known = [*REGISTRY, *self.interpreter.aliases]
         names = sorted(name for name in known if _COMMAND_NAME.fullmatch(name))
         only_messages = filters.UpdateType.MESSAGE
@@ -96,6 +96,8 @@ class TelegramAdapter:
         self.application.add_handler(
             MessageHandler(filters.COMMAND & only_messages, self.handlers.on_command)
         )
+        captioned = filters.PHOTO & filters.CaptionRegex(r"^/") & only_messages
+        self.application.add_handler(MessageHandler(captioned, self.handlers.on_command))
         self.application.add_handler(CallbackQueryHandler(self.handlers.on_callback))
         self.application.add_error_handler(self._on_error)
 

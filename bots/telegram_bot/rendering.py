@@ -10,11 +10,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bots.i18n import Markup, has_text, render
 from bots.i18n.formatting import DEFAULT_TIMEZONE
+from bots.i18n.photos import body_with_photo_note
 from core.messages import Reply, t
 
 log = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 4096  # Telegram counts the text after entity parsing
+CAPTION_LIMIT = 1024  # a photo's caption, counted the same way
+PLATFORM = "telegram"  # the owner of the photos this adapter can show (telegram:<file id>)
 TOAST_LIMIT = 200  # answerCallbackQuery text
 CALLBACK_DATA_LIMIT = 64  # bytes
 DEEP_LINK_LABEL_KEY = "button.open_private"
@@ -31,7 +34,14 @@ _PIECE = re.compile(r"<(/?)([a-z]+)>|&#?\w+;|[\s\S]")
 
 def render_reply(reply: Reply, lang: str, timezone: str = DEFAULT_TIMEZONE) -> str:
     """One Telegram HTML text per reply, paragraphs one per line, dates in the reader's zone."""
-    return "\n".join(render(part, lang, HTML, timezone) for part in reply.body)
+    body = body_with_photo_note(reply, PLATFORM)  # a Discord photo is only mentioned
+    return "\n".join(render(part, lang, HTML, timezone) for part in body)
+
+
+def caption_of(text: str) -> str | None:
+    """The rendered text as a photo's caption, or None when it is too long for one."""
+    chunks = split_html(text, CAPTION_LIMIT)
+    return chunks[0] if len(chunks) == 1 else None
 
 
 def plain_text(reply: Reply, lang: str, limit: int = TOAST_LIMIT) -> str:

@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
 from bots.i18n.formatting import DEFAULT_TIMEZONE
+from bots.telegram_bot.photos import edit_photo_card, send_photo_card
 from bots.telegram_bot.rendering import keyboard, render_reply, split_html
 from core.messages import Attachment, Reply
 
@@ -64,14 +65,22 @@ async def post_reply(
 ) -> Message | None:
     """Send a reply (split if long), then its files; returns the message carrying the buttons."""
     bot = await handle.ready()
-    chunks = split_html(render_reply(reply, lang, timezone))
+    text = render_reply(reply, lang, timezone)
+    chunks = split_html(text)
     link = "" if is_private(chat_id) else handle.username
     markup = keyboard(reply, lang, link)
-    last: Message | None = None
+    quoted = (
+        ReplyParameters(reply_to, allow_sending_without_reply=True)
+        if reply_to is not None
+        else None
+    )
+    last, captioned = await send_photo_card(bot, chat_id, reply, text, markup, quoted, retries)
+    if captioned:
+        chunks, quoted = [], None  # the caption said it all
+    elif last is not None:
+        quoted = None  # the text follows its photo
     for index, chunk in enumerate(chunks):
-        quote = None
-        if reply_to is not None and index == 0:
-            quote = ReplyParameters(reply_to, allow_sending_without_reply=True)
+        quote = quoted if index == 0 else None
         last = await bot.send_message(
             chat_id,
             chunk,
@@ -83,9 +92,9 @@ async def post_reply(
         )
     files = reply.attachments
     for index, attachment in enumerate(files):
-        buttons = markup if not chunks and index == len(files) - 1 else None
+        buttons = markup if not chunks and not captioned and index == len(files) - 1 else None
         sent = await _send_file(bot, chat_id, attachment, buttons, retries)
-        last = last if chunks else sent
+        last = last if chunks or captioned else sent
     return last
 
 
@@ -113,13 +122,17 @@ async def edit_reply(
 ) -> None:
     """Replace a posted message (a live card) with a reply's current text and buttons."""
     bot = await handle.ready()
-    chunks = split_html(render_reply(reply, lang, timezone)) or ["…"]
+    text = render_reply(reply, lang, timezone)
+    chunks = split_html(text) or ["…"]
     link = "" if is_private(chat_id) else handle.username
+    markup = keyboard(reply, lang, link)
+    if await edit_photo_card(bot, chat_id, message_id, reply, text, markup):
+        return  # a captioned photo: editMessageText would be refused
     await bot.edit_message_text(
         chunks[0],
         chat_id=chat_id,
         message_id=message_id,
         parse_mode=ParseMode.HTML,
-        reply_markup=keyboard(reply, lang, link),
+        reply_markup=markup,
         link_preview_options=NO_PREVIEW,
     )

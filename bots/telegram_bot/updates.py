@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bots.telegram_bot.messenger import PLATFORM
+from bots.telegram_bot.photos import largest
 from bots.telegram_bot.rendering import plain_text
 from bots.telegram_bot.replies import ReplySender
 from bots.telegram_bot.sending import BotHandle
@@ -53,6 +54,12 @@ def is_toast(answer: Answer) -> bool:
     return reply.private and len(reply.body) == 1 and not reply.buttons and reply.card is None
 
 
+def photo_of(message: Message) -> str:
+    """The photo sent with the command (captioned), or the one the command replies to."""
+    replied = message.reply_to_message
+    return largest(message.photo) or (largest(replied.photo) if replied is not None else "")
+
+
 class UpdateHandlers:
     """The PTB callbacks; rights and state are always re-checked by the core, never trusted."""
 
@@ -70,8 +77,8 @@ class UpdateHandlers:
         await self.interpreter.answered(update_key(update))
 
     def command_text(self, message: Message) -> str | None:
-        """'/cmd@us args' → '/cmd args'; None when meant for another bot."""
-        text = (message.text or "").strip()
+        """'/cmd@us args' → '/cmd args' (a photo's caption too); None when meant for another bot."""
+        text = (message.text or message.caption or "").strip()
         head, sep, rest = text.partition(" ")
         head, newline, more = head.partition("\n")
         name, _, addressee = head[1:].partition("@")
@@ -91,9 +98,10 @@ class UpdateHandlers:
         if text is None:
             return
         actor, chat = actor_of(user), chat_of(message.chat)
+        photo = photo_of(message)
 
         async def call() -> Answer:
-            found = await self.interpreter.handle_text(actor, chat, text)
+            found = await self.interpreter.handle_text(actor, chat, text, photo)
             return found or Answer([], self.interpreter.ctx.rules.default_lang)
 
         answer = await self.exactly_once(update, call)

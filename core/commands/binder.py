@@ -18,6 +18,8 @@ def bind(params: Params, args: str) -> dict[str, object]:
     values: dict[str, object] = {}
     position = 0
     for index, param in enumerate(params):
+        if param.kind.option_only:
+            continue  # joined into the text by the platform (Discord), or an upload
         taken = _take(param, params[index + 1 :], words, position, args)
         if taken is None:
             if param.required:
@@ -63,7 +65,8 @@ def usage_line(name: str, params: Params, hint: str = "") -> T:
     """'/join <wave> [qty] [max price]', in the reader's language, from the declaration."""
     shown: T | str = ""
     for param in params:
-        shown = t("usage.next", before=shown, part=_shown(param))
+        if not param.kind.option_only:  # the hint shows how to type those
+            shown = t("usage.next", before=shown, part=_shown(param))
     line = t("usage.line", command=name, params=shown)
     return t("usage.with_hint", usage=line, hint=t(hint)) if hint else line
 

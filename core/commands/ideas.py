@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from core.commands.params import IDEA, Choice, IdeaId, Param, Price, Text
+from dataclasses import replace
+
+from core.commands.asking import did_you_mean, merge_choices
+from core.commands.params import (
+    IDEA,
+    Choice,
+    Description,
+    IdeaId,
+    Param,
+    Photo,
+    Price,
+    Tag,
+    Text,
+)
 from core.commands.parsing import parse_id
 from core.commands.registry import Request, action, command
 from core.commands.usage import pager, say
@@ -10,22 +23,28 @@ from core.errors import DomainError
 from core.messages import Button, Lines, Reply, t
 from core.model import Idea, IdeaStatus
 from core.money import Money
-from core.services import ideas
+from core.services import ideas, suggest
 from core.services.context import require_moderator
 from core.text import whole_number
+from core.views import idea_line, idea_title
 
-TEXT = Param("text", Text)
-ORDER = Param("order", Choice("new", "top"), required=False)
+TEXT = Param("text", Text, label_key="usage.idea_text")
+# '/ideas #kitchen' skips the order: a #tag is never an order.
+ORDER = Param("order", replace(Choice("new", "top"), accepts=lambda word: word[:1] != "#"),
+              required=False)  # fmt: skip
+TAG = Param("tag", Tag, required=False)
 THE_IDEA = Param("idea", IdeaId)
 INTO = Param("into", IdeaId)
 MAX_PRICE = Param("max_price", Price, required=False, label_key="usage.max_price")
 REASON = Param("reason", Text, required=False)
+DESCRIPTION = Param("description", Description, required=False)
+PHOTO = Param("photo", Photo, required=False)
 
 
 def idea_card(idea: Idea, prices: list[int | None], currency: str) -> Reply:
-    """An idea with its support and a Want button."""
+    """An idea with its tags, photo, support and a Want button."""
     stated = sorted(p for p in prices if p is not None)
-    body = [t("idea.card_title", id=idea.id, title=idea.title, category=idea.category)]
+    body = [idea_title(idea)]
     if idea.description:
         body.append(t("plain", text=idea.description))
     body.append(t("idea.card_wants", wants=idea.wants, status=t(f"status.{idea.status.value}")))
@@ -35,37 +54,36 @@ def idea_card(idea: Idea, prices: list[int | None], currency: str) -> Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     if idea.status is IdeaStatus.APPROVED:
         buttons = ((Button(t("button.want"), f"want:{idea.id}"),),)
-    return Reply(body=tuple(body), buttons=buttons, card=("idea", idea.id))
+    return Reply(body=tuple(body), buttons=buttons, card=("idea", idea.id), photo=idea.photo)
 
 
-@command("idea", TEXT, hint="usage.idea_hint")
+@command("idea", TEXT, DESCRIPTION, PHOTO, hint="usage.idea_hint")
 async def propose(req: Request) -> list[Reply]:
-    """Propose an idea (first line title, next lines description, #tag category)."""
-    idea = await ideas.propose(req.ctx, req.actor, req.arg(TEXT))
+    """Propose an idea: 'Title | description' or further lines, #tags, a photo where possible."""
+    idea = await suggest.propose_unless_known(req.ctx, req.actor, req.arg(TEXT), req.photo)
+    if isinstance(idea, suggest.Suggestion):
+        return did_you_mean(idea)
     return say("idea.proposed", id=idea.id, title=idea.title, category=idea.category)
 
 
-@command("ideas", ORDER)
+@command("ideas", ORDER, TAG)
 async def browse(req: Request) -> list[Reply]:
-    """Browse approved ideas, newest or most wanted."""
-    return await ideas_page(req, req.maybe(ORDER) or "top", 1)
+    """Browse approved ideas, newest or most wanted, all or one #tag's."""
+    return await ideas_page(req, req.maybe(ORDER) or "top", 1, req.maybe(TAG) or "")
 
 
-async def ideas_page(req: Request, order: str, page: int) -> list[Reply]:
+async def ideas_page(req: Request, order: str, page: int, tag: str = "") -> list[Reply]:
     """One page of the idea list with paging buttons."""
-    found, pages = await ideas.browse(req.ctx, ideas.VISIBLE, order, page)
+    found, pages = await ideas.browse(req.ctx, ideas.VISIBLE, order, page, tag)
     if not found:
-        return say("idea.none")
+        return say("idea.none_tagged", tag=tag) if tag else say("idea.none")
     page = min(page, pages)
-    rows = tuple(
-        t("idea.list_row", id=i.id, title=i.title, category=i.category, wants=i.wants)
-        for i in found
-    )
+    rows = tuple(idea_line(i) for i in found)
     header = t("idea.list_header", order=t(f"order.{order}"), page=page, pages=pages)
     wants = tuple(Button(t("button.want_id", id=i.id), f"want:{i.id}") for i in found
                   if i.status is IdeaStatus.APPROVED)  # fmt: skip
     rows_of_buttons = tuple(wants[i : i + 4] for i in range(0, len(wants), 4))
-    nav = pager(f"ideas:{order}", page, pages)
+    nav = pager(f"ideas:{order}" + (f"#{tag}" if tag else ""), page, pages)
     buttons = rows_of_buttons + ((nav,) if nav else ())
     return [Reply(body=(header, t("lines", lines=Lines(rows))), buttons=buttons)]
 
@@ -110,10 +128,10 @@ async def pending(req: Request) -> list[Reply]:
             Button(t("button.reject"), f"reject:{idea.id}"),
             Button(t("button.merge"), f"merge:{idea.id}"),
         ),)  # fmt: skip
-        body = [t("idea.card_title", id=idea.id, title=idea.title, category=idea.category)]
+        body = [idea_title(idea)]
         if idea.description:
             body.append(t("plain", text=idea.description))
-        replies.append(Reply(body=tuple(body), buttons=buttons))
+        replies.append(Reply(body=tuple(body), buttons=buttons, photo=idea.photo))
     return replies
 
 
@@ -131,7 +149,9 @@ async def reject(req: Request) -> list[Reply]:
     """Turn an idea down with a reason."""
     reason = req.maybe(REASON) or ""
     idea = await ideas.reject(req.ctx, req.actor, req.arg(THE_IDEA), reason)
-    return say("mod.rejected", id=idea.id, title=idea.title, reason=reason or "—")
+    if not idea.reason:
+        return say("mod.rejected_no_reason", id=idea.id, title=idea.title)
+    return say("mod.rejected", id=idea.id, title=idea.title, reason=idea.reason)
 
 
 @command("merge", THE_IDEA, INTO, moderator=True)
@@ -158,14 +178,17 @@ async def want_button(req: Request) -> list[Reply]:
 
 @action("merge")
 async def merge_button(req: Request) -> list[Reply]:
-    """Merging needs a target, so the button explains the command."""
-    return [Reply(body=(t("mod.merge_how", id=parse_id(req.args, IDEA)),), private=True)]
+    """The likely targets as buttons (similar titles), and the command for any other."""
+    idea_id = parse_id(req.args, IDEA)
+    return merge_choices(idea_id, await suggest.merge_targets(req.ctx, req.actor, idea_id))
 
 
 @action("page")
 async def page_button(req: Request) -> list[Reply]:
     """Previous / next under a list."""
     kind, _, number = req.args.rpartition(":")
-    if kind not in ("ideas:top", "ideas:new") or whole_number(number) is None:
+    kind, _, tag = kind.partition("#")
+    page = whole_number(number)
+    if kind not in ("ideas:top", "ideas:new") or page is None or len(tag) > 32:
         raise DomainError("error.stale_button")
-    return await ideas_page(req, kind.removeprefix("ideas:"), whole_number(number) or 1)
+    return await ideas_page(req, kind.removeprefix("ideas:"), page, tag)

@@ -8,14 +8,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from core.commands import (  # noqa: F401  (importing a command module registers its commands)
+    bans,
     ideas,
     identity,
     members,
+    moderation,
     payments,
     stats,
     talk,
     waves,
 )
+from core.commands.demo import demo_command
 from core.commands.registry import ACTIONS, REGISTRY, Request
 from core.errors import DomainError, StorageUnavailable
 from core.messages import Button, Reply, from_json, t, to_json
@@ -47,8 +50,10 @@ class Interpreter:
         self.bot_username = bot_username.lower()
         self.aliases: Mapping[str, str] = aliases or {}
 
-    async def handle_text(self, actor: Actor, chat: ChatRef, text: str) -> Answer | None:
-        """A chat message; None when it is not a command for us."""
+    async def handle_text(
+        self, actor: Actor, chat: ChatRef, text: str, photo: str = ""
+    ) -> Answer | None:
+        """A chat message (or a photo's caption); None when it is not a command for us."""
         text = clean_input(text).strip()
         if not text.startswith("/"):
             return None
@@ -59,17 +64,23 @@ class Interpreter:
         name, _, addressee = head.partition("@")
         if addressee and self.bot_username and addressee.lower() != self.bot_username:
             return None
-        return await self.handle_command(actor, chat, name.lower(), args)
+        return await self.handle_command(actor, chat, name.lower(), args, photo)
 
-    async def handle_command(self, actor: Actor, chat: ChatRef, name: str, args: str) -> Answer:
-        """A command with its raw argument text, cleaned of control and bidi characters."""
+    async def handle_command(
+        self, actor: Actor, chat: ChatRef, name: str, args: str, photo: str = ""
+    ) -> Answer:
+        """A command with its raw argument text (cleaned of control and bidi characters) and the
+        photo the platform attached, if any."""
         actor, args = _cleaned(actor), clean_input(args)
         spec = REGISTRY.get(name) or REGISTRY.get(self.aliases.get(name, ""))
+        spec = spec or demo_command(self.ctx, name)
         if spec is None:
             return await self._fail(actor, DomainError("error.unknown_command", name=name[:32]))
         if len(args) > MAX_INPUT:
             return await self._fail(actor, DomainError("error.too_long", max=MAX_INPUT))
-        return await self._run(actor, lambda: spec.run(Request(self.ctx, actor, chat, args)))
+        return await self._run(
+            actor, lambda: spec.run(Request(self.ctx, actor, chat, args, photo=photo))
+        )
 
     async def handle_action(self, actor: Actor, chat: ChatRef, action: str) -> Answer:
         """A button press; the payload is only a hint, rights and state are re-checked."""

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from core.commands import payments as payment_commands
+from core.commands.demo import demo_commands
 from core.commands.ideas import idea_card
 from core.commands.params import IDEA, WAVE, Categories, Channel, Param, Setting, Word
 from core.commands.parsing import parse_id
+from core.commands.pledge_states import pledge_state
 from core.commands.registry import REGISTRY, Request, action, command, visible_commands
 from core.commands.usage import say
 from core.errors import DomainError
 from core.messages import Button, Lines, Reply, T, t
-from core.model import PledgeStatus
+from core.model import PledgeStatus, WaveStatus
 from core.ports import ChatRef
-from core.services import cards, community, ideas
+from core.services import cards, community, ideas, standing
 from core.services.context import is_moderator
 
 LANG = Param("lang", Word, label_key="usage.langs")
@@ -43,7 +45,7 @@ async def help_(req: Request) -> list[Reply]:
     """The commands this person may use."""
     moderator = await is_moderator(req.ctx, req.actor)
     rows: list[T] = []
-    for spec in visible_commands(moderator):
+    for spec in [*visible_commands(moderator), *demo_commands(req.ctx, moderator)]:
         rows.append(t("help.row", usage=spec.usage, text=t(spec.help_key)))
     header = t("help.header_mod" if moderator else "help.header")
     return [Reply(body=(header, t("lines", lines=Lines(tuple(rows)))), private=True)]
@@ -54,10 +56,12 @@ async def mine(req: Request) -> list[Reply]:
     """My pledges, ideas and what I must confirm."""
     view = await community.overview(req.ctx, req.actor)
     to_confirm, buttons = await payment_commands.mine_section(req.ctx, view.pledges)
+    live = await standing.standings(req.ctx, [wave for _, wave in view.pledges])
     rows: list[T] = []
     for pledge, wave in view.pledges:
-        key = "mine.pledge_confirm" if pledge.status is PledgeStatus.AWAITING else "mine.pledge"
-        status = t(f"pledge_status.{pledge.status.value}")
+        awaiting = pledge.status is PledgeStatus.AWAITING and wave.status is WaveStatus.SUCCEEDED
+        key = "mine.pledge_confirm" if awaiting else "mine.pledge"
+        status = pledge_state(pledge, wave, live.get(wave.id))
         rows.append(to_confirm.get(wave.id) or t(key, id=wave.id, title=wave.title,
                                                  qty=pledge.quantity, status=status))  # fmt: skip
     for idea in view.ideas:
@@ -83,14 +87,21 @@ async def settings(req: Request) -> list[Reply]:
     if setting is None:
         member, lang = await community.identify(req.ctx, req.actor)
         state = t("settings.on" if member.notify_milestones else "settings.off")
-        buttons = ((Button(t("button.notify_on"), "notify:on"),
-                    Button(t("button.notify_off"), "notify:off")),)  # fmt: skip
         zone = req.ctx.timezone_for(member)
         show = t("settings.show", lang=lang, notify=state, timezone=zone, now=req.ctx.clock.now())
-        return [Reply(body=(show,), buttons=buttons, private=True)]
+        news = t(
+            "settings.show_news", news=t("settings.on" if member.notify_news else "settings.off")
+        )
+        buttons = ((Button(t("button.notify_on"), "notify:on"),
+                    Button(t("button.notify_off"), "notify:off")),
+                   (Button(t("button.news_on"), "news:on"),
+                    Button(t("button.news_off"), "news:off")))  # fmt: skip
+        return [Reply(body=(show, news), buttons=buttons, private=True)]
     name, value = setting
     if name == "tz":
         return await set_timezone(req, value)
+    if name == "news":
+        return await set_news(req, value == "on")
     return await set_notify(req, value == "on")
 
 
@@ -114,6 +125,20 @@ async def set_notify(req: Request, on: bool) -> list[Reply]:
     """Apply the notification choice."""
     await community.set_notify(req.ctx, req.actor, on)
     return say("settings.notify_on" if on else "settings.notify_off")
+
+
+@action("news")
+async def news_button(req: Request) -> list[Reply]:
+    """The idea-news on/off buttons under /settings."""
+    if req.args not in ("on", "off"):
+        raise DomainError("error.stale_button")
+    return await set_news(req, req.args == "on")
+
+
+async def set_news(req: Request, on: bool) -> list[Reply]:
+    """Apply the idea-news choice."""
+    await community.set_news(req.ctx, req.actor, on)
+    return say("settings.news_on" if on else "settings.news_off")
 
 
 @command("follow", CATEGORIES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -62,6 +63,8 @@ class Kind(Generic[V]):
     label: Callable[[str], T | str] = _named  # from the param's catalogue key to its display
     framed: bool = True  # shown inside <…> or […]; False when the label frames itself
     blank_ok: bool = False  # a REST kind that parses an empty line itself
+    option_only: bool = False  # its own field where options exist (Discord); never typed words
+    lead: str = ""  # put before its value when an option is joined into the argument text
 
 
 def _one(parse: Callable[[str], V]) -> Callable[[list[str]], V]:
@@ -138,19 +141,23 @@ def Switch(name: str) -> Kind[bool]:
     return Kind(parse, Takes.REST, label=_literal(f"{name} on|off"))
 
 
+SWITCHES = ("notify", "news")  # settings turned on or off
+
+
 def Setting() -> Kind[tuple[str, str]]:
-    """'notify on|off' or 'tz <Area/City>|off': which setting, and its new value."""
+    """'notify on|off', 'news on|off' or 'tz <Area/City>|off': which setting, its new value."""
 
     def parse(words: list[str]) -> tuple[str, str]:
         typed = words[0].split()
-        if len(typed) != 2 or typed[0].lower() not in ("notify", "tz"):
+        if len(typed) != 2 or typed[0].lower() not in (*SWITCHES, "tz"):
             raise Misfit(words[0])
         name, value = typed[0].lower(), typed[1]
-        if name == "notify" and value.lower() not in ("on", "off"):
+        if name in SWITCHES and value.lower() not in ("on", "off"):
             raise Misfit(words[0])
-        return name, value.lower() if name == "notify" else value
+        return name, value.lower() if name in SWITCHES else value
 
-    return Kind(parse, Takes.REST, label=_literal("notify on|off | tz <Area/City>|off"))
+    label = "notify on|off | news on|off | tz <Area/City>|off"
+    return Kind(parse, Takes.REST, label=_literal(label))
 
 
 def parse_rating(word: str) -> int:
@@ -164,6 +171,31 @@ def parse_rating(word: str) -> int:
 Rating: Kind[int] = Kind(_one(parse_rating), option_type=int, label=_literal("1-5"))
 Channel: Kind[str] = Kind(_one(str), accepts=lambda word: word.startswith("@"))
 Text: Kind[str] = Kind(lambda words: words[0], Takes.REST)
+
+
+_TAG_WORD = re.compile(r"#+([\w-]{1,32})")
+
+
+def _tag(word: str) -> str:
+    """'#Kitchen' → 'kitchen' (Discord's field may add its own '#'); anything else misfits."""
+    match = _TAG_WORD.fullmatch(word)
+    if match is None:
+        raise Misfit(word)
+    return match.group(1).lower()
+
+
+Tag: Kind[str] = Kind(_one(_tag), accepts=lambda word: word.startswith("#"), lead="#",
+                      label=_literal("#tag"))  # fmt: skip
+
+
+class Upload:
+    """The option type of a file the member attaches (Discord offers an attachment field)."""
+
+
+# "/idea Title | description": Discord gives the description its own field, joined after " | ".
+Description: Kind[str] = Kind(lambda words: words[0], Takes.REST, option_only=True, lead="| ")
+# The photo reaches the handler as Request.photo, from the platform's upload, never as text.
+Photo: Kind[str] = Kind(lambda words: "", option_type=Upload, option_only=True)
 Categories: Kind[list[str]] = Kind(
     lambda words: community.parse_categories(words[0]), Takes.REST, blank_ok=True
 )

@@ -10,10 +10,11 @@ from core.commands.registry import Request, action, command
 from core.commands.usage import say_private
 from core.messages import Button, Reply, T, t
 from core.model import Pledge, PledgeStatus, Wave, WaveStatus
-from core.services import lifecycle, payments
+from core.services import lifecycle, payments, settlement
 from core.services.context import Context, is_moderator
 
 THE_WAVE = Param("wave", WaveId)
+_DECIDING = (WaveStatus.SUCCEEDED, WaveStatus.COMPLETED, WaveStatus.FAILED)
 
 
 @command("withdraw", THE_WAVE)
@@ -60,29 +61,40 @@ async def mine_section(
 
 
 async def moderator_outlook(req: Request, wave: Wave) -> list[Reply]:
-    """For moderators looking at a succeeded wave: payments so far and the expected count."""
-    if wave.status not in (WaveStatus.SUCCEEDED, WaveStatus.COMPLETED):
+    """For moderators, during and after the payment window: counts, expectation and outcome."""
+    if wave.status not in _DECIDING:
         return []
     if not await is_moderator(req.ctx, req.actor):
         return []
     view = await payments.outlook(req.ctx, wave.id)
+    if view.due_at is None:  # failed at clearing: no payment window to report on
+        return []
     final, price = wave.final_units or 0, wave.money(wave.final_price_cents or 0)
+    dropped = PledgeStatus.DROPPED
     body = [
         t("pay.outlook_head", id=wave.id, units=final, price=price),
-        t("pay.outlook_counts",
-          confirmed=view.pledgers.get(PledgeStatus.CONFIRMED, 0),
-          confirmed_units=view.units.get(PledgeStatus.CONFIRMED, 0),
-          awaiting=view.pledgers.get(PledgeStatus.AWAITING, 0),
-          awaiting_units=view.units.get(PledgeStatus.AWAITING, 0),
-          abandoned=view.pledgers.get(PledgeStatus.ABANDONED, 0),
-          abandoned_units=view.units.get(PledgeStatus.ABANDONED, 0)),
+        settlement.counts_text(view),
+        t("pay.outlook_dropped", dropped=view.pledgers.get(dropped, 0),
+          dropped_units=view.units.get(dropped, 0)),
         t("pay.outlook_rate", category=wave.category, rate=payments.percent(view.rate),
           prior=payments.percent(payments.PRIOR_RATE), weight=payments.PRIOR_WEIGHT,
           decided=view.decided_in_category),
         t("pay.outlook_expected", expected=view.expected_units, units=final),
+        t("pay.outlook_minimum", moq=wave.moq),
+        *_window_lines(wave, view),
     ]  # fmt: skip
-    if wave.status is WaveStatus.SUCCEEDED and view.due_at is not None:
-        body.append(t("pay.outlook_due", deadline=view.due_at))
-    else:
-        body.append(t("pay.outlook_closed"))
     return [Reply(body=tuple(body), private=True)]
+
+
+def _window_lines(wave: Wave, view: payments.Outlook) -> list[T]:
+    """While open: the due date (and a warning when short); once decided: the outcome."""
+    confirmed = view.units.get(PledgeStatus.CONFIRMED, 0)
+    if wave.status is WaveStatus.SUCCEEDED and view.due_at is not None:
+        lines = [t("pay.outlook_due", deadline=view.due_at)]
+        if settlement.is_short(wave, view):
+            lines.append(t("pay.outlook_short"))
+        return lines
+    done = wave.status is WaveStatus.COMPLETED
+    key = "pay.outlook_outcome_completed" if done else "pay.outlook_outcome_failed"
+    outcome = t(key, confirmed=confirmed, moq=wave.moq)
+    return [t("pay.outlook_closed"), outcome]

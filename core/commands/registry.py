@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar, cast
 
 from core.commands.binder import bind, usage_line
@@ -23,6 +23,7 @@ class Request:
     chat: ChatRef
     args: str
     values: Mapping[str, object] = field(default_factory=dict)
+    photo: str = ""  # "<platform>:<ref>" the adapter took from an upload, never from typed text
 
     def arg(self, param: Param[V]) -> V:
         """The typed value of a required parameter, read by the binder before the handler ran."""
@@ -69,7 +70,7 @@ class Command:
             values = bind(self.params, req.args)
         except Misfit as misfit:
             raise DomainError("error.usage_of", usage=self.usage) from misfit
-        return Request(req.ctx, req.actor, req.chat, req.args, values)
+        return replace(req, values=values)
 
     async def run(self, req: Request) -> list[Reply]:
         """Check a moderator command's rights first, so a member never learns its options."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.commands import payments as payment_commands
+from core.commands.asking import cancel_question, close_question
 from core.commands.params import (
     WAVE,
     Duration,
@@ -20,11 +21,10 @@ from core.commands.registry import Request, action, command
 from core.commands.usage import say
 from core.messages import Lines, Reply, t
 from core.model import PledgeStatus
-from core.money import Money
-from core.services import cards, community, lifecycle, waves
+from core.services import cards, community, confirmations, lifecycle, standing, waves
 from core.services.waves import LaunchPlan, PledgeOutcome
 from core.tiers import price_for
-from core.views import gap_text, progress_text, wave_card, wave_line
+from core.views import condition_text, gap_text, progress_text, wave_card, wave_line
 
 
 @command("waves")
@@ -34,7 +34,8 @@ async def list_open(req: Request) -> list[Reply]:
     if not found:
         return say("wave.none")
     now = req.ctx.clock.now()
-    rows = Lines(tuple(wave_line(wave, now) for wave in found))
+    live = await standing.standings(req.ctx, found)
+    rows = Lines(tuple(wave_line(wave, now, live.get(wave.id)) for wave in found))
     return [Reply(body=(t("wave.list_header", count=len(found)), t("lines", lines=rows)))]
 
 
@@ -63,27 +64,30 @@ async def show(req: Request) -> list[Reply]:
 async def join(req: Request) -> list[Reply]:
     """Pledge, optionally several units or only up to a price (a bare number is a quantity)."""
     quantity = req.maybe(QTY) or 1
-    outcome = await waves.join(
-        req.ctx, req.actor, req.arg(THE_WAVE), quantity, req.maybe(MAX_PRICE)
-    )
-    return pledge_replies(outcome)
+    max_price = req.maybe(MAX_PRICE)
+    outcome = await waves.join(req.ctx, req.actor, req.arg(THE_WAVE), quantity, max_price)
+    return await pledge_replies(req, outcome, max_price)
 
 
-def pledge_replies(outcome: PledgeOutcome) -> list[Reply]:
-    """Confirm the pledge with the new count, price and gap."""
-    wave = outcome.wave
-    price = wave.money(price_for(wave.tiers, wave.units))
+async def pledge_replies(
+    req: Request, outcome: PledgeOutcome, max_price: int | None = None
+) -> list[Reply]:
+    """Confirm the pledge, repeat its condition, and say what would buy now: count, price, gap."""
+    wave = await standing.live(req.ctx, outcome.wave)
+    price_cents = price_for(wave.tiers, wave.units)
     if outcome.previous:
         head = t("pledge.changed", id=wave.id, title=wave.title, qty=outcome.quantity)
     else:
         head = t("pledge.joined", id=wave.id, title=wave.title, qty=outcome.quantity)
-    body = (
-        head,
-        t("pledge.now", units=wave.units, price=price),
+    body = [head]
+    if max_price is not None:
+        body.append(condition_text(wave, outcome.quantity, max_price, price_cents))
+    body += [
+        t("pledge.now", units=wave.units, price=wave.money(price_cents)),
         progress_text(wave),
         gap_text(wave),
-    )
-    return [Reply(body=body, private=True)]
+    ]
+    return [Reply(body=tuple(body), private=True)]
 
 
 @action("more")
@@ -91,9 +95,12 @@ async def join_one_more(req: Request) -> list[Reply]:
     """'+1' adds a unit to the presser's pledge (within the per-member maximum)."""
     wave_id = parse_id(req.args, WAVE)
     overview = await community.overview(req.ctx, req.actor)
-    held = next((p.quantity for p, w in overview.pledges
-                 if w.id == wave_id and p.status is PledgeStatus.ACTIVE), 0)  # fmt: skip
-    return pledge_replies(await waves.join(req.ctx, req.actor, wave_id, held + 1))
+    held = next((p for p, w in overview.pledges
+                 if w.id == wave_id and p.status is PledgeStatus.ACTIVE), None)  # fmt: skip
+    quantity = (held.quantity if held else 0) + 1
+    max_price = held.max_price_cents if held else None  # +1 keeps the pledge's condition
+    outcome = await waves.join(req.ctx, req.actor, wave_id, quantity, max_price)
+    return await pledge_replies(req, outcome, max_price)
 
 
 @action("leave")
@@ -101,7 +108,7 @@ async def join_one_more(req: Request) -> list[Reply]:
 async def leave(req: Request) -> list[Reply]:
     """Withdraw while the wave is open."""
     outcome = await waves.leave(req.ctx, req.actor, req.arg(THE_WAVE))
-    wave = outcome.wave
+    wave = await standing.live(req.ctx, outcome.wave)
     return [Reply(body=(t("pledge.left", id=wave.id, title=wave.title), gap_text(wave)),
                   private=True)]  # fmt: skip
 
@@ -129,20 +136,17 @@ async def launch(req: Request) -> list[Reply]:
 
 @command("close", THE_WAVE, moderator=True)
 async def close(req: Request) -> list[Reply]:
-    """Close now and clear the final price."""
-    wave = await lifecycle.close(req.ctx, req.actor, req.arg(THE_WAVE))
-    if wave.final_price_cents is not None and wave.status.value == "succeeded":
-        price = Money(wave.final_price_cents, wave.currency)
-        return say("mod.closed_success", id=wave.id, units=wave.final_units or 0, price=price)
-    return say("mod.closed_failed", id=wave.id, units=wave.final_units or 0, moq=wave.moq)
+    """Ask before closing now; the 'Yes, close' button clears the final price."""
+    wave = await confirmations.ask_close(req.ctx, req.actor, req.arg(THE_WAVE))
+    return close_question(wave, wave_line(wave, req.ctx.clock.now()))
 
 
 @command("cancel", THE_WAVE, REASON, moderator=True)
 async def cancel(req: Request) -> list[Reply]:
-    """Cancel a wave; nobody pays."""
+    """Ask before cancelling; the 'Yes, cancel' button stops the wave, nobody pays."""
     reason = (req.maybe(REASON) or "")[:300]
-    wave = await lifecycle.cancel(req.ctx, req.actor, req.arg(THE_WAVE), reason)
-    return say("mod.cancelled", id=wave.id, title=wave.title)
+    wave, request = await confirmations.ask_cancel(req.ctx, req.actor, req.arg(THE_WAVE), reason)
+    return cancel_question(wave, wave_line(wave, req.ctx.clock.now()), reason, request)
 
 
 @command("extend", THE_WAVE, DURATION, moderator=True)

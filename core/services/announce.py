@@ -29,14 +29,18 @@ async def announce(
     body: tuple[T, ...],
     audience: Audience = Audience.PARTICIPANTS,
     card: Reply | None = None,
+    skip: frozenset[int] = frozenset(),
 ) -> int:
-    """Record one announcement and a delivery per subscribed chat and interested member."""
+    """Record one announcement and a delivery per subscribed chat and interested member; members
+    in skip were already told in a message of their own."""
     targets: list[Target] = list(await tx.subscribed_targets(wave.category))
     if audience is Audience.PARTICIPANTS:
         targets += await tx.participant_targets(wave.id)
     elif audience is Audience.FOLLOWERS:
         targets += await tx.follower_targets(wave.category)
+    targets = [target for target in targets if target.member_id not in skip]
     payload = encode(body, card.buttons if card else (), wave.id if card else None)
+    payload["photo"] = card.photo if card else ""
     return await record(ctx, tx, wave.id, kind, payload, targets)
 
 
@@ -70,7 +74,8 @@ def decode(payload: Any) -> Reply:
         for row in payload.get("buttons", [])
     )
     card = payload.get("card")
-    return Reply(body=body, buttons=buttons, card=("wave", card) if card else None)
+    photo = str(payload.get("photo") or "")
+    return Reply(body=body, buttons=buttons, card=("wave", card) if card else None, photo=photo)
 
 
 def milestone_body(wave: Wave, milestone: int, new_tier: bool, moq: bool) -> tuple[T, ...]:
@@ -84,9 +89,12 @@ def milestone_body(wave: Wave, milestone: int, new_tier: bool, moq: bool) -> tup
     return (*body, progress_text(wave), gap_text(wave))
 
 
-async def announce_opened(ctx: Context, tx: Tx, wave: Wave) -> int:
-    """A new wave: its live card to subscribed chats, an alert to the category's followers."""
+async def announce_opened(
+    ctx: Context, tx: Tx, wave: Wave, skip: frozenset[int] = frozenset()
+) -> int:
+    """A new wave: its live card to subscribed chats, an alert to the category's followers
+    (except those in skip, who got a wanter's message)."""
     card = wave_card(wave, ctx.clock.now())
     header = t("announce.opened", id=wave.id, title=wave.title, category=wave.category)
     body = (header, *card.body[1:])
-    return await announce(ctx, tx, wave, "opened", body, Audience.FOLLOWERS, card=card)
+    return await announce(ctx, tx, wave, "opened", body, Audience.FOLLOWERS, card=card, skip=skip)

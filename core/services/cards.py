@@ -10,6 +10,7 @@ from core.messages import Reply
 from core.ports import Card, Messenger, SendOutcome
 from core.services import talk
 from core.services.context import Context
+from core.services.standing import facts_in
 from core.services.waves import load_wave
 from core.views import wave_card
 
@@ -44,7 +45,8 @@ async def current_card(ctx: Context, wave_id: int) -> Reply:
     """A wave's card as it stands now, with its Q&A and rating lines."""
     async with ctx.db.read() as tx:
         wave = await load_wave(tx, wave_id)
-    return wave_card(wave, ctx.clock.now(), await talk.summary(ctx, wave_id))
+        facts = await facts_in(tx, wave)
+    return wave_card(wave, ctx.clock.now(), await talk.summary(ctx, wave_id), facts)
 
 
 async def _edit(ctx: Context, messenger: Messenger, card: Card) -> int:

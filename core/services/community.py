@@ -70,6 +70,13 @@ async def set_notify(ctx: Context, actor: Actor, on: bool) -> None:
         await tx.set_member_notify(member.id, on)
 
 
+async def set_news(ctx: Context, actor: Actor, on: bool) -> None:
+    """Turn private idea news (my ideas' moderation, wanted ideas launching) on or off."""
+    async with ctx.db.write() as tx:
+        member = await member_of(ctx, tx, actor)
+        await tx.set_member_news(member.id, on)
+
+
 async def overview(ctx: Context, actor: Actor) -> Overview:
     """My pledges and my ideas."""
     async with ctx.db.write() as tx:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from core.clock import Clock
+from core.clock import Clock, TimeTravel
 from core.errors import Forbidden
 from core.feature_ports import ChartRenderer
 from core.messages import PlainText
@@ -52,6 +52,7 @@ class Context:
     charts: ChartRenderer | None = None
     plain: PlainText | None = None
     rng: random.Random = field(default_factory=random.Random)
+    time_travel: TimeTravel | None = None  # only the console demo can move time (/clock)
     health: StorageHealth | None = None
 
     def __post_init__(self) -> None:

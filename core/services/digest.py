@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from core.messages import Lines, T, t
 from core.model import Wave, WaveStatus
+from core.ports import Tx
 from core.services import announce as ann
 from core.services.context import Context
+from core.services.standing import facts_in, standing_in, standings_in
 from core.services.waves import load_wave
 from core.tiers import price_for
-from core.views import gap_text, idea_line, wave_line
+from core.views import cleared, gap_text, idea_line, status_text, wave_line
 
 REMIND_BEFORE = timedelta(hours=24)
 DIGEST_ITEMS = 10
@@ -27,6 +29,7 @@ async def send_reminders(ctx: Context) -> list[int]:
             wave = await load_wave(tx, wave_id)
             if wave.closes_at - wave.opens_at <= REMIND_BEFORE:
                 continue
+            wave = cleared(wave, await standing_in(tx, wave))  # only what would buy now
             price = wave.money(price_for(wave.tiers, wave.units))
             body = (t("announce.reminder", id=wave.id, title=wave.title, units=wave.units,
                       price=price), gap_text(wave))  # fmt: skip
@@ -35,10 +38,11 @@ async def send_reminders(ctx: Context) -> list[int]:
     return reminded
 
 
-def _result_row(wave: Wave) -> T:
-    """One closed wave and how it ended."""
+async def _result_row(tx: Tx, wave: Wave, now: datetime) -> T:
+    """One closed wave and how it stands: payment window, completed, failed or cancelled."""
+    due = (await facts_in(tx, wave)).due_at
     return t("digest.result_row", id=wave.id, title=wave.title,
-             status=t("wave.status_" + wave.status.value))  # fmt: skip
+             status=status_text(wave, now, due))  # fmt: skip
 
 
 async def send_digest(ctx: Context, every: timedelta) -> bool:
@@ -56,10 +60,12 @@ async def send_digest(ctx: Context, every: timedelta) -> bool:
         if ideas:
             body.append(t("digest.ideas", lines=Lines(tuple(idea_line(i) for i in ideas))))
         if waves:
-            rows = Lines(tuple(wave_line(w, now) for w in waves))
+            live = await standings_in(tx, waves)
+            rows = Lines(tuple(wave_line(w, now, live.get(w.id)) for w in waves))
             body.append(t("digest.waves", lines=rows))
         if results:
-            body.append(t("digest.results", lines=Lines(tuple(map(_result_row, results)))))
+            rows = Lines(tuple([await _result_row(tx, wave, now) for wave in results]))
+            body.append(t("digest.results", lines=rows))
         if len(body) == 1:
             body.append(t("digest.quiet"))
         targets = await tx.all_subscribed_targets()

@@ -135,6 +135,7 @@ class Dispatcher:
                 await tx.unsubscribe(target.platform, target.chat_id)
                 if target.member_id is not None:
                     await tx.set_member_notify(target.member_id, False)
+                    await tx.set_member_news(target.member_id, False)
                     for category in await tx.follows_of(target.member_id):
                         await tx.unfollow(target.member_id, category)
             elif result.outcome is SendOutcome.RETRY and (

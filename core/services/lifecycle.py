@@ -12,7 +12,7 @@ from core.services import announce as ann
 from core.services import payments
 from core.services.context import Context, member_of, require_moderator
 from core.services.waves import MAX_DURATION, load_wave
-from core.tiers import clear
+from core.tiers import Bid, clear
 
 
 async def close(ctx: Context, actor: Actor, wave_id: int) -> Wave:
@@ -27,7 +27,8 @@ async def _close(ctx: Context, tx: Tx, wave: Wave) -> Wave:
     if wave.status is not WaveStatus.OPEN:
         raise DomainError("error.wave_not_open", id=wave.id, status=wave.status.value)
     now = ctx.clock.now()
-    result = clear(wave.tiers, await tx.active_bids(wave.id), wave.moq)
+    bids = await tx.active_bids(wave.id)
+    result = clear(wave.tiers, bids, wave.moq)
     status = WaveStatus.SUCCEEDED if result.succeeded else WaveStatus.FAILED
     kept_status = PledgeStatus.AWAITING if result.succeeded else PledgeStatus.DROPPED
     await tx.set_pledge_status(wave.id, sorted(result.kept), kept_status, now)
@@ -48,7 +49,21 @@ async def _close(ctx: Context, tx: Tx, wave: Wave) -> Wave:
     await ann.announce(ctx, tx, closed, "closed", body)
     if result.succeeded:
         await payments.request_payment(ctx, tx, closed)
+        await tell_priced_out(ctx, tx, closed, [b for b in bids if b.member_id in result.dropped])
     return closed
+
+
+async def tell_priced_out(ctx: Context, tx: Tx, wave: Wave, dropped: list[Bid]) -> None:
+    """Each pledge the clearing dropped hears why, in private, and that nobody charges it."""
+    price = wave.money(wave.final_price_cents or 0)
+    maxima = {bid.member_id: bid.max_price_cents for bid in dropped}
+    for target in await tx.pledger_targets(wave.id, PledgeStatus.DROPPED):
+        most = maxima.get(target.member_id or 0)
+        if most is None:
+            continue
+        body = (t("pledge.dropped_notice", id=wave.id, title=wave.title, price=price,
+                  max=wave.money(most)),)  # fmt: skip
+        await ann.record(ctx, tx, wave.id, "dropped", ann.encode(body), [target])
 
 
 async def cancel(ctx: Context, actor: Actor, wave_id: int, reason: str) -> Wave:

@@ -3,8 +3,9 @@
 At a successful close every kept pledger (AWAITING) is asked in private to confirm (and pay)
 at the final price within CONFIRM_WINDOW, with Confirm / Withdraw buttons. A sweep, safe to run
 every few minutes, reminds the undecided once per REMIND_EVERY period (the reminder rows in the
-database are the truth, so restarts never repeat a period), and at the end of the window marks
-the rest ABANDONED and the wave COMPLETED.
+database are the truth, so restarts never repeat a period), and at the end of the window (or once
+nobody is left to decide) marks the rest ABANDONED and decides the wave on its confirmed units:
+COMPLETED at the close price, or FAILED below the minimum (core/services/settlement.py).
 
 Abandonment rate per category, with a prior while data is thin (Beta posterior mean):
 
@@ -28,6 +29,7 @@ from core.messages import Button, T, t, until
 from core.model import PaymentWindow, Pledge, PledgeStatus, Wave, WaveStatus
 from core.ports import Actor, Tx
 from core.services import announce as ann
+from core.services import settlement
 from core.services.context import Context, member_of
 from core.services.waves import load_wave
 
@@ -58,6 +60,8 @@ class SweepReport:
     reminded: int = 0
     abandoned: int = 0
     completed: int = 0
+    failed: int = 0
+    alerted: int = 0
 
 
 def abandonment_rate(
@@ -130,11 +134,14 @@ async def withdraw(ctx: Context, actor: Actor, wave_id: int) -> tuple[Wave, Pled
         member = await member_of(ctx, tx, actor)
         pledge = await decide(ctx, tx, wave, member.id, PledgeStatus.ABANDONED)
         await tx.mark_cards_dirty(wave.id)
+        window = await tx.payment_window(wave.id)
+        if window is not None:  # a withdrawal may be what makes the wave fall short
+            await settlement.alert_if_short(ctx, tx, wave, window, await standing(tx, wave))
         return wave, pledge
 
 
 async def sweep(ctx: Context) -> SweepReport:
-    """Remind once per period, then abandon and complete at the end of the window; idempotent."""
+    """Alert, remind once per period, abandon and decide at the end of the window; idempotent."""
     now = ctx.clock.now()
     report = SweepReport()
     async with ctx.db.write() as tx:
@@ -142,9 +149,10 @@ async def sweep(ctx: Context) -> SweepReport:
             wave = await load_wave(tx, window.wave_id)
             waiting = await tx.awaiting_members(wave.id)
             if now >= window.due_at or not waiting or wave.status is not WaveStatus.SUCCEEDED:
-                report.abandoned += await _finish(ctx, tx, wave, waiting)
-                report.completed += 1
+                await _finish(ctx, tx, wave, waiting, report)
                 continue
+            view = await standing(tx, wave, window.due_at)
+            report.alerted += await settlement.alert_if_short(ctx, tx, wave, window, view)
             period = reminder_round(window.opened_at, now)
             if period >= 1:
                 report.reminded += await _remind(ctx, tx, wave, window, period)
@@ -166,35 +174,43 @@ async def _remind(ctx: Context, tx: Tx, wave: Wave, window: PaymentWindow, perio
     return len(targets)
 
 
-async def _finish(ctx: Context, tx: Tx, wave: Wave, waiting: list[int]) -> int:
-    """The window is over: the undecided abandon, the wave is completed, they are told."""
+async def _finish(
+    ctx: Context, tx: Tx, wave: Wave, waiting: list[int], report: SweepReport
+) -> None:
+    """The window is over: the undecided abandon, the wave is decided, everyone is told."""
     now = ctx.clock.now()
     if waiting:
         targets = await tx.awaiting_targets(wave.id)
         await tx.set_pledge_status(wave.id, waiting, PledgeStatus.ABANDONED, now)
         body = (t("pay.expired", id=wave.id, title=wave.title),)
         await ann.record(ctx, tx, wave.id, "pay:expired", ann.encode(body), targets)
+        report.abandoned += len(waiting)
     if wave.status is WaveStatus.SUCCEEDED:
-        await tx.set_wave_status(wave.id, WaveStatus.COMPLETED, now)
+        decided = await settlement.settle(ctx, tx, wave, await standing(tx, wave))
+        report.completed += int(decided is WaveStatus.COMPLETED)
+        report.failed += int(decided is WaveStatus.FAILED)
     await tx.close_payment_window(wave.id, now)
     await tx.mark_cards_dirty(wave.id)
-    return len(waiting)
 
 
 async def outlook(ctx: Context, wave_id: int) -> Outlook:
     """Confirmed, awaiting and abandoned so far, the category's rate and the expected units."""
     async with ctx.db.read() as tx:
         wave = await load_wave(tx, wave_id)
-        tally = await tx.pledge_tally(wave.id)
-        abandoned, decided = await tx.category_decisions(wave.category)
         window = await tx.payment_window(wave.id)
+        return await standing(tx, wave, window.due_at if window else None)
+
+
+async def standing(tx: Tx, wave: Wave, due_at: datetime | None = None) -> Outlook:
+    """The outlook read inside a transaction: tallies, the category's rate, the expected units."""
+    tally = await tx.pledge_tally(wave.id)
+    abandoned, decided = await tx.category_decisions(wave.category)
     rate = abandonment_rate(abandoned, decided)
     pledgers = {status: count for status, (count, _) in tally.items()}
     units = {status: amount for status, (_, amount) in tally.items()}
     confirmed = units.get(PledgeStatus.CONFIRMED, 0)
     expected = confirmed + expected_paying(units.get(PledgeStatus.AWAITING, 0), rate)
-    return Outlook(wave, rate, decided, pledgers, units, expected,
-                   window.due_at if window else None)  # fmt: skip
+    return Outlook(wave, rate, decided, pledgers, units, expected, due_at)
 
 
 async def due_dates(ctx: Context, wave_ids: Iterable[int]) -> dict[int, datetime]:

@@ -15,6 +15,7 @@ from core.ports import Actor, Tx
 from core.services import announce as ann
 from core.services import ideas
 from core.services.context import Context, member_of
+from core.services.moderation import refuse_if_banned
 from core.services.waves import load_wave
 from core.views import TalkSummary
 
@@ -72,6 +73,7 @@ async def ask(ctx: Context, actor: Actor, wave_id: int, text: str) -> tuple[Ques
             status = t(f"stats.wave_status.{wave.status.value}")
             raise DomainError("error.question_closed", id=wave.id, status=status)
         member = await member_of(ctx, tx, actor)
+        refuse_if_banned(member, "ask")
         if await tx.count_questions_by(wave.id, member.id) >= MAX_QUESTIONS_PER_WAVE:
             raise DomainError("error.too_many_questions", max=MAX_QUESTIONS_PER_WAVE, id=wave.id)
         now = ctx.clock.now()

@@ -9,9 +9,12 @@ from core.errors import DomainError, NotFound
 from core.model import IdeaStatus, Pledge, PledgeStatus, Tier, Wave, WaveStatus
 from core.ports import Actor, Tx
 from core.services import announce as ann
+from core.services import backers
 from core.services.context import Context, member_of, require_moderator
 from core.services.ideas import load_idea
-from core.tiers import crossed, milestones_for, tier_index_for, validate_tiers
+from core.services.moderation import refuse_if_banned
+from core.tiers import crossed, milestones_for, standing, tier_index_for, validate_tiers
+from core.views import cleared
 
 MAX_DURATION = timedelta(days=90)
 MIN_DURATION = timedelta(minutes=1)
@@ -83,9 +86,11 @@ async def launch(ctx: Context, actor: Actor, plan: LaunchPlan) -> Wave:
             plan.capacity, plan.per_member, now, now + plan.duration, WaveStatus.OPEN,
             member.id, now,
         )  # fmt: skip
+        await tx.set_wave_photo(wave_id, idea.photo)  # the card shows the idea's photo
         await tx.set_idea_status(idea.id, IdeaStatus.LAUNCHED, "", None, now)
         wave = await load_wave(tx, wave_id)
-        await ann.announce_opened(ctx, tx, wave)
+        told = await backers.tell_wanters(ctx, tx, wave, idea.id, member.id)
+        await ann.announce_opened(ctx, tx, wave, skip=frozenset(told))
         return wave
 
 
@@ -114,6 +119,7 @@ async def join(
         if wave.status is WaveStatus.OPEN and now >= wave.closes_at:
             raise DomainError("error.wave_deadline_passed", id=wave.id)
         member = await member_of(ctx, tx, actor)
+        refuse_if_banned(member, "join")
         old = await tx.get_pledge(wave_id, member.id)
         _check_pledge(wave, old, quantity, max_price)
         held = old.quantity if old and old.status is PledgeStatus.ACTIVE else 0
@@ -134,6 +140,11 @@ async def _announce_progress(ctx: Context, tx: Tx, before: Wave, after: Wave) ->
     """Milestones once per wave ever, plus tier and threshold news."""
     marks = milestones_for(after.tiers, after.moq, after.capacity)
     candidates = crossed(marks, before.units, after.units)
+    if not candidates:
+        return ()
+    # Only units that would buy if the wave closed now count (conditional ones may drop out).
+    after = cleared(after, standing(after.tiers, await tx.active_bids(after.id), after.moq))
+    candidates = [m for m in candidates if m <= after.units]
     if not candidates:
         return ()
     done = await tx.announced_milestones(after.id)

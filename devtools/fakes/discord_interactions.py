@@ -21,6 +21,7 @@ from devtools.fakes.discord_messages import (
 from devtools.fakes.discord_models import (
     DEFAULT_PERMISSIONS,
     FakeChannel,
+    FakeUpload,
     RecordedFile,
     RecordedMessage,
     new_token,
@@ -217,13 +218,22 @@ class Interactions:
         for key, value in (options or {}).items():
             spec = next((o for o in defs if o.get("name") == key), None)
             kind = spec["type"] if spec else OPTION_TYPES.get(type(value), 3)
-            raw = str(value) if kind in (6, 7, 8, 9) else value
+            if isinstance(value, FakeUpload):  # type 11: the id, the file in `resolved`
+                value = self._upload(data, value, guild_id)
+            raw = str(value) if kind in (6, 7, 8, 9, 11) else value
             opt: dict[str, Any] = {"name": key, "type": kind, "value": raw}
             if key == focused:
                 opt["focused"] = True
             opts.append(opt)
             self._resolve(data, kind, raw, guild_id)
         return data
+
+    def _upload(self, data: dict[str, Any], upload: FakeUpload, guild_id: int | None) -> int:
+        """Store an attachment option's file in `resolved.attachments`; return its id."""
+        attachment_id = self.state.ids.next()
+        payload = upload.payload(attachment_id, guild_id or 0)
+        data.setdefault("resolved", {}).setdefault("attachments", {})[str(attachment_id)] = payload
+        return attachment_id
 
     def _resolve(self, data: dict[str, Any], kind: int, value: Any, guild_id: int | None) -> None:
         """Fill `resolved` for user/channel/role options as Discord does."""

@@ -164,6 +164,22 @@ class RecordedMessage:
 _counter = itertools.count(1)
 
 
+@dataclass(frozen=True)
+class FakeUpload:
+    """A file a user attaches to a slash command's attachment option."""
+
+    filename: str
+    content_type: str = "image/png"
+    size: int = 2048
+
+    def payload(self, attachment_id: int, channel_id: int) -> dict[str, Any]:
+        """The resolved attachment Discord sends, with its CDN URL."""
+        url = f"https://cdn.discordapp.com/attachments/{channel_id}/{attachment_id}/{self.filename}"
+        return {"id": str(attachment_id), "filename": self.filename, "size": self.size,
+                "url": url, "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
+                "content_type": self.content_type, "ephemeral": True}  # fmt: skip
+
+
 def new_token(prefix: str) -> str:
     """Return a unique opaque token (interaction tokens, session ids)."""
     return f"{prefix}{next(_counter):06d}{time.monotonic_ns():x}"

@@ -278,6 +278,22 @@ class TelegramMethods(TelegramWorld):
         msg.text, msg.plain_text, msg.parse_mode, msg.entities = p["text"], plain, mode, ents
         return self._edited(chat, msg, markup, "editMessageText")
 
+    async def _m_editMessageCaption(self, p: JSON) -> JSON:
+        """Edit a photo's or document's caption (and keyboard), refusing no-op edits."""
+        chat, msg = self._editable(p)
+        if msg.kind == "text":
+            raise bad_request("there is no caption in the message to edit")
+        mode = p.get("parse_mode")
+        caption = p.get("caption") or ""
+        plain, ents = _render(caption, mode, p.get("caption_entities"), 1024,
+                              "message caption is too long")  # fmt: skip
+        markup = _inline(_check_markup(p.get("reply_markup")))
+        if (plain, ents, markup) == (msg.plain_text, msg.entities, _inline(msg.reply_markup)):
+            raise bad_request(_NOT_MODIFIED)
+        msg.history.append((msg.text, msg.reply_markup))
+        msg.text, msg.plain_text, msg.parse_mode, msg.entities = caption, plain, mode, ents
+        return self._edited(chat, msg, markup, "editMessageCaption")
+
     async def _m_editMessageReplyMarkup(self, p: JSON) -> JSON:
         """Swap or remove the inline keyboard, refusing no-op edits."""
         chat, msg = self._editable(p)

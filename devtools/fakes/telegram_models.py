@@ -313,7 +313,14 @@ class TelegramLimits:
     per_group_per_minute: int = 20  # sliding 60 s window, groups and supergroups only
     global_per_second: int = 30  # sliding 1 s window over all chats
     counted_methods: frozenset[str] = frozenset(
-        {"sendmessage", "sendphoto", "senddocument", "editmessagetext", "editmessagereplymarkup"}
+        {
+            "sendmessage",
+            "sendphoto",
+            "senddocument",
+            "editmessagetext",
+            "editmessagecaption",
+            "editmessagereplymarkup",
+        }
     )
 
 

@@ -172,6 +172,37 @@ class TelegramWorld:
             extra["reply_to_message"] = self._message_api(c, reply_to_message_id)
         return self.push_update({"message": self._new_message(c, u, extra)})
 
+    def push_photo(
+        self,
+        chat: ChatRef,
+        user: UserRef,
+        caption: str = "",
+        *,
+        data: bytes = b"\x89PNG fake photo",
+        reply_to_message_id: int | None = None,
+    ) -> JSON:
+        """A user sends a photo (Telegram lists it in three sizes) with an optional caption."""
+        c, u = self._chat(chat), self._user(user)
+        if c.is_group:
+            c.members.setdefault(u.id, "member")
+        sizes = []
+        for width, height in ((90, 60), (320, 213), (1280, 853)):
+            stored = StoredFile(f"AgAC{next(self._ids)}x{width}", f"photo_{width}.jpg", data,
+                                "image/jpeg")  # fmt: skip
+            self.files[stored.file_id] = stored
+            sizes.append({"file_id": stored.file_id, "file_unique_id": stored.file_id,
+                          "width": width, "height": height, "file_size": len(data)})  # fmt: skip
+        extra: JSON = {"photo": sizes}
+        if caption:
+            extra["caption"] = caption
+            if match := _COMMAND.match(caption):
+                extra["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": utf16_len(match.group(0))}
+                ]
+        if reply_to_message_id is not None:
+            extra["reply_to_message"] = self._message_api(c, reply_to_message_id)
+        return self.push_update({"message": self._new_message(c, u, extra)})
+
     def push_channel_post(self, chat: ChatRef, text: str, *, signature: str | None = None) -> JSON:
         """An admin posts in a channel the bot is in."""
         c = self._chat(chat)

@@ -44,7 +44,9 @@ async def test_close_confirm_withdraw_reminders_and_abandonment(world: ConsoleWo
     for buyer in (ana, bo, cy):
         await buyer.say("/join 1")
     due = world.clock.now() + timedelta(days=7)
-    assert said("mod.closed_success", id=1, units=3, price=eur(90)) in await owner.say("/close 1")
+    await owner.say("/close 1")
+    closed = await owner.say("1")  # Yes, close #1 now
+    assert said("mod.closed_success", id=1, units=3, price=eur(90)) in closed
     await world.rt.dispatcher.sweep()
 
     ask = said("pay.ask", id=1, title="Backpack", price=eur(90)) + "\n"
@@ -99,8 +101,10 @@ async def test_close_confirm_withdraw_reminders_and_abandonment(world: ConsoleWo
     world.clock.advance(timedelta(hours=24))  # 168 h: the window closes
     await sweep(world)
     assert inbox(world, "cy")[-1] == said("pay.expired", id=1, title="Backpack")
+    # one confirmed unit of the 3 needed: the wave fails, it is never "completed"
+    assert inbox(world, "ana")[-1] == said("pay.failed", id=1, title="Backpack", confirmed=1, moq=3)
     completed = said("pay.result_completed", units=3, price=eur(90))
-    assert completed in await cy.say("/wave 1")
+    assert completed not in await cy.say("/wave 1")
     status = said("pledge_status.abandoned")
     assert said("mine.pledge", id=1, title="Backpack", qty=1, status=status) in await cy.say(
         "/mine"
@@ -110,6 +114,7 @@ async def test_close_confirm_withdraw_reminders_and_abandonment(world: ConsoleWo
     for line in outlook(confirmed=1, awaiting=0, abandoned=2, expected=1):
         assert line in final
     assert said("pay.outlook_closed") in final
+    assert said("pay.outlook_outcome_failed", confirmed=1, moq=3) in final
 
 
 async def test_payment_words_in_french_and_bad_input(world: ConsoleWorld) -> None:
@@ -121,6 +126,7 @@ async def test_payment_words_in_french_and_bad_input(world: ConsoleWorld) -> Non
     assert said("error.pay_still_open", "fr", id=1) in await julie.say("/withdraw 1")
     due = world.clock.now() + timedelta(days=7)
     await owner.say("/close 1")
+    await owner.say("1")  # Yes, close #1 now
     mine = await julie.say("/mine")
     row = said("pay.mine_row", "fr", id=1, title="Gourde", qty=1, price=eur(20), total=eur(20),
                deadline=due)  # fmt: skip

@@ -62,6 +62,7 @@ async def test_funnel_wave_chart_demand_curve_and_export(
     assert usage in await owner.say("/stats 1 2 3")
 
     await owner.say("/close 1")
+    await owner.say("1")  # Yes, close #1 now
     await people[0].say("/confirm 1")
     funnel = await owner.say("/stats")
     assert said("stats.funnel_proposed", count=2) in funnel

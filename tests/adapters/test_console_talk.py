@@ -30,7 +30,9 @@ async def succeeded_wave(world: ConsoleWorld, *buyers: Person) -> None:
     await owner.say("/launch 1 1:100 2:90 1d min=2")
     for buyer in buyers:
         await buyer.say("/join 1")
-    assert said("mod.closed_success", id=1, units=2, price=eur(90)) in await owner.say("/close 1")
+    await owner.say("/close 1")
+    closed = await owner.say("1")  # Yes, close #1 now
+    assert said("mod.closed_success", id=1, units=2, price=eur(90)) in closed
 
 
 async def test_a_question_reaches_past_buyers_and_the_answer_reaches_the_asker(

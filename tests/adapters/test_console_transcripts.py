@@ -109,8 +109,10 @@ async def test_close_clears_one_price_for_all(world: ConsoleWorld) -> None:
     for name in ("a", "b", "c"):
         await world.person(name).say("/join 1")
     await world.person("d").say("/join 1 80€")  # only if the price falls to 80 €
-    assert said("mod.closed_success", id=1, units=3, price=eur(90)) in await owner.say("/close 1")
-    dropped = said("pledge_status.dropped")
+    await owner.say("/close 1")
+    closed = await owner.say("1")  # Yes, close #1 now
+    assert said("mod.closed_success", id=1, units=3, price=eur(90)) in closed
+    dropped = said("pledge_state.priced_out", price=eur(90), max=eur(80))  # told why, not charged
     assert said("mine.pledge", id=1, title="Backpack", qty=1, status=dropped) in await world.person(
         "d"
     ).say("/mine")

@@ -34,6 +34,11 @@ async def test_from_idea_to_milestone_across_platforms(server: Server) -> None:
     assert refused.original is not None and refused.original.ephemeral
     approved = said_markdown("mod.approved", id=1, title=BRUSH)
     assert approved in await server.say(olga, "approve", idea=1)
+    assert (await server.rt.dispatcher.sweep()).sent == 1  # the author hears it in private
+    dm = api.open_dm(max_.id)
+    assert [m.content for m in api.messages(dm.id)] == [
+        said_markdown("notice.approved", id=1, title=BRUSH)
+    ]
 
     launched_at = server.clock.now()
     plan = {"idea": 1, "tiers": "1:100 3:90 5:80", "duration": "14d"}
@@ -147,8 +152,9 @@ async def test_a_slow_core_is_deferred_then_followed_up(server: Server) -> None:
     done = await mine.wait_original(lambda m: not m.flags & 128)  # no longer "thinking…"
     assert done.content == said_markdown("mine.empty") and done.ephemeral
 
-    await server.say(olga, "idea", text="Kettle #kitchen")
-    await server.say(olga, "approve", idea=1)
+    for command, options in (("idea", {"text": "Kettle #kitchen"}), ("approve", {"idea": 1})):
+        deferred = await server.slash(olga, command, options)
+        await deferred.wait_followups(1)  # deferred answers come later: wait before going on
     launch = await server.slash(
         olga, "launch", {"idea": 1, "tiers": "1:30 10:25", "duration": "7d"}
     )

@@ -87,6 +87,8 @@ async def test_unknown_ids_and_stale_buttons_get_clear_errors(server: Server) ->
     )
     card = launch.followups[0]
     assert "wb:join:1" in buttons_of(card)
-    await server.say(olga, "cancel", wave=1, reason="supplier vanished")
+    asked = await server.slash(olga, "cancel", {"wave": 1, "reason": "supplier vanished"})
+    assert asked.original is not None
+    await server.press(olga, asked.original, "cancelyes:1")  # Yes, cancel #1
     not_open = said_markdown("error.wave_not_open", id=1, status="cancelled")
     assert await server.press(max_, card, "join:1") == not_open

@@ -151,9 +151,9 @@ async def test_sweep_opens_and_closes_due_waves(ctx: Context, clock: FakeClock) 
 
 
 async def test_extend_cancel_and_list_order(ctx: Context, db_path: Path) -> None:
-    first = await waves.launch(ctx, OWNER, plan(await approved_idea(ctx, "A"), (1, 100)))
+    first = await waves.launch(ctx, OWNER, plan(await approved_idea(ctx, "Alpha"), (1, 100)))
     second = await waves.launch(
-        ctx, OWNER, plan(await approved_idea(ctx, "B"), (1, 100), duration=timedelta(days=2))
+        ctx, OWNER, plan(await approved_idea(ctx, "Bravo"), (1, 100), duration=timedelta(days=2))
     )
     assert [w.id for w in await waves.open_waves(ctx)] == [second.id, first.id]
     extended = await lifecycle.extend(ctx, OWNER, second.id, timedelta(days=10))

@@ -139,9 +139,9 @@ def test_every_commands_usage_is_generated_from_its_declaration(lang: str) -> No
 
 
 def _expected_usage(spec: Command, lang: str) -> str:
-    """The command, then each param's label in <required> or [optional] brackets."""
+    """The command, then each typed param's label in <required> or [optional] brackets."""
     parts = [f"/{spec.name}"]
-    for param in spec.params:
+    for param in (param for param in spec.params if not param.kind.option_only):
         label = param.kind.label(param.shown_key)
         text = label if isinstance(label, str) else render(label, lang)
         if param.kind.framed:

@@ -129,7 +129,7 @@ async def test_demo_with_a_crowd_shows_the_milestones(tmp_path: Path) -> None:
     )  # fmt: skip
     assert demo.stdin is not None and demo.stdout is not None
     try:
-        demo.stdin.write(b"/idea X\n/approve 1\n/launch 1 1:100 50:90 7d min=50\n")
+        demo.stdin.write(b"/idea Fan\n/approve 1\n/launch 1 1:100 50:90 7d min=50\n")
         await demo.stdin.drain()
         seen = b""
         async with asyncio.timeout(20):  # the crowd takes about 6 s
@@ -145,9 +145,9 @@ async def test_demo_with_a_crowd_shows_the_milestones(tmp_path: Path) -> None:
     transcript = (seen + out).decode().replace("\r", "")
     assert demo.returncode == 0, err.decode()
     assert "Traceback" not in err.decode() and "ERROR" not in err.decode(), err.decode()
-    assert said("mod.launched", id=1, title="X", moq=50) in transcript
+    assert said("mod.launched", id=1, title="Fan", moq=50) in transcript
     for count, price in ((10, 100), (25, 100), (50, 90)):
-        milestone = said("announce.milestone", count=count, id=1, title="X", price=eur(price))
+        milestone = said("announce.milestone", count=count, id=1, title="Fan", price=eur(price))
         assert transcript.count(f"📣 {milestone}") == 1, transcript
     assert transcript.count(said("announce.moq", moq=50)) == 1, transcript
     assert said("demo.crowd_start", size=60, id=1) in transcript
