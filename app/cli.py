@@ -15,10 +15,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from app.logs import redact_everywhere
 from app.wiring import platforms, unknown_owners
-from bots.i18n import LANGUAGES
+from bots.i18n import LANGUAGES, render
 from config.settings import Settings, load_settings
 from core.messages import t
+from storage.health import DatabaseUnusable
 
 BENCH_NEEDS_CHECKOUT = (
     "wavebot bench: the benchmarks ship with the source, not the wheel; "
@@ -49,7 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="seed of the crowd's choices, for reproducible runs (default: 1)",
     )
     db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade"], help="apply migrations")
+    db.add_argument("action", choices=["upgrade", "check", "backup"],
+                    help="upgrade: apply migrations; check: full integrity check; "
+                         "backup FILE: online copy of a SQLite database")  # fmt: skip
+    db.add_argument("target", nargs="?", type=Path, help="backup: the file to write")
     bench = sub.add_parser("bench", help="benchmarks that print their figures")
     bench.add_argument("name", nargs="?", default="all", help="which benchmark (default: all)")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
@@ -78,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if wrong := unknown_owners(settings):
         print(f"wavebot: invalid configuration:\n{explain_owners(wrong)}", file=sys.stderr)
         return 2
+    redact_everywhere(settings.secret_values())
     if settings.lang not in LANGUAGES:
         print(f"wavebot: WAVEBOT_LANG must be one of {', '.join(LANGUAGES)}", file=sys.stderr)
         return 2
@@ -102,13 +108,20 @@ def explain_owners(wrong: list[str]) -> str:
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the chosen sub-command."""
-    if args.command == "db":
-        from storage.migrate import upgrade
+    """Run the chosen sub-command; an unusable database is one line, not a traceback."""
+    try:
+        return _dispatch(args, settings)
+    except DatabaseUnusable as problem:
+        print(
+            f"wavebot: {render(t(problem.key, **problem.params), settings.lang)}", file=sys.stderr
+        )
+        return 2
 
-        upgrade(settings.database_url)
-        print("database is up to date")
-        return 0
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    """The sub-command itself."""
+    if args.command == "db":
+        return run_db(args.action, args.target, settings)
     if args.command == "demo":
         return run_demo_command(args, settings)
     if args.command == "run":
@@ -149,6 +162,34 @@ def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
 def checkout_root() -> Path:
     """The directory holding the `app` package: a source checkout when devtools/ sits beside it."""
     return Path(__file__).resolve().parent.parent
+
+
+def run_db(action: str, target: Path | None, settings: Settings) -> int:
+    """`wavebot db upgrade|check|backup FILE`."""
+    from storage import health
+
+    url, lang = settings.database_url, settings.lang
+    if action == "check":
+        report = health.check(url)
+        if report.problems:
+            problem = t("cli.db_check_failed", path=str(report.path), detail=report.problems[0])
+            print(render(problem, lang), file=sys.stderr)
+            return 1
+        print(render(t("cli.db_check_ok", path=str(report.path)), lang))
+        return 0
+    if action == "backup":
+        if target is None:
+            raise health.DatabaseUnusable("cli.db_backup_needs_target")
+        size = health.backup(url, target)
+        path = str(health.sqlite_path(url))
+        print(render(t("cli.db_backup_done", path=path, target=str(target), size=size), lang))
+        return 0
+    from storage.migrate import upgrade
+
+    health.preflight(url)
+    upgrade(url)
+    print(render(t("cli.db_up_to_date"), lang))
+    return 0
 
 
 def run_bench(name: str, quick: bool) -> int:

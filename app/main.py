@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.charts import MatplotlibCharts
 from app.clockwork import Clockwork
-from app.wiring import build_enabled, enabled_rows, platforms
+from app.wiring import PlatformAdapter, build_enabled, enabled_rows, platforms
 from bots.i18n import LANGUAGES, command_aliases, render, render_plain
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.interpreter import Interpreter
-from core.messages import t
+from core.messages import Reply, t
 from core.ports import Messenger
 from core.services import talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
+from core.services.health import Alert
 from storage.database import SqlDatabase
+from storage.health import preflight, sole_process, sqlite_path
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
 REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an hour
+ADAPTER_GRACE_SECONDS = 5.0  # updates in hand finish and are confirmed; SIGTERM to exit < 10 s
+CLOCK_GRACE_SECONDS = 3.0
 
 
 @dataclass
@@ -47,6 +53,7 @@ async def runtime(
     settings: Settings, clock: Clock | None = None, extra_owners: frozenset[str] = frozenset()
 ) -> AsyncIterator[Runtime]:
     """Open the database (migrating it), build the core and the clock; close all on exit."""
+    await asyncio.to_thread(preflight, settings.database_url)
     await asyncio.to_thread(upgrade, settings.database_url)
     db = await SqlDatabase.open(settings.database_url, synchronous=settings.synchronous)
     try:
@@ -56,7 +63,11 @@ async def runtime(
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
                       rules=rules, charts=MatplotlibCharts(), plain=render_plain)  # fmt: skip
         messengers: dict[str, Messenger] = {}
+        db.on_saved = ctx.storage.saved
+        ctx.storage.alert = owners_alert(ctx, messengers)
         dispatcher = Dispatcher(ctx, messengers)
+        if sqlite_path(settings.database_url) is not None:  # one process per file: sole_process
+            await dispatcher.release_orphans()
         clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)
         clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
         ctx.wakeup = clockwork
@@ -64,6 +75,21 @@ async def runtime(
         yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers)
     finally:
         await db.close()
+
+
+def owners_alert(ctx: Context, messengers: Mapping[str, Messenger]) -> Alert:
+    """Tell every owner directly (the outbox cannot be written when the disk is full)."""
+
+    async def alert(failing: bool) -> None:
+        key = "health.storage_down" if failing else "health.storage_back"
+        message = Reply(body=(t(key),), private=True)
+        for account in sorted(ctx.owners):
+            platform, _, user_id = account.partition(":")
+            messenger = messengers.get(platform)
+            if messenger is not None:
+                await messenger.send(user_id, message, ctx.rules.default_lang)
+
+    return alert
 
 
 async def run_bots(
@@ -76,18 +102,69 @@ async def run_bots(
     if not enabled_rows(settings):
         print(render(t("cli.no_token"), settings.lang), file=sys.stderr)
         return 2
+    with sole_process(settings.database_url):
+        return await _run_adapters(settings, adapter_options or {})
+
+
+async def _run_adapters(
+    settings: Settings, adapter_options: Mapping[str, Mapping[str, Any]]
+) -> int:
+    """Every enabled adapter and the clock, until they stop or SIGTERM/SIGINT asks them to."""
     async with runtime(settings) as rt:
-        adapters = build_enabled(rt, adapter_options or {})
+        adapters = build_enabled(rt, adapter_options)
         await rt.clockwork.start()
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
+        stopping = asyncio.Event()
+        _on_signals(stopping.set)
+        asked = asyncio.create_task(stopping.wait())
         try:
-            await asyncio.gather(*tasks)
+            await asyncio.wait([*tasks, asked], return_when=asyncio.FIRST_COMPLETED)
+            if stopping.is_set():
+                log.warning("stopping: finishing the updates in hand")
+                await _stop_gracefully(adapters, tasks)
         finally:
-            # gather() returns as soon as one adapter is cancelled or fails: let every adapter
-            # finish its own shutdown (confirm updates, close sockets) before the clock and the
-            # database go away.
+            # One adapter ended, or we are cancelled: let every adapter finish its own shutdown
+            # (confirm updates, close sockets) before the clock and the database go away.
+            _on_signals(None)
+            asked.cancel()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await rt.clockwork.stop()
+            await _stop_clock(rt)
+        for task in tasks:  # an adapter that failed on its own (a refused token) fails the run
+            if not stopping.is_set() and not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
     return 0
+
+
+def _on_signals(handler: Callable[[], None] | None) -> None:
+    """SIGTERM (systemctl stop, docker stop) and SIGINT (Ctrl+C) ask for a graceful stop."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            if handler is None:
+                loop.remove_signal_handler(signum)
+            else:
+                loop.add_signal_handler(signum, handler)
+
+
+async def _stop_gracefully(
+    adapters: list[PlatformAdapter], tasks: list[asyncio.Task[None]]
+) -> None:
+    """Stop taking updates, let the ones in hand finish and be confirmed, within the grace."""
+    for adapter in adapters:
+        with contextlib.suppress(Exception):
+            await adapter.shutdown()
+    _, late = await asyncio.wait(tasks, timeout=ADAPTER_GRACE_SECONDS)
+    for task in late:
+        task.cancel()
+
+
+async def _stop_clock(rt: Runtime) -> None:
+    """Let a sweep in flight finish briefly; leases of anything unsent are given back."""
+    try:
+        await asyncio.wait_for(rt.clockwork.stop(), CLOCK_GRACE_SECONDS)
+    except TimeoutError:
+        log.warning("the dispatcher did not finish in time; its leases are released")
+    with contextlib.suppress(Exception):
+        await rt.dispatcher.release_own()

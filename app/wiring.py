@@ -21,6 +21,7 @@ class PlatformAdapter(Protocol):
     admin_check: AdminCheck
 
     async def run(self) -> None: ...
+    async def shutdown(self) -> None: ...
 
 
 Options = Mapping[str, Any]
@@ -41,7 +42,10 @@ def _telegram(rt: Runtime, options: Options) -> TelegramAdapter:
 
     settings = rt.settings
     return TelegramAdapter(
-        rt.interpreter, settings.telegram_bot_token, settings.telegram_api_url, **options
+        rt.interpreter,
+        settings.telegram_bot_token.get_secret_value(),
+        settings.telegram_api_url,
+        **options,
     )
 
 
@@ -51,13 +55,20 @@ def _discord(rt: Runtime, options: Options) -> DiscordAdapter:
 
     settings = rt.settings
     return DiscordAdapter(
-        rt.interpreter, settings.discord_bot_token, settings.discord_api_url, **options
+        rt.interpreter,
+        settings.discord_bot_token.get_secret_value(),
+        settings.discord_api_url,
+        **options,
     )
 
 
 ADAPTERS: tuple[AdapterRow, ...] = (
-    AdapterRow("telegram", lambda settings: bool(settings.telegram_bot_token), _telegram),
-    AdapterRow("discord", lambda settings: bool(settings.discord_bot_token), _discord),
+    AdapterRow(
+        "telegram", lambda settings: bool(settings.telegram_bot_token.get_secret_value()), _telegram
+    ),
+    AdapterRow(
+        "discord", lambda settings: bool(settings.discord_bot_token.get_secret_value()), _discord
+    ),
 )
 
 

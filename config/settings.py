@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -30,14 +30,14 @@ class Settings(BaseSettings):
     )
     # Accounts <platform>:<id>; the composition root checks the platforms against its adapters.
     owners: str = Field("", validation_alias=AliasChoices("WAVEBOT_OWNERS", "owners"))
-    telegram_bot_token: str = Field(
-        "", validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "telegram_bot_token")
+    telegram_bot_token: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "telegram_bot_token")
     )
     telegram_api_url: str = Field(
         DEFAULT_TELEGRAM_API, validation_alias=AliasChoices("TELEGRAM_API_URL", "telegram_api_url")
     )
-    discord_bot_token: str = Field(
-        "", validation_alias=AliasChoices("DISCORD_BOT_TOKEN", "discord_bot_token")
+    discord_bot_token: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("DISCORD_BOT_TOKEN", "discord_bot_token")
     )
     discord_api_url: str = Field(
         DEFAULT_DISCORD_API, validation_alias=AliasChoices("DISCORD_API_URL", "discord_api_url")
@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     digest_days: int = Field(
         15, validation_alias=AliasChoices("WAVEBOT_DIGEST_DAYS", "digest_days")
     )
+
+    def secret_values(self) -> list[str]:
+        """The values no log line may show."""
+        tokens = (self.telegram_bot_token, self.discord_bot_token)
+        return [token.get_secret_value() for token in tokens if token.get_secret_value()]
 
     @field_validator("lang")
     @classmethod

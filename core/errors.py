@@ -18,3 +18,7 @@ class NotFound(DomainError):
 
 class Forbidden(DomainError):
     """The user lacks the right for this action at this moment."""
+
+
+class StorageUnavailable(Exception):
+    """The database cannot save right now (disk full or failing); the write was rolled back."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from core.text import whole_number
+
 # (English, French, category)
 OBJECTS: tuple[tuple[str, str, str], ...] = (
     ("lamp", "lampe", "home"),
@@ -147,9 +149,10 @@ def draw(rng: random.Random) -> Spark:
 def parse_spark(code: str) -> Spark:
     """Read back a button payload, refusing anything out of range (ValueError)."""
     parts = code.split(":")
-    if len(parts) != 3 or not all(part.isdigit() and len(part) <= 4 for part in parts):
+    numbers = [whole_number(part) if len(part) <= 4 else None for part in parts]
+    if len(numbers) != 3 or any(number is None for number in numbers):
         raise ValueError(code)
-    spark = Spark(int(parts[0]), int(parts[1]), int(parts[2]))
+    spark = Spark(*(number or 0 for number in numbers))
     indexes = (spark.obj, spark.material, spark.use)
     limits = (len(OBJECTS), len(MATERIALS), len(USES))
     if any(index >= limit for index, limit in zip(indexes, limits, strict=True)):

@@ -95,6 +95,8 @@ def to_json(value: Any) -> Any:
         return {"$dt": value.isoformat()}
     if isinstance(value, Relative):
         return {"$rel": value.at.isoformat(), "s": value.delta.total_seconds()}
+    if isinstance(value, timedelta):
+        return {"$td": value.total_seconds()}
     return value
 
 
@@ -111,6 +113,8 @@ def from_json(value: Any) -> Any:
             return datetime.fromisoformat(value["$dt"])
         if "$rel" in value:
             return Relative(datetime.fromisoformat(value["$rel"]), timedelta(seconds=value["s"]))
+        if "$td" in value:
+            return timedelta(seconds=value["$td"])
     return value
 
 

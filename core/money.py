@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from core.errors import DomainError
 
 MAX_CENTS = 100_000_000_00
+_DIGITS = frozenset("0123456789")
 _CURRENCY_WORD = re.compile(r"^([€$£]|eur|usd|gbp)$", re.I)
-_AMOUNT = re.compile(r"^\s*([€$£]?)\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*([€$£]|eur|usd|gbp)?\s*$", re.I)
+_AMOUNT = re.compile(
+    r"^\s*([€$£]?)\s*([0-9]{1,9})(?:[.,]([0-9]{1,2}))?\s*([€$£]|eur|usd|gbp)?\s*$", re.I
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -46,8 +49,8 @@ def glue_currency(words: list[str]) -> list[str]:
 def _joins(before: str, word: str) -> bool:
     """An amount then its currency, or a currency then its amount."""
     if _CURRENCY_WORD.match(word):
-        return before[-1:].isdigit()
-    return bool(_CURRENCY_WORD.match(before)) and word[:1].isdigit()
+        return before[-1:] in _DIGITS
+    return bool(_CURRENCY_WORD.match(before)) and word[:1] in _DIGITS
 
 
 def has_price_marker(text: str) -> bool:

@@ -10,15 +10,18 @@ acknowledgement still follows durability, but one fsync now serves a whole burst
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from core.errors import StorageUnavailable
 from storage.group_commit import (
     BATCH_MAX_SECONDS,
     BATCH_MAX_WRITES,
@@ -45,6 +48,13 @@ def _own_write() -> SqlTx | None:
     if current is not None and current[0] is asyncio.current_task():
         return current[1]
     return None
+
+
+def cannot_store(error: BaseException) -> bool:
+    """SQLITE_FULL (disk or page limit) or an I/O error: the disk, not the data, is at fault."""
+    original = getattr(error, "orig", error)
+    name = getattr(original, "sqlite_errorname", "")
+    return name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR")
 
 
 def is_memory(url: str) -> bool:
@@ -90,6 +100,7 @@ class SqlDatabase:
         self._group = GroupCommit(writer, batch_max_writes, batch_max_seconds)
         self._closed = False
         self._late_lock = asyncio.Lock()
+        self.on_saved: Callable[[], None] | None = None  # told after each top-level commit
 
     @classmethod
     async def open(
@@ -132,6 +143,20 @@ class SqlDatabase:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqlTx]:
+        """A write transaction; a full or failing disk becomes the core's StorageUnavailable."""
+        top_level = _own_write() is None
+        try:
+            async with self._write() as tx:
+                yield tx
+        except (DBAPIError, sqlite3.Error) as error:
+            if cannot_store(error):
+                raise StorageUnavailable(str(getattr(error, "orig", error))) from error
+            raise
+        if top_level and self.on_saved is not None:
+            self.on_saved()
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[SqlTx]:
         """A write transaction: commits unless the body raises, and returns once durable.
 
         Concurrent writes share one transaction (group commit), each body in its own savepoint:

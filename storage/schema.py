@@ -214,6 +214,8 @@ deliveries = Table(
     Column("last_error", Text, nullable=False, default=""),
     Column("message_id", String(64), nullable=False, default=""),
     Column("sent_at", UTCDateTime, nullable=True),
+    Column("claimed_by", String(64), nullable=True),
+    Column("claimed_until", UTCDateTime, nullable=True),
     Index("ix_deliveries_status_next", "status", "next_attempt_at"),
     Index("ix_deliveries_chat", "platform", "chat_id", "status"),
 )
@@ -259,6 +261,8 @@ processed_keys = Table(
     metadata,
     Column("key", String(96), primary_key=True),
     Column("at", UTCDateTime, nullable=False),
+    Column("answer", Text, nullable=True),  # JSON kept until the answer was sent
+    Column("answered_at", UTCDateTime, nullable=True),
 )
 
 # Talk and stats (migration 0005): questions, answers, reviews and the helpers' opt-in.

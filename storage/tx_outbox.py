@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import ColumnElement, Table, delete, insert, or_, select, true, update
 
 from core.model import PledgeStatus, Target
 from core.ports import ChatRef, Delivery
@@ -32,6 +32,11 @@ def _wants(categories_json: str, category: str) -> bool:
     """An empty category list means every category."""
     categories = json.loads(categories_json)
     return not categories or category in categories
+
+
+def _unclaimed(now: datetime) -> ColumnElement[bool]:
+    """No lease, or one that ran out (its dispatcher died or stalled)."""
+    return or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until <= now)
 
 
 class OutboxMixin(TxBase):
@@ -116,8 +121,43 @@ class OutboxMixin(TxBase):
             await self._exec(insert(deliveries), rows)
         return announcement_id
 
-    async def due_deliveries(self, now: datetime, limit: int) -> list[Delivery]:
-        """Pending deliveries whose time has come, oldest first, with their announcement."""
+    async def claim_deliveries(
+        self,
+        owner: str,
+        platforms: Sequence[str],
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+    ) -> list[Delivery]:
+        """Due deliveries for these platforms that nobody holds a live lease on, now leased to
+        owner until lease_until.
+
+        Inside the write transaction the select and the update see the same rows, so two
+        dispatchers can never both claim one delivery (PostgreSQL will add SKIP LOCKED).
+        """
+        due = await self.due_deliveries(now, limit, platforms)
+        if not due:
+            return []
+        stmt = (
+            update(deliveries)
+            .where(deliveries.c.id.in_([d.id for d in due]), _unclaimed(now))
+            .values(claimed_by=owner, claimed_until=lease_until)
+        )
+        await self._exec(stmt)
+        return due
+
+    async def release_claims(self, owner: str | None = None) -> int:
+        """Give back the leases of one dispatcher, or every lease (a lone process starting)."""
+        stmt = update(deliveries).where(deliveries.c.claimed_until.is_not(None))
+        if owner is not None:
+            stmt = stmt.where(deliveries.c.claimed_by == owner)
+        result = await self._exec(stmt.values(claimed_by=None, claimed_until=None))
+        return int(result.rowcount or 0)
+
+    async def due_deliveries(
+        self, now: datetime, limit: int, platforms: Sequence[str] | None = None
+    ) -> list[Delivery]:
+        """Pending unleased deliveries now due, oldest first, with their announcement."""
         stmt = (
             select(
                 deliveries,
@@ -125,7 +165,12 @@ class OutboxMixin(TxBase):
                 announcements.c.wave_id.label("a_wave_id"),
             )
             .join(announcements, announcements.c.id == deliveries.c.announcement_id)
-            .where(deliveries.c.status == PENDING, deliveries.c.next_attempt_at <= now)
+            .where(
+                deliveries.c.status == PENDING,
+                deliveries.c.next_attempt_at <= now,
+                _unclaimed(now),
+                deliveries.c.platform.in_(platforms) if platforms is not None else true(),
+            )
             .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
             .limit(limit)
         )
@@ -156,6 +201,8 @@ class OutboxMixin(TxBase):
                 last_error=error or deliveries.c.last_error,
                 message_id=message_id,
                 sent_at=now if status == "sent" else None,
+                claimed_by=None,
+                claimed_until=None,
             )
         )
         await self._exec(stmt)
@@ -173,7 +220,13 @@ class OutboxMixin(TxBase):
         stmt = (
             update(deliveries)
             .where(deliveries.c.id == delivery_id)
-            .values(attempts=deliveries.c.attempts + 1, next_attempt_at=next_at, last_error=error)
+            .values(
+                attempts=deliveries.c.attempts + 1,
+                next_attempt_at=next_at,
+                last_error=error,
+                claimed_by=None,
+                claimed_until=None,
+            )
         )
         await self._exec(stmt)
         await self._log_attempt(delivery_id, now, "retry", error)

@@ -37,7 +37,7 @@ class ConsoleSession:
         line = line.strip()
         if not line:
             return
-        if line.isdigit() and 1 <= int(line) <= len(self.choices):
+        if line.isascii() and line.isdigit() and 1 <= int(line) <= len(self.choices):
             button = self.choices[int(line) - 1]
             answer = await self.interpreter.handle_action(self.actor, self.chat, button.action)
         else:

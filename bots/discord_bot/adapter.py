@@ -109,6 +109,10 @@ class DiscordAdapter:
         """Wait until the current client received READY and its guilds."""
         await asyncio.wait_for(self.ready.wait(), timeout)
 
+    async def shutdown(self) -> None:
+        """Graceful stop for the composition root: close the gateway and end run()."""
+        await self.stop()
+
     async def stop(self) -> None:
         """Close the connection and end run()."""
         self._stop.set()

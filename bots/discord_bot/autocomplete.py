@@ -24,7 +24,7 @@ def matches(item_id: int, title: str, current: str) -> bool:
     typed = current.strip().lstrip("#").casefold()
     if not typed:
         return True
-    if typed.isdigit():
+    if typed.isascii() and typed.isdigit():
         return str(item_id).startswith(typed)
     return typed in title.casefold()
 

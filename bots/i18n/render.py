@@ -20,7 +20,10 @@ from bots.i18n.formatting import (
 )
 from core.messages import Lines, Relative, T
 from core.money import Money
+from core.text import clean_input
 
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
 _TAG = re.compile(r"</?(b|i|code)>")
 # Integers that name things (wave #1234) are written as typed back, never grouped.
 _ID_PARAMS = frozenset({"id", "into", "wave", "question", "code"})
@@ -108,7 +111,15 @@ def _param(name: str, value: Any, reader: _Reader) -> str:
         return str(value)
     if isinstance(value, int):
         return str(value) if name in _ID_PARAMS else format_number(value, reader.lang)
-    return reader.markup.escape(str(value))
+    return reader.markup.escape(neutral(str(value)))
+
+
+def neutral(text: str) -> str:
+    """User text that cannot garble the message around it: no controls, RTL text isolated."""
+    text = clean_input(text)
+    if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+        return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE
+    return text
 
 
 def _moment(value: datetime, style: str, reader: _Reader) -> str | None:

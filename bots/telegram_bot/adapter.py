@@ -139,6 +139,10 @@ class TelegramAdapter:
         if not self.application.running:
             await self.application.bot.shutdown()
 
+    async def shutdown(self) -> None:
+        """Graceful stop for the composition root: the batch in hand finishes and is confirmed."""
+        self.stop()
+
     def stop(self) -> None:
         """Ask run() to return after the batch in hand is processed and confirmed."""
         self.poller.stop()

@@ -45,7 +45,7 @@ def chat_key(chat_id: str | int) -> int | str:
     """Stored chat ids are strings; the API wants integers (or '@channel')."""
     if isinstance(chat_id, int):
         return chat_id
-    return int(chat_id) if re.fullmatch(r"-?\d+", chat_id) else chat_id
+    return int(chat_id) if re.fullmatch(r"-?[0-9]+", chat_id) else chat_id
 
 
 def is_private(chat_id: int | str) -> bool:

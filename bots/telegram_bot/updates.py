@@ -41,6 +41,11 @@ def chat_of(chat: Chat) -> ChatRef:
     return ChatRef(PLATFORM, str(chat.id), kind, chat.title or chat.full_name or "")
 
 
+def update_key(update: Update) -> str:
+    """The idempotency key of a Telegram update."""
+    return f"{PLATFORM}:{update.update_id}"
+
+
 def is_toast(answer: Answer) -> bool:
     """A lone one-line personal reply (refusals, 'stale button') fits a callback toast."""
     if len(answer.replies) != 1:
@@ -65,7 +70,11 @@ class UpdateHandlers:
 
     async def exactly_once(self, update: Update, call: Call) -> Answer | None:
         """Run the effect of an update once, even if Telegram delivers it again after a crash."""
-        return await self.interpreter.exactly_once(f"{PLATFORM}:{update.update_id}", call)
+        return await self.interpreter.exactly_once(update_key(update), call)
+
+    async def answered(self, update: Update) -> None:
+        """The answer is out: a redelivery of this update will not send it again."""
+        await self.interpreter.answered(update_key(update))
 
     def command_text(self, message: Message) -> str | None:
         """'/cmd@us args' → '/cmd args' (a photo's caption too); None when meant for another bot."""
@@ -98,6 +107,7 @@ class UpdateHandlers:
         answer = await self.exactly_once(update, call)
         if answer is not None:
             await self.sender.deliver(answer, message.chat, user, message.message_id)
+            await self.answered(update)
 
     async def on_callback(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: always answered, so the client stops its spinner."""
@@ -115,7 +125,16 @@ class UpdateHandlers:
         answer = await self.exactly_once(update, call)
         if answer is None or not answer.replies:
             await self._answer(query, "")
+            if answer is not None:
+                await self.answered(update)
             return
+        await self._reply_to_press(query, answer)
+        await self.answered(update)
+
+    async def _reply_to_press(self, query: CallbackQuery, answer: Answer) -> None:
+        """The toast, and the full answer where a toast is not enough."""
+        message = query.message
+        where = message.chat if message is not None else None
         first = answer.replies[0]
         toast = plain_text(first, answer.lang)
         await self._answer(query, toast)

@@ -25,6 +25,7 @@ from core.model import Idea, IdeaStatus
 from core.money import Money
 from core.services import ideas, suggest
 from core.services.context import require_moderator
+from core.text import whole_number
 from core.views import idea_line, idea_title
 
 TEXT = Param("text", Text, label_key="usage.idea_text")
@@ -187,6 +188,7 @@ async def page_button(req: Request) -> list[Reply]:
     """Previous / next under a list."""
     kind, _, number = req.args.rpartition(":")
     kind, _, tag = kind.partition("#")
-    if kind not in ("ideas:top", "ideas:new") or not number.isdigit() or len(tag) > 32:
+    page = whole_number(number)
+    if kind not in ("ideas:top", "ideas:new") or page is None or len(tag) > 32:
         raise DomainError("error.stale_button")
-    return await ideas_page(req, kind.removeprefix("ideas:"), int(number), tag)
+    return await ideas_page(req, kind.removeprefix("ideas:"), page, tag)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from core.commands import (  # noqa: F401  (importing a command module registers its commands)
     bans,
@@ -19,11 +20,12 @@ from core.commands import (  # noqa: F401  (importing a command module registers
 )
 from core.commands.demo import demo_command
 from core.commands.registry import ACTIONS, REGISTRY, Request
-from core.errors import DomainError
-from core.messages import Reply, t
-from core.ports import Actor, ChatRef
+from core.errors import DomainError, StorageUnavailable
+from core.messages import Button, Reply, from_json, t, to_json
+from core.ports import Actor, ChatRef, Tx
 from core.services import community
 from core.services.context import Context
+from core.text import clean_input, clean_line
 
 log = logging.getLogger(__name__)
 MAX_INPUT = 4000
@@ -52,7 +54,7 @@ class Interpreter:
         self, actor: Actor, chat: ChatRef, text: str, photo: str = ""
     ) -> Answer | None:
         """A chat message (or a photo's caption); None when it is not a command for us."""
-        text = text.strip()
+        text = clean_input(text).strip()
         if not text.startswith("/"):
             return None
         head, _, args = text[1:].partition(" ")
@@ -67,7 +69,9 @@ class Interpreter:
     async def handle_command(
         self, actor: Actor, chat: ChatRef, name: str, args: str, photo: str = ""
     ) -> Answer:
-        """A command with its raw argument text and the photo the platform attached, if any."""
+        """A command with its raw argument text (cleaned of control and bidi characters) and the
+        photo the platform attached, if any."""
+        actor, args = _cleaned(actor), clean_input(args)
         spec = REGISTRY.get(name) or REGISTRY.get(self.aliases.get(name, ""))
         spec = spec or demo_command(self.ctx, name)
         if spec is None:
@@ -80,6 +84,7 @@ class Interpreter:
 
     async def handle_action(self, actor: Actor, chat: ChatRef, action: str) -> Answer:
         """A button press; the payload is only a hint, rights and state are re-checked."""
+        actor, action = _cleaned(actor), clean_input(action)
         req = Request(self.ctx, actor, chat, "")
         return await self._run(actor, lambda: self._dispatch_action(req, action[:64]))
 
@@ -97,15 +102,38 @@ class Interpreter:
             raise DomainError("error.stale_button") from error
 
     async def exactly_once(self, key: str, call: Callable[[], Awaitable[Answer]]) -> Answer | None:
-        """Run an update's handling and claim its key in one transaction; None if seen before.
+        """Run an update's handling, claim its key and keep its answer in one transaction.
 
         Adapters confirm an update to the platform only after this returns, so a crash loses
-        nothing, and a redelivered update finds its key claimed and has no second effect.
+        nothing, and a redelivered update finds its key claimed and has no second effect. If the
+        answer was never sent (a crash between the commit and `answered`), the redelivery gets
+        the kept answer again; None when it was sent already.
         """
+        key = key[:96]
+        try:
+            async with self.ctx.db.write() as tx:
+                if not await tx.claim_key(key, self.ctx.clock.now()):
+                    kept = await tx.unsent_answer(key)
+                    return None if kept is None else answer_from_json(kept)
+                answer = await call()
+                await self._keep(tx, key, answer)
+        except StorageUnavailable as error:  # nothing was saved, not even the key: say so
+            self.ctx.storage.failed(error)
+            reply = Reply(body=(t("error.cannot_save"),), private=True)
+            return Answer([reply], self.ctx.rules.default_lang, self.ctx.rules.timezone)
+        return answer
+
+    async def _keep(self, tx: Tx, key: str, answer: Answer) -> None:
+        """Store the answer with the key; one that cannot be stored is only not re-sendable."""
+        try:
+            await tx.save_answer(key, answer_to_json(answer))
+        except (TypeError, ValueError):
+            log.warning("answer to %s cannot be kept for a redelivery", key, exc_info=True)
+
+    async def answered(self, key: str) -> None:
+        """The adapter sent the answer of this update: a redelivery now has nothing to say."""
         async with self.ctx.db.write() as tx:
-            if not await tx.claim_key(key[:96], self.ctx.clock.now()):
-                return None
-            return await call()
+            await tx.mark_answered(key[:96], self.ctx.clock.now())
 
     async def _run(self, actor: Actor, call: Callable[[], Awaitable[list[Reply]]]) -> Answer:
         """Run a handler; domain errors become replies, anything else is logged and apologised."""
@@ -113,6 +141,9 @@ class Interpreter:
             replies = await call()
         except DomainError as error:
             replies = [Reply(body=(t(error.key, **error.params),), private=True)]
+        except StorageUnavailable as error:
+            self.ctx.storage.failed(error)
+            replies = [Reply(body=(t("error.cannot_save"),), private=True)]
         except Exception:
             log.exception("command failed for %s", actor.account)
             replies = [Reply(body=(t("error.internal"),), private=True)]
@@ -122,6 +153,8 @@ class Interpreter:
         """Language and time zone, decided after the command (so /lang or /settings apply now)."""
         try:
             member, lang = await community.identify(self.ctx, actor)
+        except StorageUnavailable:  # a new member cannot be saved now: the community's language
+            return self.ctx.rules.default_lang, self.ctx.rules.timezone
         except Exception:
             log.exception("cannot identify %s", actor.account)
             return self.ctx.rules.default_lang, self.ctx.rules.timezone
@@ -130,6 +163,37 @@ class Interpreter:
     async def _fail(self, actor: Actor, error: DomainError) -> Answer:
         """Answer a refusal without running anything."""
         return await self._run(actor, lambda: _raise(error))
+
+
+def answer_to_json(answer: Answer) -> dict[str, Any]:
+    """What a redelivered update needs to be answered again (files are not kept)."""
+    replies = [
+        {"body": [to_json(part) for part in reply.body],
+         "buttons": [[[to_json(b.label), b.action] for b in row] for row in reply.buttons],
+         "private": reply.private,
+         "card": list(reply.card) if reply.card else None}
+        for reply in answer.replies
+    ]  # fmt: skip
+    return {"replies": replies, "lang": answer.lang, "timezone": answer.timezone}
+
+
+def answer_from_json(data: dict[str, Any]) -> Answer:
+    """Rebuild a kept answer."""
+    replies = [
+        Reply(body=tuple(from_json(part) for part in item["body"]),
+              buttons=tuple(tuple(Button(from_json(label), action) for label, action in row)
+                            for row in item["buttons"]),
+              private=bool(item["private"]),
+              card=(str(item["card"][0]), int(item["card"][1])) if item["card"] else None)
+        for item in data["replies"]
+    ]  # fmt: skip
+    return Answer(replies, str(data["lang"]), str(data["timezone"]))
+
+
+def _cleaned(actor: Actor) -> Actor:
+    """The platform's display name is user input too: no controls, no bidi embeddings."""
+    name = clean_line(actor.display_name)
+    return actor if name == actor.display_name else replace(actor, display_name=name)
 
 
 def _stale(error: DomainError) -> bool:

@@ -184,7 +184,7 @@ def _chat_meant(req: Request) -> ChatRef:
     return target[0] if target else req.chat
 
 
-@command("modchat", moderator=True)
+@command("modchat", moderator=True, owner=True)
 async def modchat(req: Request) -> list[Reply]:
     """Owners make this group's admins moderators."""
     added = await community.register_modchat(req.ctx, req.actor, req.chat)

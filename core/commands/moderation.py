@@ -19,7 +19,7 @@ THE_WAVE = Param("wave", WaveId)
 DURATION = Param("duration", Duration, required=False)
 
 
-@command("edit", WHAT, NUMBER, FIELD, VALUE, moderator=True, hint="usage.edit_hint")
+@command("edit", WHAT, NUMBER, FIELD, VALUE, hint="usage.edit_hint")  # authors too
 async def edit(req: Request) -> list[Reply]:
     """Correct an idea's or a wave's title, description, category, or a wave's deadline."""
     field, value, number = req.arg(FIELD), req.arg(VALUE), req.arg(NUMBER)

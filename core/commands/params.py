@@ -21,6 +21,7 @@ from core.messages import T, t
 from core.model import Tier
 from core.money import has_price_marker, parse_cents
 from core.services import community, talk
+from core.text import whole_number
 
 V = TypeVar("V")
 WAVE = "wave"
@@ -161,9 +162,10 @@ def Setting() -> Kind[tuple[str, str]]:
 
 def parse_rating(word: str) -> int:
     """A whole number from 1 to 5."""
-    if not word.isdigit() or int(word) not in talk.RATINGS:
+    rating = whole_number(word)
+    if rating is None or rating not in talk.RATINGS:
         raise DomainError("error.bad_rating", value=word[:16])
-    return int(word)
+    return rating
 
 
 Rating: Kind[int] = Kind(_one(parse_rating), option_type=int, label=_literal("1-5"))

@@ -8,10 +8,11 @@ from datetime import timedelta
 from core.errors import DomainError
 from core.model import Tier
 from core.money import parse_cents
+from core.text import whole_number
 
-_ID = re.compile(r"^#?(\d{1,9})$")
-_DURATION = re.compile(r"^(\d{1,4})\s*(m|min|h|d|j|w)$", re.I)
-_TIER = re.compile(r"^(\d{1,7}):(.+)$")
+_ID = re.compile(r"^#?([0-9]{1,9})$")
+_DURATION = re.compile(r"^([0-9]{1,4})\s*(m|min|h|d|j|w)$", re.I)
+_TIER = re.compile(r"^([0-9]{1,7}):(.+)$")
 _UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "j": 86400, "w": 604800}
 MAX_QUANTITY = 1000
 
@@ -45,9 +46,10 @@ def parse_tier(text: str) -> Tier:
 
 def parse_quantity(text: str, maximum: int = MAX_QUANTITY) -> int:
     """A positive whole number of units."""
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
+    number = whole_number(text)
+    if number is None or not 1 <= number <= maximum:
         raise DomainError("error.bad_quantity", value=text, max=maximum)
-    return int(text)
+    return number
 
 
 def parse_options(words: list[str], allowed: tuple[str, ...]) -> dict[str, int]:
@@ -57,7 +59,8 @@ def parse_options(words: list[str], allowed: tuple[str, ...]) -> dict[str, int]:
         name, _, value = word.partition("=")
         if name not in allowed:
             raise DomainError("error.bad_option", value=word, allowed=", ".join(allowed))
-        if not value.isdigit() or int(value) > 10_000_000:
+        number = whole_number(value)
+        if number is None or number > 10_000_000:
             raise DomainError("error.bad_option_value", option=name, value=value)
-        options[name] = int(value)
+        options[name] = number
     return options

@@ -11,7 +11,7 @@ from core.commands.params import Misfit, Param
 from core.errors import DomainError
 from core.messages import Reply, T
 from core.ports import Actor, ChatRef
-from core.services.context import Context
+from core.services.context import Context, require_moderator, require_owner
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Command:
     aliases: tuple[str, ...] = field(default_factory=tuple)
     raw: bool = False  # the handler reads req.args itself (deep links, button payloads)
     hint: str = ""  # catalogue key of an example or note shown after the usage line
+    owner: bool = False  # owners only (listed with the moderators' commands)
 
     @property
     def help_key(self) -> str:
@@ -72,7 +73,11 @@ class Command:
         return replace(req, values=values)
 
     async def run(self, req: Request) -> list[Reply]:
-        """Bind the arguments, then call the handler with the typed values."""
+        """Check a moderator command's rights first, so a member never learns its options."""
+        if self.owner:
+            await require_owner(req.ctx, req.actor)
+        elif self.moderator:
+            await require_moderator(req.ctx, req.actor)
         return await self.handler(self.bound(req))
 
 
@@ -102,11 +107,12 @@ def command(
     aliases: tuple[str, ...] = (),
     raw: bool = False,
     hint: str = "",
+    owner: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Register a handler under a command name, with the parameters the binder reads for it."""
 
     def register(handler: Handler) -> Handler:
-        spec = Command(name, handler, params, moderator, hidden, aliases, raw, hint)
+        spec = Command(name, handler, params, moderator, hidden, aliases, raw, hint, owner)
         for key in (name, *aliases):
             REGISTRY[key] = spec
         return handler

@@ -9,7 +9,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.errors import DomainError, Forbidden
 from core.model import Idea, Member, Pledge, Wave
 from core.ports import Actor, ChatKind, ChatRef
-from core.services.context import Context, member_of, require_moderator, require_owner
+from core.services.context import (
+    Context,
+    is_owner,
+    member_of,
+    require_moderator,
+    require_owner,
+)
 
 MAX_CATEGORIES = 10
 _CHANNEL = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")
@@ -131,12 +137,29 @@ async def require_channel_admin(ctx: Context, actor: Actor, chat: ChatRef) -> No
         raise Forbidden("error.not_channel_admin", channel=chat.chat_id)
 
 
-async def subscribe(ctx: Context, actor: Actor, chat: ChatRef, categories: list[str]) -> None:
-    """This chat receives broadcasts (all categories when none given)."""
-    if chat.kind is not ChatKind.PRIVATE or chat.platform == "console":
+async def require_subscription_rights(ctx: Context, actor: Actor, chat: ChatRef) -> None:
+    """Owners anywhere; a moderator only in a group or channel they administer, asked now."""
+    if chat.kind is ChatKind.PRIVATE and chat.platform != "console":
+        return  # a member's own private chat
+    owner = await is_owner(ctx, actor)
+    if not owner:
         await require_moderator(ctx, actor)
     if chat.kind is ChatKind.CHANNEL and chat.chat_id.startswith("@"):
-        await require_channel_admin(ctx, actor, chat)
+        await require_channel_admin(ctx, actor, chat)  # owners too: a channel named from afar
+    elif chat.kind is not ChatKind.PRIVATE and not owner:
+        await require_group_admin(ctx, actor, chat)
+
+
+async def require_group_admin(ctx: Context, actor: Actor, chat: ChatRef) -> None:
+    """Being a moderator elsewhere gives no say over a group one is a plain member of."""
+    check = ctx.admin_checks.get(chat.platform)
+    if check is None or not await check.is_admin(chat.chat_id, actor.user_id):
+        raise Forbidden("error.not_group_admin")
+
+
+async def subscribe(ctx: Context, actor: Actor, chat: ChatRef, categories: list[str]) -> None:
+    """This chat receives broadcasts (all categories when none given)."""
+    await require_subscription_rights(ctx, actor, chat)
     async with ctx.db.write() as tx:
         member = await member_of(ctx, tx, actor)
         lang = ctx.lang_for(member, actor)
@@ -145,10 +168,7 @@ async def subscribe(ctx: Context, actor: Actor, chat: ChatRef, categories: list[
 
 async def unsubscribe(ctx: Context, actor: Actor, chat: ChatRef) -> None:
     """This chat stops receiving broadcasts."""
-    if chat.kind is not ChatKind.PRIVATE or chat.platform == "console":
-        await require_moderator(ctx, actor)
-    if chat.kind is ChatKind.CHANNEL and chat.chat_id.startswith("@"):
-        await require_channel_admin(ctx, actor, chat)
+    await require_subscription_rights(ctx, actor, chat)
     async with ctx.db.write() as tx:
         if not await tx.unsubscribe(chat.platform, chat.chat_id):
             raise DomainError("error.not_subscribed")

@@ -11,6 +11,7 @@ from core.feature_ports import ChartRenderer
 from core.messages import PlainText
 from core.model import Member
 from core.ports import Actor, AdminCheck, Database, Tx, Wakeup
+from core.services.health import StorageHealth
 
 
 class _NoWakeup:
@@ -52,6 +53,18 @@ class Context:
     plain: PlainText | None = None
     rng: random.Random = field(default_factory=random.Random)
     time_travel: TimeTravel | None = None  # only the console demo can move time (/clock)
+    health: StorageHealth | None = None
+
+    def __post_init__(self) -> None:
+        """Every context watches its storage; the composition root adds the owners' alert."""
+        if self.health is None:
+            self.health = StorageHealth(self.clock)
+
+    @property
+    def storage(self) -> StorageHealth:
+        """The storage watch (always set after construction)."""
+        assert self.health is not None
+        return self.health
 
     def plain_text(self) -> PlainText:
         """The renderer the composition root gave, for texts the core stores or exports."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,6 +17,8 @@ from core.services.context import Context
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 BATCH = 5000  # large enough that every platform of a big broadcast starts at once
+# Long enough to send a whole batch at the platforms' rates; a dead dispatcher's leases lapse.
+LEASE = timedelta(minutes=10)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -41,11 +44,20 @@ class DispatchStats:
 class Dispatcher:
     """Delivers the outbox through each platform's messenger; the database stays the truth."""
 
-    def __init__(self, ctx: Context, messengers: Mapping[str, Messenger], parallel: int = 64):
+    def __init__(
+        self,
+        ctx: Context,
+        messengers: Mapping[str, Messenger],
+        parallel: int = 64,
+        owner: str = "",
+        lease: timedelta = LEASE,
+    ):
         """Messengers is shared with the composition root, which adds adapters as they start."""
         self.ctx = ctx
         self.messengers = messengers
         self.parallel = parallel
+        self.owner = owner or f"dispatcher-{uuid.uuid4().hex[:12]}"
+        self.lease = lease
         self._lock = asyncio.Lock()
 
     async def sweep(self) -> DispatchStats:
@@ -53,14 +65,29 @@ class Dispatcher:
         stats = DispatchStats()
         async with self._lock:
             while True:
-                async with self.ctx.db.read() as tx:
-                    due = await tx.due_deliveries(self.ctx.clock.now(), BATCH)
-                due = [d for d in due if d.target.platform in self.messengers]
+                due = await self._claim()
                 if not due:
                     return stats
                 await self._send_batch(due, stats)
                 if len(due) < BATCH:
                     return stats
+
+    async def _claim(self) -> list[Delivery]:
+        """Lease a batch of due deliveries for the platforms this process can send to."""
+        now = self.ctx.clock.now()
+        async with self.ctx.db.write() as tx:
+            return await tx.claim_deliveries(self.owner, sorted(self.messengers), now,
+                                             now + self.lease, BATCH)  # fmt: skip
+
+    async def release_orphans(self) -> int:
+        """A lone process starting: leases left by a dead one would only delay their sends."""
+        async with self.ctx.db.write() as tx:
+            return await tx.release_claims()
+
+    async def release_own(self) -> int:
+        """Stopping: give back what this dispatcher claimed and did not send."""
+        async with self.ctx.db.write() as tx:
+            return await tx.release_claims(self.owner)
 
     async def _send_batch(self, due: list[Delivery], stats: DispatchStats) -> None:
         """Send a batch concurrently, each platform through its own gate so none waits on another;

@@ -25,6 +25,7 @@ async def _propose(world: ConsoleWorld) -> Answer | None:
 
 async def test_same_update_twice_proposes_one_idea(world: ConsoleWorld) -> None:
     first = await _propose(world)
+    await world.rt.interpreter.answered("telegram:update:41")
     second = await _propose(world)
     assert first is not None and "idea.proposed" in first.replies[0].body[0].key
     assert second is None
@@ -42,4 +43,5 @@ async def test_refused_command_still_claims_its_update(world: ConsoleWorld) -> N
 
     answer = await interpreter.exactly_once("telegram:update:42", handle)
     assert answer is not None and answer.replies[0].body[0].key == "error.not_moderator"
+    await interpreter.answered("telegram:update:42")
     assert await interpreter.exactly_once("telegram:update:42", handle) is None

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from contextlib import closing
 from pathlib import Path
@@ -23,23 +24,32 @@ TITLE = "Crash-proof kettle"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run_worker(db: Path, log: Path, kill_after: float | None) -> set[int]:
-    """Start a worker; SIGKILL it after kill_after seconds (None: let it finish). Returns acks."""
+def _run_worker(db: Path, log: Path, kill: tuple[int, float] | None) -> set[int]:
+    """Start a worker; SIGKILL it a random moment after its k-th new ack (None: let it finish).
+
+    Kills are placed by progress, not by wall time, so a slow or loaded machine still kills
+    during the burst (never before the schema exists) and a fast one never finishes early.
+    """
     command = [sys.executable, "-m", "tests.integration.crash_worker", str(db), str(log),
                str(MEMBERS)]  # fmt: skip
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(120, proc.kill)
+    watchdog.start()
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(proc.stdout or []), daemon=True)
-    reader.start()
     try:
-        proc.wait(timeout=kill_after if kill_after is not None else 120)
-    except subprocess.TimeoutExpired:
-        os.kill(proc.pid, signal.SIGKILL)
+        for line in proc.stdout or []:
+            lines.append(line)
+            acks = sum(1 for seen in lines if seen.startswith("ack "))
+            if kill is not None and acks >= kill[0]:
+                time.sleep(kill[1])
+                os.kill(proc.pid, signal.SIGKILL)
+                break
         proc.wait()
-        assert kill_after is not None, "the final worker did not finish"
-    reader.join(timeout=5)
-    if kill_after is None:
-        assert proc.returncode == 0 and "done\n" in lines
+        lines += (proc.stdout.read() if proc.stdout else "").splitlines(keepends=True)
+    finally:
+        watchdog.cancel()
+    if kill is None:
+        assert proc.returncode == 0 and "done\n" in lines, "the final worker did not finish"
     return {int(line.split()[1]) for line in lines if line.startswith("ack ")}
 
 
@@ -61,10 +71,10 @@ def test_random_sigkills_lose_no_pledge_and_miss_no_milestone(tmp_path: Path) ->
     rng = random.Random(20261123)
     acknowledged: set[int] = set()
     for _ in range(CRASHES):
-        acknowledged |= _run_worker(db, log, kill_after=rng.uniform(1.0, 2.0))
+        acknowledged |= _run_worker(db, log, kill=(rng.randint(5, 30), rng.uniform(0, 0.05)))
         assert acknowledged <= _pledged(db), "an acknowledged pledge was lost"
     assert len(acknowledged) >= MEMBERS // 2, "the kills should land during the burst"
-    acknowledged |= _run_worker(db, log, kill_after=None)
+    acknowledged |= _run_worker(db, log, kill=None)
 
     assert acknowledged | _pledged(db) == set(range(MEMBERS))
     assert _query(db, "SELECT units, pledgers FROM waves WHERE id = 1") == [(MEMBERS, MEMBERS)]

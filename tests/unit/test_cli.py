@@ -82,7 +82,7 @@ def test_db_upgrade_creates_every_table(
     monkeypatch.setenv("WAVEBOT_DATABASE_URL", f"sqlite+aiosqlite:///{database}")
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "upgrade"]) == 0  # idempotent
-    assert capsys.readouterr().out == "database is up to date\n" * 2
+    assert capsys.readouterr().out == (said("cli.db_up_to_date") + "\n") * 2
     with sqlite3.connect(database) as connection:
         rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         tables = {name for (name,) in rows}
