@@ -151,3 +151,25 @@ async def test_relaunch_a_cancelled_wave_with_a_new_duration(world: ConsoleWorld
     assert said("mod.relaunched", "fr", id=3, old=2, title="Backpack") in await owner.say(
         "/relancer 2"
     )
+
+
+async def test_a_new_category_replaces_the_first_tag(world: ConsoleWorld) -> None:
+    owner = world.person("owner")
+    await world.person("ana").say("/idea Folding chair #garden #camping")
+    await owner.say("/edit idea 1 category #travel")
+    async with world.rt.ctx.db.read() as tx:
+        idea = await tx.get_idea(1)
+    assert idea is not None and (idea.category, idea.tags) == ("travel", ("travel", "camping"))
+    await owner.say("/approve 1")
+    assert said("idea.none_tagged", tag="garden") in await owner.say("/ideas #garden")
+
+
+async def test_a_banned_author_cannot_reword_a_pending_idea(world: ConsoleWorld) -> None:
+    owner, ana = world.person("owner"), world.person("ana")
+    await ana.say("/idea Solar lampp #garden")
+    await owner.say("/ban ana")
+    refused = said("error.banned", action=said("ban.action_idea"))
+    assert refused in await ana.say("/edit idea 1 title Solar lamp")
+    async with world.rt.ctx.db.read() as tx:
+        idea = await tx.get_idea(1)
+    assert idea is not None and idea.title == "Solar lampp"
