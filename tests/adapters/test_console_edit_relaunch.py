@@ -173,3 +173,30 @@ async def test_a_banned_author_cannot_reword_a_pending_idea(world: ConsoleWorld)
     async with world.rt.ctx.db.read() as tx:
         idea = await tx.get_idea(1)
     assert idea is not None and idea.title == "Solar lampp"
+
+
+async def test_relaunch_invites_neither_the_launcher_nor_those_who_abandoned(
+    world: ConsoleWorld,
+) -> None:
+    owner = world.person("owner")
+    await owner.say("/idea Backpack #travel")
+    await owner.say("/approve 1")
+    await owner.say("/launch 1 1:100 2:90 3d min=3")
+    for name in ("owner", "a", "b"):
+        await world.person(name).say("/join 1")
+    await lifecycle.close(world.rt.ctx, owner.session.actor, 1)
+    await world.person("a").say("/confirm 1")
+    await owner.say("/confirm 1")
+    await world.person("b").say("/withdraw 1")  # abandons: 2 confirmed of 3, the wave fails
+    world.clock.advance(timedelta(days=8))
+    await world.rt.clockwork.sweep_payments()
+    async with world.rt.ctx.db.read() as tx:
+        failed = await tx.get_wave(1)
+    assert failed is not None and failed.status.value == "failed"
+    await world.deliver()
+
+    await owner.say("/relaunch 1")
+    async with world.rt.ctx.db.read() as tx:
+        invited = [d.target.chat_id for d in await tx.due_deliveries(world.clock.now(), 50)
+                   if d.body["body"][0]["$t"] == "announce.relaunched"]  # fmt: skip
+    assert invited == ["a"]
