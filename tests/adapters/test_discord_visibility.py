@@ -1,4 +1,4 @@
-"""Owners from configuration see the moderator commands in Discord's client, Manage Server or not."""
+"""Configured owners see the moderator commands in the Discord client, with Manage Server or not."""
 
 from __future__ import annotations
 
