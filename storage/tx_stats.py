@@ -14,7 +14,7 @@ from storage.sql_base import TxBase
 
 # Rows decoded per step of a long read: each step hands the loop back (a fetch on the driver's
 # thread), so a 20,000-row export never holds the event loop for more than a few milliseconds.
-PARTITION = 500
+PARTITION = 128
 T = TypeVar("T")
 SUCCEEDED = (WaveStatus.SUCCEEDED.value, WaveStatus.COMPLETED.value)
 DECIDED = (*SUCCEEDED, WaveStatus.FAILED.value)

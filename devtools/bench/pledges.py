@@ -26,6 +26,7 @@ from core.ports import Actor, ChatKind, ChatRef
 from core.services import community, ideas, waves
 from core.services.waves import LaunchPlan, PledgeOutcome
 from core.tiers import milestones_for
+from devtools.bench.lag import Lag, report_stall, watched
 from devtools.bench.report import BenchResult, check, percentile, verdict
 from storage.migrate import upgrade
 from storage.sqlite_hot import time_text
@@ -215,9 +216,11 @@ def run(quick: bool = False) -> BenchResult:
         asyncio.run(_core_burst(Path(tmp) / "warm-up.db", WARM_UP, HEADLINE))
         for concurrency in (HEADLINE, *STRESS):
             path = Path(tmp) / f"core-{concurrency}.db"
-            core, outcomes = asyncio.run(_core_burst(path, pledges, concurrency))
+            lag = Lag()
+            core, outcomes = asyncio.run(watched(_core_burst(path, pledges, concurrency), lag))
             result.checks += _verify(path, core, outcomes)
             _report(result, core, ceiling, headline=concurrency == HEADLINE)
+            report_stall(result, lag, f"  longest loop stall, {concurrency} in flight")
     result.notes += [
         "latency: per join, from the moment it may run (inside the in-flight bound) to its "
         "return, which comes after the COMMIT that made it durable",
