@@ -68,6 +68,12 @@ class LagMonitor:
         return self.lag
 
     async def __aexit__(self, *_: object) -> None:
+        """Let the monitor wake once more (a stall just before the exit counts), then stop."""
+        seen = len(self.lag.samples)
+        for _ in range(10):
+            if len(self.lag.samples) > seen:
+                break
+            await asyncio.sleep(self.tick)
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
@@ -75,11 +81,12 @@ class LagMonitor:
 
 async def watched(work: Awaitable[T], lag: Lag) -> T:
     """Await `work` under a monitor whose samples are added to `lag`."""
-    async with LagMonitor() as seen:
-        try:
+    monitor = LagMonitor()
+    try:
+        async with monitor:
             return await work
-        finally:
-            lag.merge(seen)
+    finally:
+        lag.merge(monitor.lag)
 
 
 def report_stall(
