@@ -24,6 +24,7 @@ from pathlib import Path
 import discord
 from discord.gateway import DiscordWebSocket
 
+from app.heap import freeze_long_lived
 from app.main import Runtime, runtime
 from app.wiring import build_adapter
 from config.settings import Settings
@@ -145,6 +146,7 @@ async def _world(
                 discord_bot = build_adapter(
                     rt, "discord", guild_ready_timeout=0.05, backoff=(0.05, 0.4)
                 )
+                freeze_long_lived()  # as `wavebot run` does once its adapters are built
                 task = asyncio.create_task(discord_bot.run())
                 try:
                     await discord_bot.wait_ready(30)

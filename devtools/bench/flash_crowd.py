@@ -24,6 +24,7 @@ from pathlib import Path
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes
 
+from app.heap import freeze_long_lived
 from app.main import runtime
 from app.wiring import build_adapter
 from bots.telegram_bot import Limits
@@ -145,6 +146,7 @@ async def adapter_burst(
     )
     async with runtime(settings) as rt:
         adapter = build_adapter(rt, "telegram", limits=limits)  # None: the adapter's defaults
+        freeze_long_lived()  # as `wavebot run` does once its adapters are built
         adapter.poller.timeout = 1  # a quick shutdown of the pending long poll
         actor = Actor(f"telegram:{owner.id}", "Olivia")
         group = ChatRef("telegram", str(chat.id), ChatKind.GROUP, chat.title or "Buyers")
