@@ -9,6 +9,7 @@ from core.commands.registry import Request, action, command
 from core.commands.usage import say
 from core.messages import Reply, t
 from core.services import confirmations, editing, ideas, lifecycle, relaunch, suggest
+from core.services.context import require_moderator
 from core.views import wave_card
 
 WHAT = Param("what", Choice(IDEA, WAVE))
@@ -27,6 +28,7 @@ async def edit(req: Request) -> list[Reply]:
         idea = await editing.edit_idea(req.ctx, req.actor, number, field, value)
         return say("mod.edited_idea", id=idea.id, field=t(f"field.{field}"), title=idea.title)
     if field == "deadline":
+        await require_moderator(req.ctx, req.actor)  # rights before the value is read
         delta = parse_duration(value.strip().removeprefix("+"))
         wave = await editing.move_deadline(req.ctx, req.actor, number, delta)
         return say("mod.extended", id=wave.id, deadline=wave.closes_at)

@@ -13,7 +13,7 @@ from core.services import backers
 from core.services.context import Context, member_of, require_moderator
 from core.services.ideas import load_idea
 from core.services.moderation import refuse_if_banned
-from core.tiers import crossed, milestones_for, standing, tier_index_for, validate_tiers
+from core.tiers import milestones_for, standing, validate_tiers
 from core.views import cleared
 
 MAX_DURATION = timedelta(days=90)
@@ -137,24 +137,25 @@ async def join(
 
 
 async def _announce_progress(ctx: Context, tx: Tx, before: Wave, after: Wave) -> tuple[int, ...]:
-    """Milestones once per wave ever, plus tier and threshold news."""
-    marks = milestones_for(after.tiers, after.moq, after.capacity)
-    candidates = crossed(marks, before.units, after.units)
-    if not candidates:
+    """Milestones once per wave ever, when the units that would buy reach them, with tier and
+    threshold news. A milestone passed only by conditional units waits for the buying count."""
+    marks = [m for m in milestones_for(after.tiers, after.moq, after.capacity) if m <= after.units]
+    if not marks or after.units <= before.units:
+        return ()
+    done = await tx.announced_milestones(after.id)
+    waiting = [m for m in marks if m not in done]
+    if not waiting:
         return ()
     # Only units that would buy if the wave closed now count (conditional ones may drop out).
     after = cleared(after, standing(after.tiers, await tx.active_bids(after.id), after.moq))
-    candidates = [m for m in candidates if m <= after.units]
-    if not candidates:
-        return ()
-    done = await tx.announced_milestones(after.id)
-    fresh = tuple(m for m in candidates if m not in done)
-    for milestone in fresh:
-        await tx.mark_milestone(after.id, milestone, ctx.clock.now())
+    fresh = tuple(m for m in waiting if m <= after.units)
     if not fresh:
         return ()
+    for milestone in fresh:
+        await tx.mark_milestone(after.id, milestone, ctx.clock.now())
     top = max(fresh)
-    new_tier = tier_index_for(after.tiers, after.units) > tier_index_for(after.tiers, before.units)
+    thresholds = {tier.min_units for tier in after.tiers[1:]}
+    new_tier = any(m in thresholds for m in fresh)  # each price drop is a milestone, told once
     body = ann.milestone_body(after, top, new_tier=new_tier, moq=after.moq in fresh)
     await ann.announce(ctx, tx, after, f"milestone:{top}", body)
     return fresh

@@ -81,7 +81,7 @@ async def test_a_conditional_pledge_is_echoed_counted_apart_and_told_why_it_drop
 
     await close_by_the_clock(world)
     notice = said("pledge.dropped_notice", id=1, title=PACK, price=eur(90), max=eur(85))
-    assert inbox(world, "dan") == [notice]
+    assert inbox(world, "dan").count(notice) == 1  # besides the milestone news he follows
     assert not any("85" in message for message in inbox(world, "julie"))
     priced_out = rendered(text("pledge_state.priced_out", price=eur(90), max=eur(85)))
     assert mine_row(2, priced_out) in await dan.say("/mine")
