@@ -3,8 +3,9 @@
 Run as `python -m tests.integration.dispatch_worker DB LOG CHATS MESSAGES`: a fork server.
 It imports the bot once, then for each `start` line on stdin forks a bot process, prints
 `pid <pid>`, waits for it and prints `exit <status>` (-9 when SIGKILLed). Forking from a warm
-parent only saves the second of imports per life; each bot is still its own process with its
-own database connection, killed for real. Forked before any event loop or database exists.
+parent only saves the imports and the catalogue parsing (a second) per life; each bot is still
+its own process with its own database connection, killed for real. It forks before any event
+loop or database exists.
 
 A bot's first start queues MESSAGES announcements to each of CHATS chats (one write: all or
 nothing); every start then dispatches until no delivery is pending. The "platform" is LOG: each
@@ -23,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from app.main import runtime
+from bots.i18n.catalogue import command_aliases
 from config.settings import Settings
 from core.messages import Reply, t
 from core.model import Target
@@ -99,6 +101,7 @@ def life(args: list[str]) -> int:
 
 def serve(args: list[str]) -> None:
     """Fork a bot per `start` line; report its pid, then how it ended."""
+    command_aliases()  # warm, like the imports: the catalogues are parsed once, not per life
     for line in sys.stdin:
         if line.strip() != "start":
             continue

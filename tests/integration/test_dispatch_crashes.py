@@ -19,20 +19,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHATS = 20
-MESSAGES = 40  # per chat: 800 deliveries, more than the kills can get through
+MESSAGES = 60  # per chat: 1,200 deliveries, more than the kills get through
 KILLS = 55
 LIFE_TIMEOUT = 60.0
 ROOT = Path(__file__).resolve().parents[2]
 Sent = tuple[str, int]  # (chat, announcement number) as the platform log records it
 
 
-def _log_lines(log: Path) -> list[Sent]:
-    """What the platform received so far, in order (only complete lines)."""
-    if not log.exists():
-        return []
-    text = log.read_text(encoding="utf-8")
-    lines = text.splitlines() if text.endswith("\n") else text.splitlines()[:-1]
-    return [(chat, int(n)) for chat, n in (line.split("\t") for line in lines)]
+class PlatformLog:
+    """What the platform received, in order, read as the file grows (complete lines only)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lines: list[Sent] = []
+        self.distinct: set[Sent] = set()
+        self._offset = 0
+
+    def read(self) -> PlatformLog:
+        """Take in the lines appended since the last read."""
+        if self.path.exists():
+            with self.path.open("rb") as file:
+                file.seek(self._offset)
+                data = file.read()
+            end = data.rfind(b"\n") + 1
+            for line in data[:end].decode("utf-8").splitlines():
+                chat, number = line.split("\t")
+                self.lines.append((chat, int(number)))
+                self.distinct.add((chat, int(number)))
+            self._offset += end
+        return self
 
 
 class ForkServer:
@@ -76,15 +91,17 @@ class ForkServer:
         self.proc.wait(timeout=LIFE_TIMEOUT)
 
 
-def _live_until_killed(server: ForkServer, log: Path, new_messages: int, delay: float) -> bool:
+def _live_until_killed(
+    server: ForkServer, log: PlatformLog, new_messages: int, delay: float
+) -> bool:
     """Run one bot; SIGKILL it a moment after the platform has received `new_messages` messages
     it never had (re-sends do not count: a life must get past its predecessor's). Placed by
     progress, never by wall time: a loaded machine still kills mid-send (never before the
     outbox exists) and a fast one never finishes early. True if killed."""
-    goal = len(set(_log_lines(log))) + new_messages
+    goal = len(log.read().distinct) + new_messages
     pid = server.start()
     deadline = time.monotonic() + LIFE_TIMEOUT
-    while len(set(_log_lines(log))) < goal:
+    while len(log.read().distinct) < goal:
         status = server.ended()
         if status is not None:
             assert status == 0, f"a bot failed with status {status}"
@@ -98,10 +115,11 @@ def _live_until_killed(server: ForkServer, log: Path, new_messages: int, delay: 
     return status != 0
 
 
-def _next_kill(rng: random.Random, log: Path, kills_left: int) -> tuple[int, float]:
-    """New messages before the kill, spread so the outbox outlasts the kills; then a delay."""
-    remaining = CHATS * MESSAGES - len(set(_log_lines(log)))
-    return rng.randint(1, max(1, 2 * remaining // (kills_left + 2))), rng.uniform(0, 0.002)
+def _next_kill(rng: random.Random, log: PlatformLog, kills_left: int) -> tuple[int, float]:
+    """New messages before the kill (on average half an even share of what is left, so the outbox
+    outlasts the kills even when a loaded machine lets a life run on), then a short delay."""
+    remaining = CHATS * MESSAGES - len(log.read().distinct)
+    return rng.randint(1, max(1, remaining // (kills_left + 1))), rng.uniform(0, 0.002)
 
 
 @dataclass
@@ -142,34 +160,34 @@ def _statuses(db: Path) -> Counter[str]:
 
 
 def test_sigkills_mid_dispatch_duplicate_at_most_one_message_per_chat(tmp_path: Path) -> None:
-    db, log = tmp_path / "dispatch.db", tmp_path / "platform.log"
+    db, log = tmp_path / "dispatch.db", PlatformLog(tmp_path / "platform.log")
     rng = random.Random(20261127)
-    server = ForkServer(db, log)
+    server = ForkServer(db, log.path)
     lives: list[int] = []
     kills = 0
     try:
         while kills < KILLS:
-            lives.append(len(_log_lines(log)))
-            killed = _live_until_killed(server, log, *_next_kill(rng, log, KILLS - kills))
-            assert killed, "the outbox emptied before every kill landed: queue more messages"
+            lives.append(len(log.read().lines))
+            if not _live_until_killed(server, log, *_next_kill(rng, log, KILLS - kills)):
+                break  # the outbox emptied first: counted below, after the duplicates
             kills += 1
-        lives.append(len(_log_lines(log)))
-        server.start()
-        assert server.ended(wait=LIFE_TIMEOUT) == 0, "the last bot did not empty the outbox"
+        else:
+            lives.append(len(log.read().lines))
+            server.start()
+            assert server.ended(wait=LIFE_TIMEOUT) == 0, "the last bot did not empty the outbox"
     finally:
         server.close()
 
-    lines = _log_lines(log)
+    lines = log.read().lines
+    tally = Tally()
+    tally.count(lines, lives)
+    print(f"\ndispatch crashes: {kills} SIGKILLs, {CHATS * MESSAGES} deliveries to {CHATS} "
+          f"chats, {tally.total} duplicates, at most {tally.most_per_chat} per chat per crash, "
+          f"at most {tally.most_per_crash} per crash")  # fmt: skip
+    assert tally.most_per_chat <= 1, "a crash duplicated more than one message in a chat"
+    assert kills == len(tally.per_crash) == KILLS, "the outbox emptied before every kill landed"
     assert _statuses(db) == Counter({"sent": CHATS * MESSAGES})
     assert set(lines) == {(f"chat{c}", n) for c in range(CHATS) for n in range(1, MESSAGES + 1)}
     for c in range(CHATS):  # each chat served oldest first, re-sends aside
         firsts = list(dict.fromkeys(n for chat, n in lines if chat == f"chat{c}"))
         assert firsts == sorted(firsts)
-    tally = Tally()
-    tally.count(lines, lives)
-    print(f"\ndispatch crashes: {kills} SIGKILLs, {CHATS * MESSAGES} deliveries to {CHATS} "
-          f"chats, {tally.total} duplicates, at most {tally.most_per_chat} per chat per crash, "
-          f"at most {tally.most_per_crash} per crash; {len(set(lines[lives[-1]:]))} "
-          "left for the last life")  # fmt: skip
-    assert tally.most_per_chat <= 1, "a crash duplicated more than one message in a chat"
-    assert len(tally.per_crash) == kills
