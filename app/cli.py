@@ -20,7 +20,7 @@ from app.wiring import platforms, unknown_owners
 from bots.i18n import LANGUAGES, render
 from config.settings import Settings, load_settings
 from core.messages import t
-from storage.health import DatabaseUnusable
+from storage.health import DatabaseUnusable, sole_process
 
 BENCH_NEEDS_CHECKOUT = (
     "wavebot bench: the benchmarks ship with the source, not the wheel; "
@@ -154,6 +154,7 @@ def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
             path = args.db.resolve()
             notice = t("demo.db_file", path=str(path))
         demo = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
+        stack.enter_context(sole_process(demo.database_url))  # not the file a bot is running on
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_demo(demo, args.crowd, seed=args.seed, notice=notice))
     return 0

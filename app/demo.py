@@ -33,7 +33,8 @@ async def run_demo(
     """Chat as the owner until /quit or end of input; at end of input the crowd finishes first."""
     write = _printer()
     clock = OffsetClock()
-    async with runtime(settings, clock=clock, extra_owners=frozenset({DEMO_ACCOUNT})) as rt:
+    owners = frozenset({DEMO_ACCOUNT})
+    async with runtime(settings, clock=clock, extra_owners=owners, alone=True) as rt:
         actor = Actor(DEMO_ACCOUNT, "You")
         session = ConsoleSession(rt.interpreter, actor, write)
         rt.messengers[CONSOLE] = ConsoleMessenger(write, actor.user_id, settings.timezone)

@@ -26,7 +26,7 @@ from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
 from core.services.health import Alert
 from storage.database import SqlDatabase
-from storage.health import preflight, sole_process, sqlite_path
+from storage.health import preflight, sole_process
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,10 @@ class Runtime:
 
 @asynccontextmanager
 async def runtime(
-    settings: Settings, clock: Clock | None = None, extra_owners: frozenset[str] = frozenset()
+    settings: Settings,
+    clock: Clock | None = None,
+    extra_owners: frozenset[str] = frozenset(),
+    alone: bool = False,
 ) -> AsyncIterator[Runtime]:
     """Open the database (migrating it), build the core and the clock; close all on exit."""
     await asyncio.to_thread(preflight, settings.database_url)
@@ -66,7 +69,7 @@ async def runtime(
         db.on_saved = ctx.storage.saved
         ctx.storage.alert = owners_alert(ctx, messengers)
         dispatcher = Dispatcher(ctx, messengers)
-        if sqlite_path(settings.database_url) is not None:  # one process per file: sole_process
+        if alone:  # inside sole_process: leases left in the file belong to a dead process
             await dispatcher.release_orphans()
         clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)
         clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
@@ -110,7 +113,7 @@ async def _run_adapters(
     settings: Settings, adapter_options: Mapping[str, Mapping[str, Any]]
 ) -> int:
     """Every enabled adapter and the clock, until they stop or SIGTERM/SIGINT asks them to."""
-    async with runtime(settings) as rt:
+    async with runtime(settings, alone=True) as rt:
         adapters = build_enabled(rt, adapter_options)
         await rt.clockwork.start()
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]

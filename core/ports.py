@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from core.feature_ports import (
     BackerStore,
+    DirectChannelStore,
     IdentityStore,
     ModerationStore,
     PaymentStore,
@@ -269,6 +270,7 @@ class Tx(
     StatsStore,
     ModerationStore,
     BackerStore,
+    DirectChannelStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""

@@ -375,3 +375,13 @@ pending_actions = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime, nullable=True),
 )
+
+# Direct-message channels (migration 0010): a platform's DM channel with a user, kept across
+# restarts so the first private message after one needs no lookup.
+dm_channels = Table(
+    "dm_channels",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("user_id", String(64), primary_key=True),
+    Column("channel_id", String(64), nullable=False),
+)

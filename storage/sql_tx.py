@@ -5,6 +5,7 @@ from __future__ import annotations
 from storage.tx_backers import BackerMixin
 from storage.tx_cards import CardMixin
 from storage.tx_digest import DigestMixin
+from storage.tx_dm_channels import DirectChannelMixin
 from storage.tx_follows import FollowMixin
 from storage.tx_ideas import IdeaMixin
 from storage.tx_identity import IdentityMixin
@@ -35,5 +36,6 @@ class SqlTx(
     StatsMixin,
     ModerationMixin,
     BackerMixin,
+    DirectChannelMixin,
 ):
     """core.ports.Tx bound to one connection and one transaction."""

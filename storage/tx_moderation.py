@@ -75,13 +75,16 @@ class ModerationMixin(TxBase):
         )
 
     async def former_pledger_targets(self, wave_id: int) -> list[Target]:
-        """Everyone who pledged on a wave and did not withdraw, wants news and is not banned."""
+        """Everyone who pledged on a wave and neither withdrew nor abandoned its payment, wants
+        news and is not banned."""
         stmt = (
             select(members.c.id, members.c.lang, FIRST_ACCOUNT)
             .join(pledges, pledges.c.member_id == members.c.id)
             .where(
                 pledges.c.wave_id == wave_id,
-                pledges.c.status != PledgeStatus.WITHDRAWN.value,
+                pledges.c.status.not_in(
+                    [PledgeStatus.WITHDRAWN.value, PledgeStatus.ABANDONED.value]
+                ),
                 members.c.notify_news.is_(True),
                 members.c.banned_at.is_(None),
             )

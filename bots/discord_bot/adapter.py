@@ -14,6 +14,7 @@ from bots.discord_bot.admins import ADMIN_TTL, DiscordAdminCheck
 from bots.discord_bot.client import WaveClient
 from bots.discord_bot.commands import TreeBuilder
 from bots.discord_bot.conversation import FAST_ANSWER, Conversation, actor_of
+from bots.discord_bot.dm_channels import DmChannels
 from bots.discord_bot.messenger import DiscordMessenger
 from bots.discord_bot.throttle import Throttle
 from core.commands.interpreter import Interpreter
@@ -54,7 +55,9 @@ class DiscordAdapter:
         self.builder = TreeBuilder(interpreter.ctx, self.conversation.command, actor_of,
                                    hide_moderator_commands=hide_moderator_commands)  # fmt: skip
         self.client: WaveClient | None = None
-        self.messenger = DiscordMessenger(lambda: self.client, throttle)
+        self.messenger = DiscordMessenger(
+            lambda: self.client, throttle, DmChannels(interpreter.ctx.db)
+        )
         self.admin_check = DiscordAdminCheck(lambda: self.client, admin_cache_seconds)
         self.ready = asyncio.Event()
         self.starts = 0
@@ -64,7 +67,8 @@ class DiscordAdapter:
         """A fresh client with the command tree and button handler attached."""
         return WaveClient(self.conversation, self.builder, on_ready=self.ready.set,
                           intents=self.intents, sync_guilds=self.sync_guilds,
-                          guild_ready_timeout=self.guild_ready_timeout)  # fmt: skip
+                          guild_ready_timeout=self.guild_ready_timeout,
+                          http_trace=self.messenger.throttle.holds.trace())  # fmt: skip
 
     async def run(self) -> None:
         """Connect and stay connected until stop(); failures back off exponentially."""

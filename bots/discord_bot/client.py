@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -38,12 +39,14 @@ class WaveClient(discord.Client):
         intents: discord.Intents | None = None,
         sync_guilds: Sequence[int] = (),
         guild_ready_timeout: float = 2.0,
+        http_trace: aiohttp.TraceConfig | None = None,
     ) -> None:
         super().__init__(
             intents=intents or default_intents(),
             allowed_mentions=NO_MENTIONS,
             guild_ready_timeout=guild_ready_timeout,
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+            http_trace=http_trace,  # the throttle's 429 holds watch every response
         )
         self.actions = actions
         self.tree: app_commands.CommandTree[WaveClient] = app_commands.CommandTree(self)

@@ -178,13 +178,28 @@ class TreeBuilder:
             callback=callback,
             extras={"moderator": spec.moderator},
         )
-        if spec.moderator and self.hide_moderator_commands:
+        if self.hidden_behind_manage_server(spec):
             command.default_permissions = discord.Permissions(manage_guild=True)
         for option in options:
             if option.autocomplete in (WAVE, IDEA) and option.kind is int:
                 completer: Any = self._completer(option.autocomplete, spec)  # stubs want str
                 command.autocomplete(option.name)(completer)
         return command
+
+    def hidden_behind_manage_server(self, spec: Command) -> bool:
+        """Whether the client may hide a command from members without Manage Server.
+
+        A bot sets its commands' visibility with one permission set for everyone
+        (default_member_permissions); per-user command permissions need a guild admin's OAuth
+        bearer token. Owners come from configuration (by any linked account) and need not hold
+        Manage Server anywhere, so hiding a command an owner may use takes it from them:
+        owner-only commands (/modchat) are never hidden, and moderator commands only when no
+        owner is configured (every moderator then holds Manage Server in a moderation guild).
+        Seeing a command grants nothing: the service checks rights at the moment of the action.
+        """
+        if spec.owner or not spec.moderator:
+            return False
+        return self.hide_moderator_commands and not self.ctx.owners
 
     def _completer(
         self, what: str, spec: Command

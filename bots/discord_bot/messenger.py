@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 import discord
 
 from bots.discord_bot.conversation import PLATFORM
+from bots.discord_bot.dm_channels import DmChannels
+from bots.discord_bot.holds import ChannelHeld, retry_of
 from bots.discord_bot.layout import Outgoing, outgoing
 from bots.discord_bot.throttle import Throttle
 from core.messages import Reply
@@ -19,7 +22,7 @@ log = logging.getLogger(__name__)
 GONE_FORBIDDEN = {50001, 50007, 50013}  # Missing Access, cannot DM user, Missing Permissions
 GONE_NOT_FOUND = {10003, 10008, 10013}  # Unknown Channel, Unknown Message, Unknown User
 OFFLINE_RETRY = 5.0
-DEFAULT_429_WAIT = 5.0
+UNKNOWN_CHANNEL = 10003
 
 ClientGetter = Callable[[], discord.Client | None]
 
@@ -33,6 +36,8 @@ def outcome_of(error: BaseException) -> SendResult:
     text = repr(error)[:200]
     if isinstance(error, NotConnected):
         return SendResult(SendOutcome.RETRY, retry_after=OFFLINE_RETRY, error=text)
+    if isinstance(error, ChannelHeld):
+        return SendResult(SendOutcome.RETRY, retry_after=error.retry_after, error=text)
     if isinstance(error, discord.RateLimited):
         return SendResult(SendOutcome.RETRY, retry_after=error.retry_after, error=text)
     if isinstance(error, discord.HTTPException):
@@ -55,24 +60,29 @@ def outcome_of(error: BaseException) -> SendResult:
 
 def _retry_after(error: discord.HTTPException) -> float:
     """The wait a 429 asked for (bucket reset first, then Retry-After)."""
-    headers = getattr(error.response, "headers", None) or {}
-    for name in ("X-RateLimit-Reset-After", "Retry-After"):
-        try:
-            return max(float(headers[name]), 0.0)
-        except (KeyError, TypeError, ValueError):
-            continue
-    return DEFAULT_429_WAIT
+    return retry_of(getattr(error.response, "headers", None))
+
+
+def _hold_of(error: BaseException) -> float | None:
+    """How long a rate-limit error holds its channel (None for other errors)."""
+    if isinstance(error, discord.RateLimited):
+        return error.retry_after
+    if isinstance(error, discord.HTTPException) and error.status == 429:
+        return _retry_after(error)
+    return None
 
 
 class DiscordMessenger:
-    """Sends to a channel id, or to a user id through a cached DM channel; never raises."""
+    """Sends to a channel id, or to a user id through a kept DM channel; never raises."""
 
     platform = PLATFORM
 
-    def __init__(self, client: ClientGetter, throttle: Throttle | None = None) -> None:
+    def __init__(
+        self, client: ClientGetter, throttle: Throttle | None = None, dms: DmChannels | None = None
+    ) -> None:
         self._client = client
         self.throttle = throttle or Throttle()
-        self._dms: dict[int, int] = {}  # user id → DM channel id
+        self.dms = dms or DmChannels()
 
     async def send(self, chat_id: str, message: Reply, lang: str) -> SendResult:
         """Post one broadcast; the message id lets the core edit live cards later."""
@@ -90,21 +100,24 @@ class DiscordMessenger:
             partial = client.get_partial_messageable(channel_id).get_partial_message(
                 int(message_id)
             )
-            async with self.throttle.slot(channel_id):
+            async with self._paced(channel_id):
                 await partial.edit(**outgoing(message, lang).edit_kwargs())
         except Exception as error:
             return self._failed("edit in", chat_id, error)
         return SendResult(SendOutcome.SENT, message_id=message_id)
 
     async def _send(self, target: int, out: Outgoing) -> discord.Message:
-        """Send to a known channel or DM; an unknown id is tried as a channel, then as a user."""
+        """Send to a known channel or kept DM; an unknown id is tried as a channel, then as a
+        user; a kept DM channel Discord no longer knows is opened anew."""
         client = self._connected()
         channel_id = await self._destination(client, target)
         try:
             return await self._post(client, channel_id, out)
         except discord.NotFound as error:
-            if error.code != 10003 or channel_id != target:
+            if error.code != UNKNOWN_CHANNEL:
                 raise
+            if channel_id != target:
+                await self.dms.forget(target)
             try:
                 channel_id = await self._open_dm(client, target)
             except discord.HTTPException:
@@ -115,22 +128,41 @@ class DiscordMessenger:
         self, client: discord.Client, channel_id: int, out: Outgoing
     ) -> discord.Message:
         """One throttled message create."""
-        async with self.throttle.slot(channel_id):
+        async with self._paced(channel_id):
             return await client.get_partial_messageable(channel_id).send(**out.send_kwargs())
 
+    @contextlib.asynccontextmanager
+    async def _paced(self, channel_id: int) -> AsyncIterator[None]:
+        """The channel's turn; a rate-limit error holds the channel for every queued message."""
+        try:
+            async with self.throttle.slot(channel_id):
+                yield
+        except (discord.HTTPException, discord.RateLimited) as error:
+            hold = _hold_of(error)
+            if hold is not None:
+                self.throttle.holds.hold(channel_id, hold)
+            raise
+
     async def _destination(self, client: discord.Client, target: int) -> int:
-        """The channel to post in: cached DM, known channel, known user's DM, else the id itself."""
-        if target in self._dms:
-            return self._dms[target]
-        if client.get_channel(target) is None and client.get_user(target) is not None:
+        """The channel to post in: DM in memory, known channel, DM kept before a restart,
+        known user's DM, else the id itself."""
+        cached = self.dms.cached(target)
+        if cached is not None:
+            return cached
+        if client.get_channel(target) is not None:
+            return target
+        stored = await self.dms.stored(target)
+        if stored is not None:
+            return stored
+        if client.get_user(target) is not None:
             return await self._open_dm(client, target)
         return target
 
     async def _open_dm(self, client: discord.Client, user_id: int) -> int:
-        """Open (once) the DM channel with a user."""
+        """Open the DM channel with a user and keep its id."""
         async with self.throttle.slot():
             channel = await client.create_dm(discord.Object(id=user_id))
-        self._dms[user_id] = channel.id
+        await self.dms.remember(user_id, channel.id)
         return channel.id
 
     def _connected(self) -> discord.Client:

@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 
 from aiolimiter import AsyncLimiter
 
+from bots.discord_bot.holds import ChannelHolds
+
 GLOBAL_PER_SECOND = 45.0  # under Discord's 50/s, which discord.py does not pace itself
 CHANNEL_LIMIT = (5, 5.0)
 MAX_TRACKED_CHANNELS = 10_000
@@ -19,7 +21,8 @@ def pacer(count: float, period: float) -> AsyncLimiter:
 
 
 class Throttle:
-    """A global pacer plus one per channel (least recently used channels are forgotten)."""
+    """A global pacer plus one per channel (least recently used channels are forgotten), and
+    the channels a 429 holds back."""
 
     def __init__(
         self,
@@ -31,6 +34,7 @@ class Throttle:
         self.per_channel = per_channel
         self.max_channels = max_channels
         self._channels: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self.holds = ChannelHolds()
 
     def channel(self, channel_id: int) -> AsyncLimiter:
         """The pacer of one channel, created on first use."""
@@ -45,8 +49,12 @@ class Throttle:
 
     @asynccontextmanager
     async def slot(self, channel_id: int | None = None) -> AsyncIterator[None]:
-        """Wait for the channel's turn (if any), then for the global one."""
+        """Wait for the channel's turn (if any) and the global one, then out any 429 hold;
+        a long hold raises ChannelHeld instead."""
         if channel_id is not None:
+            await self.holds.wait(channel_id)
             await self.channel(channel_id).acquire()
         async with self.overall:
+            if channel_id is not None:
+                await self.holds.wait(channel_id)  # a 429 may have come while we queued
             yield

@@ -171,7 +171,8 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         {"body": [to_json(part) for part in reply.body],
          "buttons": [[[to_json(b.label), b.action] for b in row] for row in reply.buttons],
          "private": reply.private,
-         "card": list(reply.card) if reply.card else None}
+         "card": list(reply.card) if reply.card else None,
+         "photo": reply.photo}
         for reply in answer.replies
     ]  # fmt: skip
     return {"replies": replies, "lang": answer.lang, "timezone": answer.timezone}
@@ -184,7 +185,8 @@ def answer_from_json(data: dict[str, Any]) -> Answer:
               buttons=tuple(tuple(Button(from_json(label), action) for label, action in row)
                             for row in item["buttons"]),
               private=bool(item["private"]),
-              card=(str(item["card"][0]), int(item["card"][1])) if item["card"] else None)
+              card=(str(item["card"][0]), int(item["card"][1])) if item["card"] else None,
+              photo=str(item.get("photo", "")))
         for item in data["replies"]
     ]  # fmt: skip
     return Answer(replies, str(data["lang"]), str(data["timezone"]))

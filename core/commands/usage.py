@@ -25,8 +25,14 @@ def say_private(*body: T, buttons: tuple[tuple[Button, ...], ...] = ()) -> list[
     return [Reply(body=body, buttons=buttons, private=True)]
 
 
+ACTION_MAX_BYTES = 64  # Telegram refuses a whole message whose button data is longer
+
+
 def pager(kind: str, page: int, pages: int) -> tuple[Button, ...]:
-    """Previous / next buttons for paged lists."""
+    """Previous / next buttons for paged lists; none when the payload would not fit a button
+    (a very long non-Latin #tag), rather than a message the platform refuses."""
+    if len(f"page:{kind}:{pages + 1}".encode()) > ACTION_MAX_BYTES:
+        return ()
     row = []
     if page > 1:
         row.append(Button(t("button.prev"), f"page:{kind}:{page - 1}"))

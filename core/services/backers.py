@@ -78,6 +78,20 @@ async def tell_wanters(ctx: Context, tx: Tx, wave: Wave, idea_id: int, launcher:
     return told
 
 
+async def tell_newcomers(
+    ctx: Context, tx: Tx, wave: Wave, wanters: list[tuple[Target, int | None]], skip: set[int]
+) -> int:
+    """Wanters carried by a merge into an idea already running as a wave hear of it too."""
+    told = 0
+    for target, max_cents in wanters:
+        if target.member_id is None or target.member_id in skip:
+            continue
+        await _record_one(ctx, tx, wave, target, launch_notice(ctx, wave, max_cents))
+        skip.add(target.member_id)
+        told += 1
+    return told
+
+
 async def _record_one(ctx: Context, tx: Tx, wave: Wave, target: Target, payload: object) -> None:
     """Each wanter's message is their own announcement: the price comparison is personal."""
     await ann.record(ctx, tx, wave.id, f"wanted:{target.member_id}", payload, [target])

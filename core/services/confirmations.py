@@ -35,6 +35,7 @@ async def ask_cancel(ctx: Context, actor: Actor, wave_id: int, reason: str) -> t
 
 async def confirm_cancel(ctx: Context, actor: Actor, request_id: int) -> Wave:
     """Cancel as asked; rights and state are checked again, and a refusal keeps the request."""
+    await require_moderator(ctx, actor)  # asked of the platform before the writer is held
     async with ctx.db.write() as tx:
         payload = await pending.take(ctx, tx, actor, request_id, CANCEL)
         wave_id = payload["wave"]

@@ -10,6 +10,7 @@ from core.ports import Actor
 from core.services.community import parse_categories
 from core.services.context import Context, is_moderator, member_of, require_moderator
 from core.services.ideas import load_idea, parse_draft, require_letters
+from core.services.moderation import refuse_if_banned
 from core.services.waves import MAX_DURATION, load_wave
 
 TEXT_FIELDS = ("title", "description", "category")
@@ -62,6 +63,7 @@ async def edit_idea(ctx: Context, actor: Actor, idea_id: int, field: str, value:
             member = await member_of(ctx, tx, actor)
             if idea.author_id != member.id:
                 raise Forbidden("error.not_moderator")
+            refuse_if_banned(member, "idea")
             if idea.status is not IdeaStatus.PENDING or field not in AUTHOR_FIELDS:
                 raise Forbidden("error.edit_own_pending")
         if idea.status not in EDITABLE_IDEAS:
@@ -70,6 +72,9 @@ async def edit_idea(ctx: Context, actor: Actor, idea_id: int, field: str, value:
             idea.title, idea.description, idea.category, field, value
         )
         await tx.set_idea_text(idea.id, title, description, category)
+        if category != idea.category:  # the first tag is the category: keep them in step
+            rest = tuple(tag for tag in idea.tags if tag not in (idea.category, category))
+            await tx.set_idea_tags(idea.id, (category, *rest))
         return await load_idea(tx, idea.id)
 
 

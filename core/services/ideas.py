@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from core.errors import DomainError, NotFound
-from core.model import CATEGORY_MAX, DESCRIPTION_MAX, TITLE_MAX, Idea, IdeaStatus
+from core.model import CATEGORY_MAX, DESCRIPTION_MAX, TITLE_MAX, Idea, IdeaStatus, WaveStatus
 from core.ports import Actor, Tx
 from core.services import backers
 from core.services.context import Context, is_moderator, member_of, require_moderator
@@ -175,11 +175,16 @@ async def merge(ctx: Context, actor: Actor, idea_id: int, into_id: int) -> tuple
             raise DomainError("error.idea_state", id=idea_id, status=source.status.value)
         if target.status not in (IdeaStatus.PENDING, IdeaStatus.APPROVED, IdeaStatus.LAUNCHED):
             raise DomainError("error.idea_state", id=into_id, status=target.status.value)
+        newcomers = await tx.wanter_targets(idea_id)
+        known = {t.member_id for t, _ in await tx.wanter_targets(into_id) if t.member_id}
         moved = await tx.move_wants(idea_id, into_id)
         await tx.set_idea_status(idea_id, IdeaStatus.MERGED, "", into_id, ctx.clock.now())
         moderator = await member_of(ctx, tx, actor)
         notice = backers.merged_notice(source, target)
         await backers.tell_author(ctx, tx, source, moderator.id, notice)
+        running = [w for w in await tx.list_waves((WaveStatus.OPEN,), 1000) if w.idea_id == into_id]
+        if target.status is IdeaStatus.LAUNCHED and running:
+            await backers.tell_newcomers(ctx, tx, running[0], newcomers, known | {moderator.id})
         return await load_idea(tx, into_id), moved
 
 

@@ -34,7 +34,7 @@ from core.services.context import Context, member_of
 from core.services.waves import load_wave
 
 CONFIRM_WINDOW = timedelta(days=7)
-REMIND_EVERY = timedelta(hours=48)
+REMIND_EVERY = settlement.REMIND_EVERY  # the alert text names the same period
 PRIOR_RATE = 0.15
 PRIOR_WEIGHT = 20
 _UNDECIDED = frozenset({PledgeStatus.ACTIVE, PledgeStatus.WITHDRAWN, PledgeStatus.DROPPED})

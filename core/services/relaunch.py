@@ -38,13 +38,15 @@ async def relaunch(ctx: Context, actor: Actor, wave_id: int, duration: timedelta
         await tx.set_wave_origin(new_id, old.id, old.photo)
         wave = await load_wave(tx, new_id)
         await ann.announce_opened(ctx, tx, wave)
-        await _invite_backers(ctx, tx, old, wave)
+        await _invite_backers(ctx, tx, old, wave, member.id)
         return wave
 
 
-async def _invite_backers(ctx: Context, tx: Tx, old: Wave, wave: Wave) -> None:
-    """A private invitation with a Join button to each former pledger not already alerted."""
+async def _invite_backers(ctx: Context, tx: Tx, old: Wave, wave: Wave, launcher: int) -> None:
+    """A private invitation with a Join button to each former pledger not already alerted (nor
+    the moderator relaunching it)."""
     alerted = {target.member_id for target in await tx.follower_targets(wave.category)}
+    alerted.add(launcher)
     targets = [target for target in await tx.former_pledger_targets(old.id)
                if target.member_id not in alerted]  # fmt: skip
     body = (t("announce.relaunched", id=wave.id, old=old.id, title=wave.title,

@@ -11,6 +11,7 @@ and restarts decide and alert only once. See README "End of a wave".
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from core.messages import T, t
@@ -18,6 +19,8 @@ from core.model import PaymentWindow, PledgeStatus, Target, Wave, WaveStatus
 from core.ports import Tx
 from core.services import announce as ann
 from core.services.context import Context
+
+REMIND_EVERY = timedelta(hours=48)  # undecided pledgers are reminded once per period
 
 if TYPE_CHECKING:
     from core.services.payments import Outlook
@@ -63,7 +66,7 @@ async def alert_if_short(
     body = (
         t("pay.alert", id=wave.id, title=wave.title, expected=view.expected_units, moq=wave.moq),
         counts_text(view),
-        t("pay.alert_hint", deadline=window.due_at, moq=wave.moq),
+        t("pay.alert_hint", deadline=window.due_at, moq=wave.moq, every=REMIND_EVERY),
     )
     await ann.record(ctx, tx, wave.id, "pay:alert", ann.encode(body),
                      await moderator_targets(ctx, tx))  # fmt: skip

@@ -31,22 +31,30 @@ async def _alive(tx: Tx) -> list[Idea]:
 async def propose_unless_known(
     ctx: Context, actor: Actor, text: str, photo: str = ""
 ) -> Idea | Suggestion:
-    """Propose the idea, unless its title closely matches an existing one: then keep the draft
-    and suggest that idea first (one transaction either way)."""
+    """Propose the idea, unless its title closely matches a visible one (approved, launched, or
+    the proposer's own pending idea): then keep the draft and suggest that idea first."""
     draft = ideas.parse_draft(text)
     ideas.require_letters(draft.title)
     await ideas.refuse_at_pending_limit(ctx, actor)
     async with ctx.db.write() as tx:
-        refuse_if_banned(await member_of(ctx, tx, actor), "idea")  # before any suggestion
-        found = similar.alike(draft.title, await _alive(tx), similar.DID_YOU_MEAN, 1)
-        if not found:
-            return await ideas.propose(ctx, actor, text, photo)
-        draft_id = await pending.hold(ctx, tx, actor, DRAFT, {"text": text, "photo": photo})
-        return Suggestion(found[0], draft_id)
+        member = await member_of(ctx, tx, actor)
+        refuse_if_banned(member, "idea")  # before any suggestion
+        visible = [
+            idea
+            for idea in await _alive(tx)
+            if idea.status is not IdeaStatus.PENDING or idea.author_id == member.id
+        ]
+        found = similar.alike(draft.title, visible, similar.DID_YOU_MEAN, 1)
+        if found:
+            draft_id = await pending.hold(ctx, tx, actor, DRAFT, {"text": text, "photo": photo})
+            return Suggestion(found[0], draft_id)
+    # Outside the write: proposing may ask the platform for moderator rights (pending limit).
+    return await ideas.propose(ctx, actor, text, photo)
 
 
 async def propose_anyway(ctx: Context, actor: Actor, draft_id: int) -> Idea:
     """Propose the kept draft exactly as typed; a refusal leaves the draft unused."""
+    await ideas.refuse_at_pending_limit(ctx, actor)  # the platform is asked before the write
     async with ctx.db.write() as tx:
         payload = await pending.take(ctx, tx, actor, draft_id, DRAFT)
         return await ideas.propose(ctx, actor, str(payload["text"]), str(payload.get("photo", "")))

@@ -73,6 +73,7 @@ class RateLimiter:
         self._clock = clock
         self._global = Window(reset_at=0.0)
         self._windows: dict[str, Window] = {}
+        self._held_channels: dict[str, float] = {}  # channel id -> end of an imposed 429
 
     def route_bucket(self, method: str, template: str) -> tuple[str, int, float]:
         """Return (bucket name, limit, window) for a route template."""
@@ -89,6 +90,11 @@ class RateLimiter:
         """Admit or reject one request and compute its X-RateLimit-* headers."""
         name, limit, window = self.route_bucket(method, template)
         bucket = bucket_hash(name)
+        held = self._held_for(params.get("channel_id"))
+        if held > 0:
+            headers = _headers(bucket, limit, 0, held)
+            headers["X-RateLimit-Scope"] = "shared"
+            return _reject(headers, held, is_global=False)
         if not self.enabled:
             return Decision(True, _headers(bucket, UNLIMITED, UNLIMITED - 1, window))
         now = self._clock()
@@ -116,6 +122,16 @@ class RateLimiter:
         if len(self._windows) > 50_000:
             self._prune(now)
         return Decision(True, _headers(bucket, limit, limit - win.count, win.reset_at - now))
+
+    def hold_channel(self, channel_id: int, seconds: float) -> None:
+        """Answer 429 (scope "shared") to every request on one channel for `seconds`, as
+        Discord does when a channel's limit is spent (even with the limiter off)."""
+        self._held_channels[str(channel_id)] = self._clock() + seconds
+
+    def _held_for(self, channel_id: str | None) -> float:
+        """Seconds left of an imposed hold on a channel (0 when none)."""
+        until = self._held_channels.get(channel_id or "")
+        return 0.0 if until is None else max(until - self._clock(), 0.0)
 
     def _prune(self, now: float) -> None:
         """Drop expired windows so long benchmarks keep memory flat."""

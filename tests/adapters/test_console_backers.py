@@ -246,3 +246,24 @@ async def test_bad_news_settings_get_the_usage_line_and_change_nothing(
     alice.session.show(stale)
     assert said("error.stale_button") in "\n".join(alice.lines)
     assert said("settings.show_news", news=said("settings.on")) in await alice.say("/settings")
+
+
+async def test_wanters_merged_into_a_running_wave_hear_of_it(world: ConsoleWorld) -> None:
+    inbox = inbox_of(world)
+    owner, ann, ben = world.person("owner"), world.person("ann"), world.person("ben")
+    await pending_idea(world, owner)
+    await owner.say("/approve 1")
+    await ann.say("/want 1")
+    await launch(owner)
+    await pending_idea(world, owner, "Iron skillet")
+    await owner.say("/approve 2")
+    await ann.say("/want 2")  # already told when #1 launched
+    await ben.say("/want 2 55")
+    await world.deliver()
+    inbox.sent.clear()
+    await owner.say("/merge 2 1")  # #1 is already wave #1
+    await world.deliver()
+    within = said("notice.max_within", max=eur(55), price=eur(50))
+    assert inbox.texts("ben") == [notice(world, within)]
+    assert inbox.actions("ben") == [["join:1", "wave:1"]]
+    assert inbox.texts("ann") == []

@@ -151,3 +151,52 @@ async def test_relaunch_a_cancelled_wave_with_a_new_duration(world: ConsoleWorld
     assert said("mod.relaunched", "fr", id=3, old=2, title="Backpack") in await owner.say(
         "/relancer 2"
     )
+
+
+async def test_a_new_category_replaces_the_first_tag(world: ConsoleWorld) -> None:
+    owner = world.person("owner")
+    await world.person("ana").say("/idea Folding chair #garden #camping")
+    await owner.say("/edit idea 1 category #travel")
+    async with world.rt.ctx.db.read() as tx:
+        idea = await tx.get_idea(1)
+    assert idea is not None and (idea.category, idea.tags) == ("travel", ("travel", "camping"))
+    await owner.say("/approve 1")
+    assert said("idea.none_tagged", tag="garden") in await owner.say("/ideas #garden")
+
+
+async def test_a_banned_author_cannot_reword_a_pending_idea(world: ConsoleWorld) -> None:
+    owner, ana = world.person("owner"), world.person("ana")
+    await ana.say("/idea Solar lampp #garden")
+    await owner.say("/ban ana")
+    refused = said("error.banned", action=said("ban.action_idea"))
+    assert refused in await ana.say("/edit idea 1 title Solar lamp")
+    async with world.rt.ctx.db.read() as tx:
+        idea = await tx.get_idea(1)
+    assert idea is not None and idea.title == "Solar lampp"
+
+
+async def test_relaunch_invites_neither_the_launcher_nor_those_who_abandoned(
+    world: ConsoleWorld,
+) -> None:
+    owner = world.person("owner")
+    await owner.say("/idea Backpack #travel")
+    await owner.say("/approve 1")
+    await owner.say("/launch 1 1:100 2:90 3d min=3")
+    for name in ("owner", "a", "b"):
+        await world.person(name).say("/join 1")
+    await lifecycle.close(world.rt.ctx, owner.session.actor, 1)
+    await world.person("a").say("/confirm 1")
+    await owner.say("/confirm 1")
+    await world.person("b").say("/withdraw 1")  # abandons: 2 confirmed of 3, the wave fails
+    world.clock.advance(timedelta(days=8))
+    await world.rt.clockwork.sweep_payments()
+    async with world.rt.ctx.db.read() as tx:
+        failed = await tx.get_wave(1)
+    assert failed is not None and failed.status.value == "failed"
+    await world.deliver()
+
+    await owner.say("/relaunch 1")
+    async with world.rt.ctx.db.read() as tx:
+        invited = [d.target.chat_id for d in await tx.due_deliveries(world.clock.now(), 50)
+                   if d.body["body"][0]["$t"] == "announce.relaunched"]  # fmt: skip
+    assert invited == ["a"]

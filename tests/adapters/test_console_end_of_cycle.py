@@ -138,7 +138,7 @@ async def test_moderators_alerted_once_with_counts_and_a_suggestion(town: Consol
         said("pay.alert", lang, id=1, title="Backpack", expected=2, moq=3),
         said("pay.outlook_counts", lang, confirmed=0, confirmed_units=0, awaiting=3,
              awaiting_units=3, abandoned=1, abandoned_units=1),
-        said("pay.alert_hint", lang, deadline=due, moq=3),
+        said("pay.alert_hint", lang, deadline=due, moq=3, every=timedelta(hours=48)),
     ])  # fmt: skip
     assert inbox(town, "mods") == [alert]
     await cy.say("/withdraw 1")

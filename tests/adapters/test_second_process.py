@@ -54,3 +54,16 @@ async def test_a_second_run_on_the_same_file_refuses_to_start(tmp_path: Path) ->
 def test_other_databases_take_no_file_lock(tmp_path: Path) -> None:
     with sole_process("postgresql+asyncpg://localhost/wavebot"):
         assert not list(tmp_path.iterdir())
+
+
+def test_a_demo_on_a_running_bots_file_refuses_to_start(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("WAVEBOT_CONFIG", None)
+    code = "import sys; from app.cli import main; sys.exit(main(['demo', '--db', sys.argv[1]]))"
+    with sole_process(f"sqlite+aiosqlite:///{db}"):  # the bot holds the file
+        done = subprocess.run([sys.executable, "-c", code, str(db)], cwd=tmp_path, env=env,
+                              input="", capture_output=True, text=True, timeout=60,
+                              check=False)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == f"wavebot: {said('cli.db_in_use', path=str(db))}\n"

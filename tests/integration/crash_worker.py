@@ -81,7 +81,7 @@ async def already_pledged(db: SqlDatabase) -> set[int]:
 async def main(db: str, log_path: str, members: int) -> None:
     """Pledge everyone (again: joining twice is harmless), dispatching all along."""
     settings = Settings(database_url=f"sqlite+aiosqlite:///{db}", owners=OWNER.account)
-    async with runtime(settings) as rt:
+    async with runtime(settings, alone=True) as rt:
         rt.messengers["console"] = FileMessenger(Path(log_path))
         wave_id = await ensure_wave(rt.ctx)
         stop = asyncio.Event()

@@ -58,6 +58,8 @@ async def test_a_redelivered_update_never_answered_is_answered_again(world: Cons
 
 async def test_buttons_and_languages_survive_the_keeping(world: ConsoleWorld) -> None:
     await _open_wave(world)
+    async with world.rt.ctx.db.write() as tx:
+        await tx.set_wave_photo(1, "telegram:AgADkettle")
     interpreter = world.rt.interpreter
     french = Actor("console:zoe", "Zoé", "fr")
 
@@ -72,4 +74,5 @@ async def test_buttons_and_languages_survive_the_keeping(world: ConsoleWorld) ->
     assert kept.lang == "fr" == first.lang and kept.timezone == first.timezone
     assert [r.buttons for r in kept.replies] == [r.buttons for r in first.replies]
     assert [r.card for r in kept.replies] == [r.card for r in first.replies]
+    assert "telegram:AgADkettle" in [r.photo for r in kept.replies]
     assert _shown(kept) == _shown(first)

@@ -153,3 +153,14 @@ def _expected_usage(spec: Command, lang: str) -> str:
 def _request(args: str) -> Request:
     """A request with only the argument text: enough for binding."""
     return Request(None, None, None, args)  # type: ignore[arg-type]
+
+
+def test_paging_buttons_always_fit_telegrams_64_bytes() -> None:
+    from core.commands.usage import ACTION_MAX_BYTES, pager
+
+    short = pager("ideas:top#garden", 2, 3)
+    assert [b.action for b in short] == ["page:ideas:top#garden:1", "page:ideas:top#garden:3"]
+    long_tag = "ж" * 32  # 64 bytes of Cyrillic alone
+    assert pager(f"ideas:top#{long_tag}", 2, 3) == ()
+    for kind in ("ideas:new", f"ideas:new#{'é' * 20}"):
+        assert all(len(b.action.encode()) <= ACTION_MAX_BYTES for b in pager(kind, 5, 99))
