@@ -31,6 +31,7 @@ from core.model import Target
 from core.ports import SendOutcome, SendResult
 from core.services.announce import encode
 from core.services.context import Context
+from storage.health import sole_process
 
 PLATFORM = "console"
 ROUND_TRIP = 0.001  # seconds: a send awaits the network, so other sends run meanwhile
@@ -78,10 +79,17 @@ async def ensure_outbox(ctx: Context, chats: int, messages: int) -> None:
 
 
 async def main(db: str, log_path: str, chats: int, messages: int) -> None:
-    """Queue the outbox once, then sweep until it is empty."""
+    """One bot's life on the database file."""
     settings = Settings(database_url=f"sqlite+aiosqlite:///{db}", owners="console:owner")
-    async with runtime(settings) as rt:  # a lone SQLite process: orphan leases released
-        rt.messengers[PLATFORM] = FileMessenger(Path(log_path))
+    # Like `wavebot run`: the file's lock, then a lone process releases the dead one's leases.
+    with sole_process(settings.database_url):
+        await dispatch(settings, Path(log_path), chats, messages)
+
+
+async def dispatch(settings: Settings, log_path: Path, chats: int, messages: int) -> None:
+    """Queue the outbox once, then sweep until it is empty."""
+    async with runtime(settings, alone=True) as rt:
+        rt.messengers[PLATFORM] = FileMessenger(log_path)
         await ensure_outbox(rt.ctx, chats, messages)
         pending = "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'"
         while await _scalar(rt.ctx, pending):

@@ -21,7 +21,7 @@ from pathlib import Path
 CHATS = 20
 MESSAGES = 60  # per chat: 1,200 deliveries, more than the kills get through
 KILLS = 55
-LIFE_TIMEOUT = 60.0
+LIFE_TIMEOUT = 30.0
 ROOT = Path(__file__).resolve().parents[2]
 Sent = tuple[str, int]  # (chat, announcement number) as the platform log records it
 
@@ -88,7 +88,11 @@ class ForkServer:
         """No more lives."""
         if self.proc.stdin is not None:
             self.proc.stdin.close()
-        self.proc.wait(timeout=LIFE_TIMEOUT)
+        try:
+            self.proc.wait(timeout=LIFE_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
 
 
 def _live_until_killed(
@@ -106,7 +110,9 @@ def _live_until_killed(
         if status is not None:
             assert status == 0, f"a bot failed with status {status}"
             return False
-        assert time.monotonic() < deadline, "a bot made no progress"
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            raise AssertionError(f"a bot made no progress in {LIFE_TIMEOUT:.0f} s")
         time.sleep(0.001)
     time.sleep(delay)
     os.kill(pid, signal.SIGKILL)
