@@ -231,6 +231,18 @@ class OutboxMixin(TxBase):
         await self._exec(stmt)
         await self._log_attempt(delivery_id, now, "retry", error)
 
+    async def defer_deliveries(self, delivery_ids: Sequence[int], next_at: datetime) -> None:
+        """Put claimed deliveries back in line, unattempted, behind one of their chat retried
+        until next_at: the chat keeps its order and its rate limit."""
+        if not delivery_ids:
+            return
+        stmt = (
+            update(deliveries)
+            .where(deliveries.c.id.in_(list(delivery_ids)), deliveries.c.status == PENDING)
+            .values(next_attempt_at=next_at, claimed_by=None, claimed_until=None)
+        )
+        await self._exec(stmt)
+
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
         """Follow a migrated chat; its old live cards cannot be edited there, so they retire."""
         if old_chat_id == new_chat_id:
