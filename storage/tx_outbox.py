@@ -132,8 +132,9 @@ class OutboxMixin(TxBase):
         """Due deliveries for these platforms that nobody holds a live lease on, now leased to
         owner until lease_until.
 
-        Inside the write transaction the select and the update see the same rows, so two
-        dispatchers can never both claim one delivery (PostgreSQL will add SKIP LOCKED).
+        Only the rows this very update leased are returned (UPDATE … RETURNING), so even where
+        another dispatcher selected the same rows concurrently, each delivery goes to one of
+        them (PostgreSQL will add SKIP LOCKED to keep them from waiting on each other).
         """
         due = await self.due_deliveries(now, limit, platforms)
         if not due:
@@ -142,9 +143,10 @@ class OutboxMixin(TxBase):
             update(deliveries)
             .where(deliveries.c.id.in_([d.id for d in due]), _unclaimed(now))
             .values(claimed_by=owner, claimed_until=lease_until)
+            .returning(deliveries.c.id)
         )
-        await self._exec(stmt)
-        return due
+        claimed = set((await self._exec(stmt)).scalars().all())
+        return [delivery for delivery in due if delivery.id in claimed]
 
     async def release_claims(self, owner: str | None = None) -> int:
         """Give back the leases of one dispatcher, or every lease (a lone process starting)."""
