@@ -166,3 +166,25 @@ async def test_a_plain_member_is_still_refused_first(
         answer = await interpreter.handle_command(member, HERE, "approve", "2")
     assert _keys(answer) == ["error.not_moderator"]
     assert platform.asked == [(MODS, "member")] and platform.inside_write == []
+
+
+class Unreachable:
+    """A platform that fails every admin question (network down)."""
+
+    async def is_admin(self, chat_id: str, user_id: str) -> bool:
+        """Always fails."""
+        raise ConnectionError("platform unreachable")
+
+
+async def test_an_unreachable_platform_is_apologised_for_once(
+    world: ConsoleWorld, platform: Platform
+) -> None:
+    world.rt.ctx.admin_checks["telegram"] = Unreachable()
+    interpreter = world.rt.interpreter
+    answer = await interpreter.text_once("telegram:905", MOD, HERE, "/approve 2")
+    assert _keys(answer) == ["error.internal"]  # as before: no endless asking, no approval
+    await interpreter.answered("telegram:905")
+    assert await interpreter.text_once("telegram:905", MOD, HERE, "/approve 2") is None
+    async with world.rt.ctx.db.read() as tx:
+        idea = await tx.get_idea(2)
+    assert idea is not None and idea.status.value == "pending"
