@@ -1,6 +1,7 @@
 """Bounded storage: minutes of steady activity on a real SQLite file, its size minute by minute.
 
-The runtime app.main builds (real SQLite file, synchronous=FULL), driven on a FakeClock advanced
+The runtime app.main builds (real SQLite file; synchronous=NORMAL, as size is measured, not
+durability), driven on a FakeClock advanced
 one second per step: each simulated second `rate` members type /join or /leave in private through
 Interpreter.exactly_once (so every update leaves a processed key, then is marked answered); the
 crossings announce milestones to the subscribed groups and to participants; every 10 s a
@@ -65,7 +66,7 @@ class Shape:
         return "minute" if self.sample == 60 else f"{self.sample} s"
 
 
-FULL = Shape(seconds=600, rate=40, members=2_000, groups=20, sample=60, wave_every=120)
+FULL = Shape(seconds=600, rate=10, members=400, groups=20, sample=60, wave_every=120)
 QUICK = Shape(seconds=40, rate=3, members=60, groups=2, sample=10, wave_every=20)
 
 
@@ -141,7 +142,7 @@ async def _broadcast(rt: Runtime) -> None:
 async def _soak(path: Path, shape: Shape, policy: RetentionPolicy) -> Soak:
     """Run the soak on a fresh file; sizes after every simulated minute."""
     clock, soak, rng = FakeClock(), Soak(), random.Random(13)
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{path}")
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{path}", synchronous="NORMAL")
     async with runtime(settings, clock=clock, extra_owners=frozenset({OWNER.account})) as rt:
         messenger = Instant()
         rt.messengers["console"] = messenger
