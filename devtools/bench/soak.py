@@ -1,21 +1,20 @@
 """Bounded storage: minutes of steady activity on a real SQLite file, its size minute by minute.
 
-The runtime app.main builds (real SQLite file; synchronous=NORMAL, as size is measured, not
-durability), driven on a FakeClock advanced
-one second per step: each simulated second `rate` members type /join or /leave in private through
-Interpreter.exactly_once (so every update leaves a processed key, then is marked answered); the
-crossings announce milestones to the subscribed groups and to participants; every 10 s a
-broadcast goes to every group; every 2 minutes the wave is cancelled (participants and groups are
-told) and the next one opens. The core Dispatcher sends everything through a messenger that
-answers "sent" at once. Retention runs every 5 simulated seconds with the use case the clock runs
-hourly in production, keeping 30 simulated seconds instead of 30 days, so ten minutes of soak
-stand for many retention periods.
+The runtime app.main builds (real SQLite file; synchronous=NORMAL, since size is measured, not
+durability), driven on a FakeClock advanced one second per step: each simulated second `rate`
+members type /join or /leave in private through Interpreter.exactly_once (so every update leaves
+a processed key, then is marked answered); the crossings announce milestones to the subscribed
+groups and to participants; every 10 s a broadcast goes to every group; every 2 minutes the wave
+is cancelled (participants and groups are told) and the next one opens. The core Dispatcher
+sends everything through a messenger that answers "sent" at once. Retention runs every 5
+simulated seconds with the use case the clock runs hourly in production, keeping 30 simulated
+seconds instead of 30 days, so ten minutes of soak stand for many retention periods.
 
 The reference, measured in the same run: the same soak without retention. The verdict: with
-retention, the file after minute 10 is within +10 % of its size after minute 1 (`--quick`: 40 s read
-every 10 s, not judged). Sizes are the
-main database file after a passive WAL checkpoint (SQLite reuses freed pages, the file never
-shrinks; the WAL is bounded by SQLite's auto-checkpoint and printed apart).
+retention, the file after minute 10 is within +10 % of its size after minute 1 (`--quick`: 40 s
+read every 10 s, not judged). Sizes are the main database file after a passive WAL checkpoint
+(SQLite reuses freed pages, the file never shrinks; the WAL is bounded by SQLite's
+auto-checkpoint and printed apart).
 """
 
 from __future__ import annotations
