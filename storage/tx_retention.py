@@ -149,32 +149,39 @@ class RetentionMixin(TxBase):
         return int((await self._exec(stmt)).rowcount or 0)
 
     async def waves_to_compact(
-        self, ended_before: datetime, statuses: Sequence[str], limit: int
+        self, before: datetime, limit: int
     ) -> list[tuple[int, datetime, datetime]]:
-        """Waves in a final state, closed before `ended_before`, that still have raw pledge
-        events: (id, opened at, closed at)."""
+        """Waves with raw pledge events older than `before`: (id, opens at, closes at as
+        planned), the span their time slots divide."""
         raw = exists().where(
-            pledge_events.c.wave_id == waves.c.id, pledge_events.c.kind != COMPACTED
+            pledge_events.c.wave_id == waves.c.id,
+            pledge_events.c.kind != COMPACTED,
+            pledge_events.c.at < before,
         )
         stmt = (
-            select(waves.c.id, waves.c.opens_at, waves.c.closed_at)
-            .where(waves.c.status.in_(statuses), waves.c.closed_at < ended_before, raw)
+            select(waves.c.id, waves.c.opens_at, waves.c.closes_at)
+            .where(raw)
             .order_by(waves.c.id)
             .limit(limit)
         )
-        return [(int(row.id), row.opens_at, row.closed_at) for row in await self._exec(stmt)]
+        return [(int(row.id), row.opens_at, row.closes_at) for row in await self._exec(stmt)]
 
     async def compact_pledge_events(
-        self, wave_id: int, start: datetime, width: timedelta, limit: int
+        self, wave_id: int, start: datetime, width: timedelta, before: datetime, limit: int
     ) -> int:
-        """Fold up to `limit` raw events of the wave into one row per time slot of `width` from
-        `start` (the slot's latest units, and how many events it stands for); the number folded.
+        """Fold up to `limit` raw events of the wave older than `before` into one row per time
+        slot of `width` from `start` (the slot's latest units, and how many events it stands
+        for); the number folded.
 
         Slots already compacted absorb the new events, so any split into batches, a crash
         between them or a second run gives the same rows."""
         raw_stmt = (
             select(pledge_events)
-            .where(pledge_events.c.wave_id == wave_id, pledge_events.c.kind != COMPACTED)
+            .where(
+                pledge_events.c.wave_id == wave_id,
+                pledge_events.c.kind != COMPACTED,
+                pledge_events.c.at < before,
+            )
             .order_by(pledge_events.c.id)
             .limit(limit)
         )

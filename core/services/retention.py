@@ -13,12 +13,14 @@ crash between batches loses nothing: the next run carries on. What goes, and why
   none): platforms redeliver within hours, never after days;
 - confirmation buttons (pending_actions) created more than `keep` (at least their 24 h
   lifetime) ago: expired, used or not;
-- pledge events of waves that ended (completed, failed, cancelled) more than `keep` ago are
-  compacted, not deleted: /stats draws a wave's units over time from them and prints how many
-  pledge changes it had. Each of COMPACT_SLOTS equal time slots of the wave keeps one row with
-  the slot's last units and the number of events it stands for, so the chart keeps its shape
-  (one point per slot, a few hundred per wave: below a pixel on the chart) and the count is
-  exact. Pledges, waves, milestones and everything an open wave reads are never touched.
+- pledge events older than `keep` are compacted, not deleted, whatever the wave's state: /stats
+  draws a wave's units over time from them and prints how many pledge changes it had, and
+  nothing else reads them. The wave's planned life (opening to planned close) is cut in
+  COMPACT_SLOTS equal time slots; each slot keeps one row with its last units and the number of
+  events it stands for, so the chart keeps its shape (a point per slot, a few hundred per wave:
+  below a pixel on the chart) and the count stays exact. Recent events stay as they are.
+  Pledges, waves, milestones, counts and cards, which open waves and stats read, are never
+  touched.
 """
 
 from __future__ import annotations
@@ -26,14 +28,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.model import WaveStatus
 from core.services.context import Context
 from core.services.pending import LIFETIME
 
 BATCH = 2_000  # rows per write transaction at most
-COMPACT_SLOTS = 500  # points kept per ended wave's units-over-time chart
+COMPACT_SLOTS = 500  # points kept per wave's units-over-time chart, once its events age
 MARKERS = ("reminder", "digest", "review_ask:")  # kinds a sweep looks up; ':' = prefix
-ENDED = (WaveStatus.COMPLETED.value, WaveStatus.FAILED.value, WaveStatus.CANCELLED.value)
 
 
 @dataclass(frozen=True)
@@ -119,20 +119,20 @@ async def _prune_pending(ctx: Context, before: datetime, batch: int, done: Prune
 
 
 async def _compact_events(ctx: Context, before: datetime, batch: int, done: Pruned) -> None:
-    """Compact the pledge log of every wave that ended before the cut-off, a batch at a time."""
+    """Compact the pledge events older than the cut-off of every wave, a batch at a time."""
     seen: set[int] = set()
     while True:
         async with ctx.db.read() as tx:
-            ended = await tx.waves_to_compact(before, ENDED, 50)
-        fresh = [wave for wave in ended if wave[0] not in seen]
+            found = await tx.waves_to_compact(before, 50)
+        fresh = [wave for wave in found if wave[0] not in seen]
         if not fresh:
-            return  # a wave still raw after its pass gained events meanwhile: next run
-        for wave_id, opened, closed in fresh:
+            return  # a wave still found after its pass gained old events meanwhile: next run
+        for wave_id, opens, closes in fresh:
             seen.add(wave_id)
-            width = max((closed - opened) / COMPACT_SLOTS, timedelta(seconds=1))
+            width = max((closes - opens) / COMPACT_SLOTS, timedelta(seconds=1))
             while True:
                 async with ctx.db.write() as tx:
-                    folded = await tx.compact_pledge_events(wave_id, opened, width, batch)
+                    folded = await tx.compact_pledge_events(wave_id, opens, width, before, batch)
                 done.transactions += 1
                 done.pledge_events += folded
                 if folded < batch:

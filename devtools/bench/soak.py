@@ -3,9 +3,12 @@
 The runtime app.main builds (real SQLite file; synchronous=NORMAL, since size is measured, not
 durability), driven on a FakeClock advanced one second per step: each simulated second `rate`
 members type /join or /leave in private through Interpreter.exactly_once (so every update leaves
-a processed key, then is marked answered); the crossings announce milestones to the subscribed
-groups and to participants; every 10 s a broadcast goes to every group; every 2 minutes the wave
-is cancelled (participants and groups are told) and the next one opens. The core Dispatcher
+a processed key, then is marked answered) on one of three open waves; the crossings announce
+milestones to the subscribed groups and to participants; every 10 s a wave's news goes to every
+group and every participant of it. The waves stay open: their pledges (one row per member and
+wave) are the community's record, kept forever and bounded by the members; what must not grow
+is everything else. Ended waves' logs are tested in tests/integration/test_retention.py. The
+core Dispatcher
 sends everything through a messenger that answers "sent" at once. Retention runs every 5
 simulated seconds with the use case the clock runs hourly in production, keeping 30 simulated
 seconds instead of 30 days, so ten minutes of soak stand for many retention periods.
@@ -35,7 +38,7 @@ from core.clock import FakeClock
 from core.messages import Reply, t
 from core.model import Tier
 from core.ports import Actor, ChatKind, ChatRef, SendOutcome, SendResult
-from core.services import announce, community, ideas, lifecycle, waves
+from core.services import announce, community, ideas, waves
 from core.services.retention import RetentionPolicy, prune
 from core.services.waves import LaunchPlan
 from devtools.bench.report import BenchResult, check, verdict
@@ -57,7 +60,7 @@ class Shape:
     members: int
     groups: int
     sample: int  # seconds between two size readings
-    wave_every: int  # seconds a wave lives before the next one opens
+    waves: int  # open waves the members join and leave
 
     @property
     def unit(self) -> str:
@@ -65,8 +68,8 @@ class Shape:
         return "minute" if self.sample == 60 else f"{self.sample} s"
 
 
-FULL = Shape(seconds=600, rate=10, members=400, groups=20, sample=60, wave_every=120)
-QUICK = Shape(seconds=40, rate=3, members=60, groups=2, sample=10, wave_every=20)
+FULL = Shape(seconds=600, rate=10, members=400, groups=20, sample=60, waves=3)
+QUICK = Shape(seconds=40, rate=3, members=60, groups=2, sample=10, waves=2)
 
 
 class Instant:
@@ -130,12 +133,11 @@ async def _command(rt: Runtime, soak: Soak, key: str, member: int, verb: str, wa
         soak.answered += 1
 
 
-async def _broadcast(rt: Runtime) -> None:
-    """A news item to every subscribed group."""
+async def _broadcast(rt: Runtime, wave_id: int) -> None:
+    """News of a wave to every subscribed group and every participant."""
     async with rt.ctx.db.write() as tx:
-        targets = await tx.all_subscribed_targets()
-        body = announce.encode((t("digest.quiet"),))
-        await announce.record(rt.ctx, tx, None, "soak", body, targets)
+        wave = await waves.load_wave(tx, wave_id)
+        await announce.announce(rt.ctx, tx, wave, "soak", (t("digest.quiet"),))
 
 
 async def _soak(path: Path, shape: Shape, policy: RetentionPolicy) -> Soak:
@@ -148,22 +150,21 @@ async def _soak(path: Path, shape: Shape, policy: RetentionPolicy) -> Soak:
         for group in range(shape.groups):
             chat = ChatRef("console", f"group-{group}", ChatKind.GROUP, f"Group {group}")
             await community.subscribe(rt.ctx, OWNER, chat, [])
-        wave, joined = await _launch(rt), set[int]()
+        open_waves = [await _launch(rt) for _ in range(shape.waves)]
+        joined: set[tuple[int, int]] = set()
         started = time.perf_counter()
         for second in range(1, shape.seconds + 1):
             clock.advance(timedelta(seconds=1))
             picks = rng.sample(range(shape.members), shape.rate)
             calls = []
             for member in picks:
-                verb = "leave" if member in joined else "join"
-                joined ^= {member}
+                wave = open_waves[member % len(open_waves)]
+                verb = "leave" if (member, wave) in joined else "join"
+                joined ^= {(member, wave)}
                 calls.append(_command(rt, soak, f"soak:{second}:{member}", member, verb, wave))
             await asyncio.gather(*calls)
             if second % BROADCAST_EVERY == 0:
-                await _broadcast(rt)
-            if second % shape.wave_every == 0:
-                await lifecycle.cancel(rt.ctx, OWNER, wave, "next round")
-                wave, joined = await _launch(rt), set()
+                await _broadcast(rt, open_waves[second // BROADCAST_EVERY % len(open_waves)])
             await rt.dispatcher.sweep()
             if second % RETENTION_EVERY == 0:
                 soak.pruned += (await prune(rt.ctx, policy)).total

@@ -199,12 +199,13 @@ async def test_compaction_gives_the_same_rows_whatever_the_batches(
     for wave in (small, large):
         await _finish_wave(ctx, wave)
     clock.advance(timedelta(days=31))
+    cut = clock.now() - timedelta(days=30)
     async with ctx.db.read() as tx:
-        ended = await tx.waves_to_compact(clock.now(), ["completed"], 10)
-    assert [wave for wave, _, _ in ended] == [small, large]
-    _, opened, closed = ended[0]
+        found = await tx.waves_to_compact(cut, 10)
+    assert [wave for wave, _, _ in found] == [small, large]
+    _, opens, closes = found[0]
     async with ctx.db.write() as tx:  # a run stopped after one batch (a crash or a stop)
-        assert await tx.compact_pledge_events(small, opened, (closed - opened) / 500, 7) == 7
+        assert await tx.compact_pledge_events(small, opens, (closes - opens) / 500, cut, 7) == 7
 
     await prune(ctx, RetentionPolicy(timedelta(days=30), batch=7))
     await prune(ctx, RetentionPolicy(timedelta(days=30), batch=100_000))
@@ -237,3 +238,32 @@ async def test_keep_forever_deletes_nothing(ctx: Context, clock: FakeClock, db_p
     clock.advance(timedelta(days=3_000))
     assert (await prune(ctx, RetentionPolicy(None))).total == 0
     assert rows(db_path, "SELECT COUNT(*) FROM deliveries") == [(1,)]
+
+
+async def test_an_open_waves_old_events_are_compacted_and_its_recent_ones_kept(
+    ctx: Context, clock: FakeClock, db_path: Path
+) -> None:
+    idea = await approved_idea(ctx)
+    long_plan = plan(idea, (1, 10_000), (5, 9_000), moq=1, duration=timedelta(days=90))
+    wave = (await waves.launch(ctx, OWNER, long_plan)).id
+    member = await _member(ctx, wave, 1)
+    async with ctx.db.write() as tx:
+        for n in range(2_000):
+            at = clock.now() + timedelta(minutes=n)
+            await tx.record_pledge_event(wave, member, "join", 1, n % 50, at)
+    clock.advance(timedelta(days=40))
+    for n in range(2, 6):
+        await waves.join(ctx, person(n), wave)
+    before = await stats.wave_series(ctx, OWNER, wave)
+
+    await prune(ctx, KEEP)
+
+    after = await stats.wave_series(ctx, OWNER, wave)
+    assert after.events == before.events == 2_005
+    assert set(after.points) <= set(before.points) and len(after.points) < 100
+    assert after.points[-5:] == before.points[-5:]  # the last old point, the recent joins
+    recent = "SELECT kind, units_after FROM pledge_events WHERE wave_id = ? AND kind = 'join'"
+    assert rows(db_path, recent, wave) == [("join", units) for units in (2, 3, 4, 5)]
+    async with ctx.db.read() as tx:
+        assert (await tx.get_wave(wave)) is not None
+    assert rows(db_path, "SELECT COUNT(*) FROM pledges WHERE wave_id = ?", wave) == [(5,)]
