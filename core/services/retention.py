@@ -25,11 +25,14 @@ crash between batches loses nothing: the next run carries on. What goes, and why
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.services.context import Context
 from core.services.pending import LIFETIME
+
+log = logging.getLogger(__name__)
 
 BATCH = 2_000  # rows per write transaction at most
 COMPACT_SLOTS = 500  # points kept per wave's units-over-time chart, once its events age
@@ -73,6 +76,11 @@ async def prune(ctx: Context, policy: RetentionPolicy) -> Pruned:
     await _prune_keys(ctx, before, policy.batch, done)
     await _prune_pending(ctx, min(before, ctx.clock.now() - LIFETIME), policy.batch, done)
     await _compact_events(ctx, before, policy.batch, done)
+    if done.total:
+        log.info("retention: %d deliveries and attempts, %d announcements, %d update keys, "
+                 "%d confirmation buttons, %d pledge events compacted, in %d transactions",
+                 done.deliveries, done.announcements, done.keys, done.pending_actions,
+                 done.pledge_events, done.transactions)  # fmt: skip
     return done
 
 
