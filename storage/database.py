@@ -141,6 +141,10 @@ class SqlDatabase:
             pass
         return db
 
+    def writing_here(self) -> bool:
+        """Whether the calling task holds the writer (tests: no platform call is made inside)."""
+        return _own_write() is not None
+
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqlTx]:
         """A write transaction; a full or failing disk becomes the core's StorageUnavailable."""

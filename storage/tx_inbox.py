@@ -23,6 +23,11 @@ class InboxMixin(TxBase):
         await self._exec(processed_keys.insert().values(key=key, at=now))
         return True
 
+    async def key_claimed(self, key: str) -> bool:
+        """Whether an update with this key was processed (read-only updates: once answered)."""
+        found = await self._exec(select(processed_keys.c.key).where(processed_keys.c.key == key))
+        return found.first() is not None
+
     async def save_answer(self, key: str, answer: Any) -> None:
         """Keep the answer with its key, in the transaction of the update's effect."""
         stmt = update(processed_keys).where(processed_keys.c.key == key)

@@ -132,8 +132,9 @@ class OutboxMixin(TxBase):
         """Due deliveries for these platforms that nobody holds a live lease on, now leased to
         owner until lease_until.
 
-        Inside the write transaction the select and the update see the same rows, so two
-        dispatchers can never both claim one delivery (PostgreSQL will add SKIP LOCKED).
+        Only the rows this very update leased are returned (UPDATE … RETURNING), so even where
+        another dispatcher selected the same rows concurrently, each delivery goes to one of
+        them (PostgreSQL will add SKIP LOCKED to keep them from waiting on each other).
         """
         due = await self.due_deliveries(now, limit, platforms)
         if not due:
@@ -142,9 +143,10 @@ class OutboxMixin(TxBase):
             update(deliveries)
             .where(deliveries.c.id.in_([d.id for d in due]), _unclaimed(now))
             .values(claimed_by=owner, claimed_until=lease_until)
+            .returning(deliveries.c.id)
         )
-        await self._exec(stmt)
-        return due
+        claimed = set((await self._exec(stmt)).scalars().all())
+        return [delivery for delivery in due if delivery.id in claimed]
 
     async def release_claims(self, owner: str | None = None) -> int:
         """Give back the leases of one dispatcher, or every lease (a lone process starting)."""
@@ -230,6 +232,18 @@ class OutboxMixin(TxBase):
         )
         await self._exec(stmt)
         await self._log_attempt(delivery_id, now, "retry", error)
+
+    async def defer_deliveries(self, delivery_ids: Sequence[int], next_at: datetime) -> None:
+        """Put claimed deliveries back in line, unattempted, behind one of their chat retried
+        until next_at: the chat keeps its order and its rate limit."""
+        if not delivery_ids:
+            return
+        stmt = (
+            update(deliveries)
+            .where(deliveries.c.id.in_(list(delivery_ids)), deliveries.c.status == PENDING)
+            .values(next_attempt_at=next_at, claimed_by=None, claimed_until=None)
+        )
+        await self._exec(stmt)
 
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
         """Follow a migrated chat; its old live cards cannot be edited there, so they retire."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ChatType
@@ -20,7 +19,6 @@ from core.commands.registry import REGISTRY
 from core.ports import Actor, ChatKind, ChatRef
 
 log = logging.getLogger(__name__)
-Call = Callable[[], Awaitable[Answer]]
 TOAST_ONLY_MAX = 10_000  # compare untruncated: a cut toast must also be sent as a message
 _KINDS: dict[str, ChatKind] = {
     ChatType.PRIVATE: ChatKind.PRIVATE,
@@ -61,16 +59,16 @@ def photo_of(message: Message) -> str:
 
 
 class UpdateHandlers:
-    """The PTB callbacks; rights and state are always re-checked by the core, never trusted."""
+    """The PTB callbacks; rights and state are always re-checked by the core, never trusted.
+
+    Each update is handled exactly once (`Interpreter.text_once` / `action_once`): an effect
+    commits with the update's key; a read-only command runs outside the writer.
+    """
 
     def __init__(self, interpreter: Interpreter, handle: BotHandle, sender: ReplySender) -> None:
         self.interpreter = interpreter
         self.handle = handle
         self.sender = sender
-
-    async def exactly_once(self, update: Update, call: Call) -> Answer | None:
-        """Run the effect of an update once, even if Telegram delivers it again after a crash."""
-        return await self.interpreter.exactly_once(update_key(update), call)
 
     async def answered(self, update: Update) -> None:
         """The answer is out: a redelivery of this update will not send it again."""
@@ -98,13 +96,8 @@ class UpdateHandlers:
         if text is None:
             return
         actor, chat = actor_of(user), chat_of(message.chat)
-        photo = photo_of(message)
-
-        async def call() -> Answer:
-            found = await self.interpreter.handle_text(actor, chat, text, photo)
-            return found or Answer([], self.interpreter.ctx.rules.default_lang)
-
-        answer = await self.exactly_once(update, call)
+        key, photo = update_key(update), photo_of(message)
+        answer = await self.interpreter.text_once(key, actor, chat, text, photo)
         if answer is not None:
             await self.sender.deliver(answer, message.chat, user, message.message_id)
             await self.answered(update)
@@ -118,11 +111,8 @@ class UpdateHandlers:
         where = message.chat if message is not None else None
         actor = actor_of(query.from_user)
         chat = chat_of(where) if where is not None else ChatRef(PLATFORM, str(query.from_user.id))
-
-        async def call() -> Answer:
-            return await self.interpreter.handle_action(actor, chat, query.data or "")
-
-        answer = await self.exactly_once(update, call)
+        key = update_key(update)
+        answer = await self.interpreter.action_once(key, actor, chat, query.data or "")
         if answer is None or not answer.replies:
             await self._answer(query, "")
             if answer is not None:

@@ -66,7 +66,7 @@ async def propose(req: Request) -> list[Reply]:
     return say("idea.proposed", id=idea.id, title=idea.title, category=idea.category)
 
 
-@command("ideas", ORDER, TAG)
+@command("ideas", ORDER, TAG, reads_only=True)
 async def browse(req: Request) -> list[Reply]:
     """Browse approved ideas, newest or most wanted, all or one #tag's."""
     return await ideas_page(req, req.maybe(ORDER) or "top", 1, req.maybe(TAG) or "")
@@ -114,7 +114,7 @@ async def unwant(req: Request) -> list[Reply]:
     return say("idea.unwanted", id=idea_id)
 
 
-@command("pending", moderator=True)
+@command("pending", moderator=True, reads_only=True)
 async def pending(req: Request) -> list[Reply]:
     """The moderation queue, each with approve / reject / merge buttons."""
     await require_moderator(req.ctx, req.actor)
@@ -176,14 +176,14 @@ async def want_button(req: Request) -> list[Reply]:
     return await want_idea(req, parse_id(req.args, IDEA), None)
 
 
-@action("merge")
+@action("merge", reads_only=True, moderator=True)
 async def merge_button(req: Request) -> list[Reply]:
     """The likely targets as buttons (similar titles), and the command for any other."""
     idea_id = parse_id(req.args, IDEA)
     return merge_choices(idea_id, await suggest.merge_targets(req.ctx, req.actor, idea_id))
 
 
-@action("page")
+@action("page", reads_only=True)
 async def page_button(req: Request) -> list[Reply]:
     """Previous / next under a list."""
     kind, _, number = req.args.rpartition(":")

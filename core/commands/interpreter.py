@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 from core.commands import (  # noqa: F401  (importing a command module registers its commands)
     bans,
@@ -18,26 +17,19 @@ from core.commands import (  # noqa: F401  (importing a command module registers
     talk,
     waves,
 )
+from core.commands.answers import Answer
 from core.commands.demo import demo_command
-from core.commands.registry import ACTIONS, REGISTRY, Request
+from core.commands.once import EFFECT, KEY_MAX, READ, Plan, read_once, record_answered, write_once
+from core.commands.registry import ACTIONS, REGISTRY, Command, Request
 from core.errors import DomainError, StorageUnavailable
-from core.messages import Button, Reply, from_json, t, to_json
-from core.ports import Actor, ChatRef, Tx
-from core.services import community
-from core.services.context import Context
+from core.messages import Reply, t
+from core.ports import Actor, ChatRef
+from core.services import community, rights
+from core.services.context import Context, is_moderator
 from core.text import clean_input, clean_line
 
 log = logging.getLogger(__name__)
 MAX_INPUT = 4000
-
-
-@dataclass(frozen=True)
-class Answer:
-    """Replies and the language and time zone to render them in."""
-
-    replies: list[Reply]
-    lang: str
-    timezone: str = "UTC"
 
 
 class Interpreter:
@@ -54,6 +46,14 @@ class Interpreter:
         self, actor: Actor, chat: ChatRef, text: str, photo: str = ""
     ) -> Answer | None:
         """A chat message (or a photo's caption); None when it is not a command for us."""
+        parsed = self._parse(text)
+        if parsed is None:
+            return None
+        name, args = parsed
+        return await self.handle_command(actor, chat, name, args, photo)
+
+    def _parse(self, text: str) -> tuple[str, str] | None:
+        """'/name@us args' → ('name', 'args'); None when it is not a command for us."""
         text = clean_input(text).strip()
         if not text.startswith("/"):
             return None
@@ -64,7 +64,12 @@ class Interpreter:
         name, _, addressee = head.partition("@")
         if addressee and self.bot_username and addressee.lower() != self.bot_username:
             return None
-        return await self.handle_command(actor, chat, name.lower(), args, photo)
+        return name.lower(), args
+
+    def _spec(self, name: str) -> Command | None:
+        """The command a name (or a localised alias, or a demo command) stands for."""
+        spec = REGISTRY.get(name) or REGISTRY.get(self.aliases.get(name, ""))
+        return spec or demo_command(self.ctx, name)
 
     async def handle_command(
         self, actor: Actor, chat: ChatRef, name: str, args: str, photo: str = ""
@@ -72,15 +77,13 @@ class Interpreter:
         """A command with its raw argument text (cleaned of control and bidi characters) and the
         photo the platform attached, if any."""
         actor, args = _cleaned(actor), clean_input(args)
-        spec = REGISTRY.get(name) or REGISTRY.get(self.aliases.get(name, ""))
-        spec = spec or demo_command(self.ctx, name)
+        spec = self._spec(name)
         if spec is None:
             return await self._fail(actor, DomainError("error.unknown_command", name=name[:32]))
         if len(args) > MAX_INPUT:
             return await self._fail(actor, DomainError("error.too_long", max=MAX_INPUT))
-        return await self._run(
-            actor, lambda: spec.run(Request(self.ctx, actor, chat, args, photo=photo))
-        )
+        req = Request(self.ctx, actor, chat, args, photo=photo)
+        return await self._run(actor, lambda: self._rights_first(spec, req, spec.run))
 
     async def handle_action(self, actor: Actor, chat: ChatRef, action: str) -> Answer:
         """A button press; the payload is only a hint, rights and state are re-checked."""
@@ -95,50 +98,83 @@ class Interpreter:
         if spec is None:
             raise DomainError("error.stale_button")
         try:
-            return await spec.run(Request(req.ctx, req.actor, req.chat, rest))
+            pressed = Request(req.ctx, req.actor, req.chat, rest)
+            return await self._rights_first(spec, pressed, spec.run)
         except (ValueError, DomainError) as error:
             if isinstance(error, DomainError) and not _stale(error):
                 raise
             raise DomainError("error.stale_button") from error
 
-    async def exactly_once(self, key: str, call: Callable[[], Awaitable[Answer]]) -> Answer | None:
-        """Run an update's handling, claim its key and keep its answer in one transaction.
+    async def text_once(
+        self, key: str, actor: Actor, chat: ChatRef, text: str, photo: str = ""
+    ) -> Answer | None:
+        """A platform update carrying a message, handled exactly once (see `exactly_once`)."""
+        parsed = self._parse(text)
+        plan = READ if parsed is None else self._plan(self._spec(parsed[0]), parsed[1], actor)
 
+        async def call() -> Answer:
+            found = await self.handle_text(actor, chat, text, photo)
+            return found or Answer([], self.ctx.rules.default_lang)
+
+        return await self.exactly_once(key, call, plan)
+
+    async def action_once(
+        self, key: str, actor: Actor, chat: ChatRef, action: str
+    ) -> Answer | None:
+        """A platform update carrying a button press, handled exactly once."""
+        verb, _, rest = clean_input(action)[:64].partition(":")
+        plan = self._plan(ACTIONS.get(verb), rest, actor)
+        return await self.exactly_once(key, lambda: self.handle_action(actor, chat, action), plan)
+
+    async def exactly_once(
+        self, key: str, call: Callable[[], Awaitable[Answer]], plan: Plan = EFFECT
+    ) -> Answer | None:
+        """Run an update's handling once, even if the platform delivers it again.
+
+        With an effect (the default plan): the key is claimed, the handling runs and its answer
+        is kept in one write transaction, whose rights questions are asked before it opens.
         Adapters confirm an update to the platform only after this returns, so a crash loses
         nothing, and a redelivered update finds its key claimed and has no second effect. If the
         answer was never sent (a crash between the commit and `answered`), the redelivery gets
-        the kept answer again; None when it was sent already.
+        the kept answer again; None when it was sent already. A read-only plan runs outside the
+        writer and records its key in `answered` (docs/ARCHITECTURE.md §7).
         """
-        key = key[:96]
+        key = key[:KEY_MAX]
         try:
-            async with self.ctx.db.write() as tx:
-                if not await tx.claim_key(key, self.ctx.clock.now()):
-                    kept = await tx.unsent_answer(key)
-                    return None if kept is None else answer_from_json(kept)
-                answer = await call()
-                await self._keep(tx, key, answer)
+            if plan.reads_only:
+                return await read_once(self.ctx, key, call)
+            return await write_once(self.ctx, key, call, plan)
         except StorageUnavailable as error:  # nothing was saved, not even the key: say so
             self.ctx.storage.failed(error)
             reply = Reply(body=(t("error.cannot_save"),), private=True)
             return Answer([reply], self.ctx.rules.default_lang, self.ctx.rules.timezone)
-        return answer
-
-    async def _keep(self, tx: Tx, key: str, answer: Answer) -> None:
-        """Store the answer with the key; one that cannot be stored is only not re-sendable."""
-        try:
-            await tx.save_answer(key, answer_to_json(answer))
-        except (TypeError, ValueError):
-            log.warning("answer to %s cannot be kept for a redelivery", key, exc_info=True)
 
     async def answered(self, key: str) -> None:
         """The adapter sent the answer of this update: a redelivery now has nothing to say."""
-        async with self.ctx.db.write() as tx:
-            await tx.mark_answered(key[:96], self.ctx.clock.now())
+        await record_answered(self.ctx, key[:KEY_MAX])
+
+    def _plan(self, spec: Command | None, args: str, actor: Actor) -> Plan:
+        """Whether the update writes, and whose rights to ask before its write opens."""
+        if spec is None:
+            return READ  # an unknown command or a stale button: a refusal, nothing changes
+        return Plan(spec.reads_only_with(args), actor if spec.asks_moderator_rights else None)
+
+    async def _rights_first(
+        self, spec: Command, req: Request, run: Callable[[Request], Awaitable[list[Reply]]]
+    ) -> list[Reply]:
+        """Ask a moderator command's rights of the platform first, for the whole handling: a
+        service that checks them again inside its write finds the answer (§7)."""
+        with rights.gathering():
+            if spec.asks_moderator_rights:
+                await is_moderator(self.ctx, req.actor)
+            return await run(req)
 
     async def _run(self, actor: Actor, call: Callable[[], Awaitable[list[Reply]]]) -> Answer:
         """Run a handler; domain errors become replies, anything else is logged and apologised."""
         try:
             replies = await call()
+        except rights.RightsNeeded:
+            raise  # the update's write rolls back; the interpreter asks, then runs it again
         except DomainError as error:
             replies = [Reply(body=(t(error.key, **error.params),), private=True)]
         except StorageUnavailable as error:
@@ -163,33 +199,6 @@ class Interpreter:
     async def _fail(self, actor: Actor, error: DomainError) -> Answer:
         """Answer a refusal without running anything."""
         return await self._run(actor, lambda: _raise(error))
-
-
-def answer_to_json(answer: Answer) -> dict[str, Any]:
-    """What a redelivered update needs to be answered again (files are not kept)."""
-    replies = [
-        {"body": [to_json(part) for part in reply.body],
-         "buttons": [[[to_json(b.label), b.action] for b in row] for row in reply.buttons],
-         "private": reply.private,
-         "card": list(reply.card) if reply.card else None,
-         "photo": reply.photo}
-        for reply in answer.replies
-    ]  # fmt: skip
-    return {"replies": replies, "lang": answer.lang, "timezone": answer.timezone}
-
-
-def answer_from_json(data: dict[str, Any]) -> Answer:
-    """Rebuild a kept answer."""
-    replies = [
-        Reply(body=tuple(from_json(part) for part in item["body"]),
-              buttons=tuple(tuple(Button(from_json(label), action) for label, action in row)
-                            for row in item["buttons"]),
-              private=bool(item["private"]),
-              card=(str(item["card"][0]), int(item["card"][1])) if item["card"] else None,
-              photo=str(item.get("photo", "")))
-        for item in data["replies"]
-    ]  # fmt: skip
-    return Answer(replies, str(data["lang"]), str(data["timezone"]))
 
 
 def _cleaned(actor: Actor) -> Actor:

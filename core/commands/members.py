@@ -8,7 +8,14 @@ from core.commands.ideas import idea_card
 from core.commands.params import IDEA, WAVE, Categories, Channel, Param, Setting, Word
 from core.commands.parsing import parse_id
 from core.commands.pledge_states import pledge_state
-from core.commands.registry import REGISTRY, Request, action, command, visible_commands
+from core.commands.registry import (
+    REGISTRY,
+    Request,
+    action,
+    command,
+    visible_commands,
+    without_args,
+)
 from core.commands.usage import say
 from core.errors import DomainError
 from core.messages import Button, Lines, Reply, T, t
@@ -40,7 +47,7 @@ async def start(req: Request) -> list[Reply]:
     return [Reply(body=(t("start.welcome", name=req.actor.display_name), t("start.next")))]
 
 
-@command("help")
+@command("help", reads_only=True)
 async def help_(req: Request) -> list[Reply]:
     """The commands this person may use."""
     moderator = await is_moderator(req.ctx, req.actor)
@@ -51,7 +58,7 @@ async def help_(req: Request) -> list[Reply]:
     return [Reply(body=(header, t("lines", lines=Lines(tuple(rows)))), private=True)]
 
 
-@command("mine")
+@command("mine", reads_only=True)
 async def mine(req: Request) -> list[Reply]:
     """My pledges, ideas and what I must confirm."""
     view = await community.overview(req.ctx, req.actor)
@@ -80,7 +87,7 @@ async def lang(req: Request) -> list[Reply]:
     return say("settings.lang_set", lang=chosen)
 
 
-@command("settings", SETTING)
+@command("settings", SETTING, reads_only=without_args)
 async def settings(req: Request) -> list[Reply]:
     """Private milestone messages on or off, and the member's own time zone."""
     setting = req.maybe(SETTING)

@@ -53,7 +53,7 @@ async def propose_anyway(req: Request) -> list[Reply]:
     return say("idea.proposed", id=idea.id, title=idea.title, category=idea.category)
 
 
-@action("mergeto")
+@action("mergeto", moderator=True)
 async def merge_into(req: Request) -> list[Reply]:
     """A merge target button: the merge itself, rights and states checked again."""
     source, target = payload_ids(req.args, 2)
@@ -61,14 +61,14 @@ async def merge_into(req: Request) -> list[Reply]:
     return say("mod.merged", id=source, into=idea.id, title=idea.title, moved=moved)
 
 
-@action("closeyes")
+@action("closeyes", moderator=True)
 async def close_confirmed(req: Request) -> list[Reply]:
     """'Yes, close now': rights and the wave's state are checked again at the press."""
     (wave_id,) = payload_ids(req.args, 1)
     return closed_reply(await lifecycle.close(req.ctx, req.actor, wave_id))
 
 
-@action("cancelyes")
+@action("cancelyes", moderator=True)
 async def cancel_confirmed(req: Request) -> list[Reply]:
     """'Yes, cancel': the kept request with its reason, by the moderator who asked."""
     (request_id,) = payload_ids(req.args, 1)
@@ -76,7 +76,7 @@ async def cancel_confirmed(req: Request) -> list[Reply]:
     return say("mod.cancelled", id=wave.id, title=wave.title)
 
 
-@action("keep")
+@action("keep", reads_only=True)
 async def keep_open(req: Request) -> list[Reply]:
     """'Keep it open': nothing changes."""
     (wave_id,) = payload_ids(req.args, 1)

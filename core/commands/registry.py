@@ -36,6 +36,12 @@ class Request:
 
 V = TypeVar("V")
 Handler = Callable[[Request], Awaitable[list[Reply]]]
+ReadsOnly = bool | Callable[[str], bool]  # a flag, or a test of the raw arguments
+
+
+def without_args(args: str) -> bool:
+    """'/settings' shows, '/settings off' changes: only the bare command reads."""
+    return not args.strip()
 
 
 @dataclass(frozen=True)
@@ -51,11 +57,22 @@ class Command:
     raw: bool = False  # the handler reads req.args itself (deep links, button payloads)
     hint: str = ""  # catalogue key of an example or note shown after the usage line
     owner: bool = False  # owners only (listed with the moderators' commands)
+    reads_only: ReadsOnly = False  # no effect at all: runs outside the writer (§7)
+    moderator_press: bool = False  # a button only moderators may press (the service checks)
 
     @property
     def help_key(self) -> str:
         """Catalogue key of the one-line description."""
         return f"help.{self.name}"
+
+    def reads_only_with(self, args: str) -> bool:
+        """Whether this call, with these raw arguments, has no effect at all."""
+        return self.reads_only(args) if callable(self.reads_only) else self.reads_only
+
+    @property
+    def asks_moderator_rights(self) -> bool:
+        """Its rights are a platform question, asked before any write opens (§7)."""
+        return (self.moderator or self.moderator_press) and not self.owner
 
     @property
     def usage(self) -> T:
@@ -85,15 +102,24 @@ REGISTRY: dict[str, Command] = {}
 ACTIONS: dict[str, Command] = {}
 
 
-def action(verb: str, *params: Param[Any]) -> Callable[[Handler], Handler]:
+def action(
+    verb: str, *params: Param[Any], reads_only: ReadsOnly = False, moderator: bool = False
+) -> Callable[[Handler], Handler]:
     """Register a button verb; its payload after 'verb:' is read as the args of its params.
 
-    On a handler that is also a command (applied above @command), the command's params apply.
+    On a handler that is also a command (applied above @command), the command's params, reads_only
+    and moderator apply. `moderator` only says whose rights to ask before the write: the service
+    still checks them at the press, after the payload is read.
     """
 
     def register(handler: Handler) -> Handler:
-        declared = next((c.params for c in REGISTRY.values() if c.handler is handler), params)
-        ACTIONS[verb] = Command(verb, handler, declared, hidden=True, raw=not declared)
+        same = next((c for c in REGISTRY.values() if c.handler is handler), None)
+        declared = same.params if same else params
+        reading = same.reads_only if same else reads_only
+        ACTIONS[verb] = Command(
+            verb, handler, declared, hidden=True, raw=not declared, reads_only=reading,
+            moderator_press=same.moderator if same else moderator,
+        )  # fmt: skip
         return handler
 
     return register
@@ -108,11 +134,18 @@ def command(
     raw: bool = False,
     hint: str = "",
     owner: bool = False,
+    reads_only: ReadsOnly = False,
 ) -> Callable[[Handler], Handler]:
-    """Register a handler under a command name, with the parameters the binder reads for it."""
+    """Register a handler under a command name, with the parameters the binder reads for it.
+
+    `reads_only` (True, or a test of the raw arguments) declares a call without any effect: it
+    runs outside the single writer, and only its update key is recorded after the answer (§7).
+    """
 
     def register(handler: Handler) -> Handler:
-        spec = Command(name, handler, params, moderator, hidden, aliases, raw, hint, owner)
+        spec = Command(
+            name, handler, params, moderator, hidden, aliases, raw, hint, owner, reads_only
+        )
         for key in (name, *aliases):
             REGISTRY[key] = spec
         return handler

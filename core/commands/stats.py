@@ -17,7 +17,7 @@ TARGET = Param("target", Target, required=False)
 THE_WAVE = Param("wave", WaveId)
 
 
-@command("stats", TARGET, moderator=True)
+@command("stats", TARGET, moderator=True, reads_only=True)
 async def stats(req: Request) -> list[Reply]:
     """/stats: funnel and categories; /stats <wave>: units chart; /stats idea <id>: demand."""
     target = req.maybe(TARGET)
@@ -95,7 +95,7 @@ async def _demand(req: Request, idea_id: int) -> list[Reply]:
     return [Reply(body=tuple(body), private=True, attachments=(chart,))]
 
 
-@command("export", THE_WAVE, moderator=True)
+@command("export", THE_WAVE, moderator=True, reads_only=True)
 async def export(req: Request) -> list[Reply]:
     """The wave's pledges as a CSV for the supplier."""
     wave, rows = await st.export_rows(req.ctx, req.actor, req.arg(THE_WAVE))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.commands.params import WAVE, OnOff, Param, QuestionId, Rating, Text, WaveId, parse_rating
 from core.commands.parsing import parse_id
-from core.commands.registry import Request, action, command
+from core.commands.registry import Request, action, command, without_args
 from core.commands.usage import say
 from core.inspire import parse_spark
 from core.messages import Button, Reply, t
@@ -59,7 +59,7 @@ async def _review(req: Request, wave_id: int, rating: int, text: str | None) -> 
     return [Reply(body=(head, *talk_texts(done.summary)), private=True)]
 
 
-@command("helpers", STATE)
+@command("helpers", STATE, reads_only=without_args)
 async def helpers(req: Request) -> list[Reply]:
     """Opt in (or out) to receive, in private, questions about categories one bought in."""
     on = req.maybe(STATE)
@@ -86,13 +86,13 @@ async def _set_helper(req: Request, on: bool) -> list[Reply]:
     return [Reply(body=(t("talk.helpers_on" if on else "talk.helpers_off"),), private=True)]
 
 
-@command("inspire")
+@command("inspire", reads_only=True)
 async def inspire(req: Request) -> list[Reply]:
     """A random object × material × use, with a button to propose it as an idea."""
     return await _spark(req)
 
 
-@action("inspire")
+@action("inspire", reads_only=True)
 async def inspire_again(req: Request) -> list[Reply]:
     """'🎲 Another': a fresh draw."""
     return await _spark(req)

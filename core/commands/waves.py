@@ -27,7 +27,7 @@ from core.tiers import price_for
 from core.views import condition_text, gap_text, progress_text, wave_card, wave_line
 
 
-@command("waves")
+@command("waves", reads_only=True)
 async def list_open(req: Request) -> list[Reply]:
     """Open waves with count, price, next tier and deadline."""
     found = await waves.open_waves(req.ctx)
@@ -50,7 +50,7 @@ REASON = Param("reason", Text, required=False)
 
 
 @action("wave")
-@command("wave", THE_WAVE)
+@command("wave", THE_WAVE, reads_only=True)
 async def show(req: Request) -> list[Reply]:
     """The wave card."""
     wave_id = req.arg(THE_WAVE)

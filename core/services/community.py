@@ -16,6 +16,7 @@ from core.services.context import (
     require_moderator,
     require_owner,
 )
+from core.services.rights import ask_admin
 
 MAX_CATEGORIES = 10
 _CHANNEL = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")
@@ -84,9 +85,9 @@ async def set_news(ctx: Context, actor: Actor, on: bool) -> None:
 
 
 async def overview(ctx: Context, actor: Actor) -> Overview:
-    """My pledges and my ideas."""
-    async with ctx.db.write() as tx:
-        member = await member_of(ctx, tx, actor)
+    """My pledges and my ideas, read outside the writer (only a first contact writes)."""
+    member, _ = await identify(ctx, actor)
+    async with ctx.db.read() as tx:
         pledges = await tx.pledges_of_member(member.id)
         ideas = await tx.ideas_by_author(member.id, 10)
     return Overview(member, pledges, ideas)
@@ -133,7 +134,7 @@ def channel_target(actor: Actor, args: str) -> tuple[ChatRef, str] | None:
 async def require_channel_admin(ctx: Context, actor: Actor, chat: ChatRef) -> None:
     """A moderator may only route broadcasts to a channel they administer, asked right now."""
     check = ctx.admin_checks.get(chat.platform)
-    if check is None or not await check.is_admin(chat.chat_id, actor.user_id):
+    if check is None or not await ask_admin(check, chat.platform, chat.chat_id, actor.user_id):
         raise Forbidden("error.not_channel_admin", channel=chat.chat_id)
 
 
@@ -153,7 +154,7 @@ async def require_subscription_rights(ctx: Context, actor: Actor, chat: ChatRef)
 async def require_group_admin(ctx: Context, actor: Actor, chat: ChatRef) -> None:
     """Being a moderator elsewhere gives no say over a group one is a plain member of."""
     check = ctx.admin_checks.get(chat.platform)
-    if check is None or not await check.is_admin(chat.chat_id, actor.user_id):
+    if check is None or not await ask_admin(check, chat.platform, chat.chat_id, actor.user_id):
         raise Forbidden("error.not_group_admin")
 
 

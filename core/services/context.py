@@ -12,6 +12,7 @@ from core.messages import PlainText
 from core.model import Member
 from core.ports import Actor, AdminCheck, Database, Tx, Wakeup
 from core.services.health import StorageHealth
+from core.services.rights import ask_admin
 
 
 class _NoWakeup:
@@ -118,8 +119,13 @@ async def is_moderator(ctx: Context, actor: Actor) -> bool:
         return False
     async with ctx.db.read() as tx:
         chats = [chat for platform, chat in await tx.modchats() if platform == actor.platform]
-    for chat_id in chats:
-        if await check.is_admin(chat_id, actor.user_id):
+
+    async def again() -> bool:
+        """The whole question, asked outside the write when an answer is missing inside it."""
+        return await is_moderator(ctx, actor)
+
+    for chat_id in chats:  # inside an update's write, unknown answers are asked outside it
+        if await ask_admin(check, actor.platform, chat_id, actor.user_id, again):
             return True
     return False
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from core.messages import Reply
 from core.ports import Delivery, Messenger, SendOutcome, SendResult
@@ -29,6 +29,14 @@ def backoff(attempts: int) -> timedelta:
 def delivery_reply(delivery: Delivery) -> Reply:
     """Rebuild the message an announcement stored."""
     return decode(delivery.body)
+
+
+def chat_lanes(due: Sequence[Delivery]) -> list[list[Delivery]]:
+    """Split a batch by chat, keeping each chat's deliveries in the batch's (oldest-first) order."""
+    lanes: dict[tuple[str, str], list[Delivery]] = {}
+    for delivery in due:
+        lanes.setdefault((delivery.target.platform, delivery.target.chat_id), []).append(delivery)
+    return list(lanes.values())
 
 
 @dataclass
@@ -90,32 +98,43 @@ class Dispatcher:
             return await tx.release_claims(self.owner)
 
     async def _send_batch(self, due: list[Delivery], stats: DispatchStats) -> None:
-        """Send a batch concurrently, each platform through its own gate so none waits on another;
-        the messengers enforce the platform limits."""
+        """Send a batch: chats in parallel, each platform through its own gate so none waits on
+        another, but one message at a time per chat, its result committed before the next, so
+        a crash can leave at most one message per chat sent and unrecorded."""
         gates = {platform: asyncio.Semaphore(self.parallel) for platform in self.messengers}
 
-        async def one(delivery: Delivery) -> None:
-            async with gates[delivery.target.platform]:
-                await self._deliver(delivery, stats)
+        async def lane(queue: list[Delivery]) -> None:
+            for index, delivery in enumerate(queue):
+                async with gates[delivery.target.platform]:
+                    result = await self._send(delivery)
+                if await self._record(delivery, result, stats, later=queue[index + 1 :]):
+                    return
 
-        await asyncio.gather(*(one(delivery) for delivery in due))
+        await asyncio.gather(*(lane(queue) for queue in chat_lanes(due)))
 
-    async def _deliver(self, delivery: Delivery, stats: DispatchStats) -> None:
-        """Send one delivery and record the outcome right away."""
+    async def _send(self, delivery: Delivery) -> SendResult:
+        """Send one delivery; a crashing messenger counts as a transient failure."""
         messenger = self.messengers[delivery.target.platform]
         try:
-            result = await messenger.send(
+            return await messenger.send(
                 delivery.target.chat_id, delivery_reply(delivery), delivery.target.lang
             )
         except Exception as error:
             log.exception("delivery %s crashed", delivery.id)
-            result = SendResult(SendOutcome.RETRY, error=repr(error)[:200])
-        await self._record(delivery, result, stats)
+            return SendResult(SendOutcome.RETRY, error=repr(error)[:200])
 
-    async def _record(self, delivery: Delivery, result: SendResult, stats: DispatchStats) -> None:
-        """Persist what happened: sent, retry later, or permanent failure handling."""
+    async def _record(
+        self,
+        delivery: Delivery,
+        result: SendResult,
+        stats: DispatchStats,
+        later: Sequence[Delivery] = (),
+    ) -> bool:
+        """Persist what happened (sent, retry later, or permanent failure handling) in one write;
+        True when the chat's later deliveries wait behind a retried one, keeping their order."""
         now = self.ctx.clock.now()
         target = delivery.target
+        held_until: datetime | None = None
         async with self.ctx.db.write() as tx:
             if result.outcome is SendOutcome.SENT:
                 stats.sent += 1
@@ -129,6 +148,7 @@ class Dispatcher:
                 stats.retried += 1
                 await tx.move_chat(target.platform, target.chat_id, result.new_chat_id)
                 await tx.retry_delivery(delivery.id, now, "migrated", now)
+                held_until = now
             elif result.outcome is SendOutcome.GONE:
                 stats.gone += 1
                 await tx.finish_delivery(delivery.id, "gone", now, error=result.error)
@@ -148,6 +168,10 @@ class Dispatcher:
                     else backoff(delivery.attempts + 1)
                 )
                 await tx.retry_delivery(delivery.id, now + wait, result.error, now)
+                held_until = now + wait
             else:
                 stats.failed += 1
                 await tx.finish_delivery(delivery.id, "failed", now, error=result.error)
+            if held_until is not None and later:
+                await tx.defer_deliveries([waiting.id for waiting in later], held_until)
+        return held_until is not None

@@ -150,10 +150,10 @@ async def set_helper(ctx: Context, actor: Actor, on: bool) -> None:
 
 
 async def is_helper(ctx: Context, actor: Actor) -> bool:
-    """Whether the member receives questions in private."""
-    async with ctx.db.write() as tx:
-        member = await member_of(ctx, tx, actor)
-        return await tx.is_helper(member.id)
+    """Whether the member receives questions in private (a read: unknown means no)."""
+    async with ctx.db.read() as tx:
+        member = await tx.member_for_account(actor.account)
+        return member is not None and await tx.is_helper(member.id)
 
 
 def rating_buttons(wave_id: int) -> tuple[tuple[Button, ...], ...]:

@@ -90,3 +90,16 @@ async def test_no_claim_is_taken_for_a_platform_not_connected_yet(world: Console
     assert (await early.sweep()).sent == 0
     later = Dispatcher(world.rt.ctx, {PLATFORM: platform}, owner="later")
     assert (await later.sweep()).sent == len(CHATS)
+
+
+async def test_a_claim_returns_only_the_rows_it_leased(world: ConsoleWorld) -> None:
+    platform = SlowPlatform()
+    await _broadcast_to_many(world, platform)
+    now = world.clock.now()
+    async with world.rt.ctx.db.write() as tx:
+        seen = await tx.due_deliveries(now, 1000, [PLATFORM])  # what a racing dispatcher saw
+        first = await tx.claim_deliveries("first", [PLATFORM], now, now + LEASE, 10)
+        second = await tx.claim_deliveries("second", [PLATFORM], now, now + LEASE, 1000)
+    assert len(seen) == len(CHATS) and len(first) == 10
+    assert {d.id for d in first}.isdisjoint({d.id for d in second})
+    assert len(first) + len(second) == len(CHATS)
