@@ -41,6 +41,13 @@ def test_quick_benchmarks_count_exactly_and_print_their_figures(
     assert "exact: seeded 10,000 members, 1,000 ideas, 100 waves" in out
     assert re.search(r"delivered [\d,]+ messages \(the 200 pending ones", out), out
 
+    # soak: the file size at each reading, with retention and without (the reference)
+    assert re.search(
+        r"file, reading 1 → 4 \(every 10 s\), retention 30 s\s+[\d.]+ MB → [\d.]+ MB", out
+    )
+    assert re.search(r"file at each reading, none\s+([\d.]+, ){3}[\d.]+ MB", out), out
+    assert "120 typed /join and /leave per run (3/s for 40 simulated s), each answered" in out
+
 
 def test_unknown_and_planned_benchmarks_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "nope", "--quick"]) == 2
