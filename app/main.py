@@ -22,7 +22,7 @@ from core.clock import Clock, SystemClock
 from core.commands.interpreter import Interpreter
 from core.messages import Reply, t
 from core.ports import Messenger
-from core.services import talk
+from core.services import retention, talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
 from core.services.health import Alert
@@ -32,6 +32,7 @@ from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
 REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an hour
+RETENTION_SWEEP_SECONDS = 3600.0  # bounded storage: old finished rows go hourly, in batches
 ADAPTER_GRACE_SECONDS = 5.0  # updates in hand finish and are confirmed; SIGTERM to exit < 10 s
 CLOCK_GRACE_SECONDS = 3.0
 
@@ -74,6 +75,8 @@ async def runtime(
             await dispatcher.release_orphans()
         clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)
         clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
+        policy = retention.RetentionPolicy(settings.retention)
+        clockwork.extra_jobs.append((lambda: retention.prune(ctx, policy), RETENTION_SWEEP_SECONDS))
         ctx.wakeup = clockwork
         interpreter = Interpreter(ctx, aliases=command_aliases())
         yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers)

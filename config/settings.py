@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     digest_days: int = Field(
         15, validation_alias=AliasChoices("WAVEBOT_DIGEST_DAYS", "digest_days")
     )
+    retention_days: int = Field(
+        30, validation_alias=AliasChoices("WAVEBOT_RETENTION_DAYS", "retention_days")
+    )
 
     def secret_values(self) -> list[str]:
         """The values no log line may show."""
@@ -84,6 +88,19 @@ class Settings(BaseSettings):
         if value.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
             raise ValueError("WAVEBOT_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")
         return value.upper()
+
+    @field_validator("retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        """Whole days, 0 meaning keep forever; a year at most is plenty for an audit trail."""
+        if not 0 <= value <= 3650:
+            raise ValueError("WAVEBOT_RETENTION_DAYS must be 0 (keep forever) to 3650 days")
+        return value
+
+    @property
+    def retention(self) -> timedelta | None:
+        """How long finished rows are kept; None keeps them forever."""
+        return timedelta(days=self.retention_days) if self.retention_days else None
 
     @field_validator("currency")
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from core.model import (
@@ -153,3 +153,27 @@ class DirectChannelStore(Protocol):
     async def dm_channel(self, platform: str, user_id: str) -> str | None: ...
     async def save_dm_channel(self, platform: str, user_id: str, channel_id: str) -> None: ...
     async def forget_dm_channel(self, platform: str, user_id: str) -> None: ...
+
+
+class RetentionStore(Protocol):
+    """Bounded storage: rows nothing reads any more, removed a bounded batch per transaction.
+
+    Each method touches at most about `limit` rows and reports what it did, so the caller can
+    give the single writer back between batches (core/services/retention.py).
+    """
+
+    async def prune_deliveries(self, before: datetime, limit: int) -> int: ...
+    async def prune_announcements(
+        self, before: datetime, markers: Sequence[str], after_id: int, limit: int
+    ) -> tuple[int, int, bool]: ...
+    async def prune_processed_keys(
+        self, before: datetime, after_rowid: int, limit: int
+    ) -> tuple[int, int, bool]: ...
+    async def prune_pending_actions(self, before: datetime, limit: int) -> int: ...
+    async def waves_to_compact(
+        self, before: datetime, limit: int
+    ) -> list[tuple[int, datetime, datetime]]: ...
+    async def compact_pledge_events(
+        self, wave_id: int, start: datetime, width: timedelta, before: datetime, limit: int
+    ) -> int: ...
+    async def pledge_changes(self, wave_id: int) -> int: ...

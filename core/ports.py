@@ -15,6 +15,7 @@ from core.feature_ports import (
     IdentityStore,
     ModerationStore,
     PaymentStore,
+    RetentionStore,
     StatsStore,
     TalkStore,
 )
@@ -272,6 +273,7 @@ class Tx(
     ModerationStore,
     BackerStore,
     DirectChannelStore,
+    RetentionStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""

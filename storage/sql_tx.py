@@ -15,6 +15,7 @@ from storage.tx_moderation import ModerationMixin
 from storage.tx_outbox import OutboxMixin
 from storage.tx_payments import PaymentMixin
 from storage.tx_pledges import PledgeMixin
+from storage.tx_retention import RetentionMixin
 from storage.tx_stats import StatsMixin
 from storage.tx_talk import TalkMixin
 from storage.tx_waves import WaveMixin
@@ -37,5 +38,6 @@ class SqlTx(
     ModerationMixin,
     BackerMixin,
     DirectChannelMixin,
+    RetentionMixin,
 ):
     """core.ports.Tx bound to one connection and one transaction."""

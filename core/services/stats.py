@@ -82,8 +82,8 @@ async def overview(ctx: Context, actor: Actor) -> tuple[Funnel, list[CategorySta
 
 @dataclass(frozen=True)
 class Series:
-    """A wave's units over time: from 0 at opening, one point per pledge event, to now (or the
-    deadline, whichever is first)."""
+    """A wave's units over time: from 0 at opening, one point per pledge event (per time slot
+    once retention compacted an old wave's log), to now (or the deadline, whichever is first)."""
 
     wave: Wave
     events: int
@@ -96,11 +96,12 @@ async def wave_series(ctx: Context, actor: Actor, wave_id: int) -> Series:
     async with ctx.db.read() as tx:
         wave = await load_wave(tx, wave_id)
         events = await tx.units_series(wave_id)
+        changes = await tx.pledge_changes(wave_id)  # compacted rows count what they replaced
     points = [(wave.opens_at, 0), *events]
     end = min(ctx.clock.now(), wave.closes_at)
     if end > points[-1][0]:
         points.append((end, points[-1][1]))
-    return Series(wave, len(events), points)
+    return Series(wave, changes, points)
 
 
 async def idea_demand(ctx: Context, actor: Actor, idea_id: int) -> tuple[Idea, DemandCurve]:

@@ -24,6 +24,7 @@ REGISTRY: dict[str, str] = {
     "broadcast": "devtools.bench.broadcast",
     "memory": "devtools.bench.memory",
     "stalls": "devtools.bench.stalls",
+    "soak": "devtools.bench.soak",
 }
 PLANNED: dict[str, str] = {}
 

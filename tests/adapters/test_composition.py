@@ -44,6 +44,7 @@ OPTIONS = {"discord": {"guild_ready_timeout": 0.05, "backoff": (0.05, 0.4)}}
 SETTING_VARIABLES = ("WAVEBOT_DATABASE_URL", "WAVEBOT_OWNERS", "TELEGRAM_BOT_TOKEN",
                      "TELEGRAM_API_URL", "DISCORD_BOT_TOKEN", "DISCORD_API_URL", "WAVEBOT_LANG",
                      "WAVEBOT_CURRENCY", "WAVEBOT_SQLITE_SYNCHRONOUS", "WAVEBOT_DIGEST_DAYS",
+                     "WAVEBOT_RETENTION_DAYS",
                      "WAVEBOT_CONFIG")  # fmt: skip
 BRUSH = "Bamboo toothbrush"
 OUR_CODE = ("app", "bots", "core", "storage", "telegram", "discord", "apscheduler", "aiosqlite")

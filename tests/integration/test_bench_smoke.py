@@ -41,6 +41,13 @@ def test_quick_benchmarks_count_exactly_and_print_their_figures(
     assert "exact: seeded 10,000 members, 1,000 ideas, 100 waves" in out
     assert re.search(r"delivered [\d,]+ messages \(the 200 pending ones", out), out
 
+    # soak: the file size at each reading, with retention and without (the reference)
+    assert re.search(
+        r"file, reading 1 → 4 \(every 10 s\), retention 30 s\s+[\d.]+ MB → [\d.]+ MB", out
+    )
+    assert re.search(r"file at each reading, none\s+([\d.]+, ){3}[\d.]+ MB", out), out
+    assert "120 typed /join and /leave per run (3/s for 40 simulated s), each answered" in out
+
     # every benchmark prints the longest event-loop stall it saw (devtools/bench/lag.py)
     sections = re.split(r"^== ", out, flags=re.MULTILINE)[1:]
     assert {section.split()[0] for section in sections} == set(REGISTRY), out
@@ -52,6 +59,7 @@ def test_quick_benchmarks_count_exactly_and_print_their_figures(
     assert re.search(rf"longest loop stall, adapter run\s+{stall}", out), out
     assert re.search(rf"longest loop stall while sending\s+{stall}", out), out
     assert re.search(rf"longest loop stall \(commands and sweeps\)\s+{stall}", out), out
+    assert re.search(rf"longest loop stall, soak with retention\s+{stall}", out), out
 
     # stalls: /export and the /stats chart, each next to the same work done on the loop
     for command in (r"/export 1, 2,000 pledges", r"/stats 1, chart of 2,000 events"):

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SETTING_VARIABLES = ("WAVEBOT_DATABASE_URL", "WAVEBOT_OWNERS", "TELEGRAM_BOT_TOKEN",
                      "TELEGRAM_API_URL", "DISCORD_BOT_TOKEN", "DISCORD_API_URL", "WAVEBOT_LANG",
                      "WAVEBOT_CURRENCY", "WAVEBOT_SQLITE_SYNCHRONOUS", "WAVEBOT_DIGEST_DAYS",
+                     "WAVEBOT_RETENTION_DAYS",
                      "WAVEBOT_CONFIG")  # fmt: skip
 CROWD_DONE = said("demo.crowd_done", joined=60, id=1)
 
