@@ -1,7 +1,9 @@
 """PNG charts for /stats, drawn with matplotlib's Agg canvas (no pyplot, no display).
 
 matplotlib is imported inside the functions: start-up stays fast, and only the first chart pays
-for the import. Figures are built with the object API, so charts may render in worker threads.
+for the import. Figures are built with the object API, so charts may render in worker threads;
+long series are thinned to what the chart's pixels can show (app/chart_points.py), so matplotlib's
+C code never holds the GIL long enough to stall the event loop.
 """
 
 from __future__ import annotations
@@ -11,10 +13,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from app.chart_points import thin
+from app.heap import freeze_long_lived
+
 LINE = "#1f6feb"
 LEVEL = "#8c959f"
 SIZE = (8.0, 4.5)
 DPI = 100
+_frozen = False
+
+
+def _freeze_once() -> None:
+    """After the first chart imported matplotlib, keep its many objects out of full
+    collections too (app/heap.py)."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        freeze_long_lived()
 
 
 def _safe(text: str) -> str:
@@ -34,6 +49,7 @@ class MatplotlibCharts:
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
 
+        _freeze_once()
         figure = Figure(figsize=self.size, dpi=self.dpi, layout="constrained")
         plot = figure.add_subplot()
         plot.yaxis.set_major_locator(MaxNLocator(integer=True))  # units and people are whole
@@ -62,6 +78,7 @@ class MatplotlibCharts:
         from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
         figure, plot = self._figure(title, axes)
+        points = thin(points, round(self.size[0] * self.dpi))  # see app/chart_points.py
         times = [when for when, _ in points]
         units = [count for _, count in points]
         plot.step(times, units, where="post", color=LINE, linewidth=2)

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.charts import MatplotlibCharts
 from app.clockwork import Clockwork
+from app.heap import freeze_long_lived
 from app.wiring import PlatformAdapter, build_enabled, enabled_rows, platforms
 from bots.i18n import LANGUAGES, command_aliases, render, render_plain
 from config.settings import Settings
@@ -118,6 +119,7 @@ async def _run_adapters(
     """Every enabled adapter and the clock, until they stop or SIGTERM/SIGINT asks them to."""
     async with runtime(settings, alone=True) as rt:
         adapters = build_enabled(rt, adapter_options)
+        freeze_long_lived()  # everything is imported and wired: keep full collections short
         await rt.clockwork.start()
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
         stopping = asyncio.Event()

@@ -23,6 +23,7 @@ REGISTRY: dict[str, str] = {
     "flash-crowd": "devtools.bench.flash_crowd",
     "broadcast": "devtools.bench.broadcast",
     "memory": "devtools.bench.memory",
+    "stalls": "devtools.bench.stalls",
     "soak": "devtools.bench.soak",
 }
 PLANNED: dict[str, str] = {}

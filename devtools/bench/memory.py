@@ -20,6 +20,7 @@ from typing import Any
 
 import psutil
 
+from devtools.bench.lag import Lag
 from devtools.bench.report import BenchResult, check, verdict
 from devtools.bench.seed import FULL, QUICK, Seeded, seed
 
@@ -103,6 +104,13 @@ def run(quick: bool = False) -> BenchResult:
     result.add(
         "bot RSS at the end", _mib(bot["rss"]), f"baseline at the end {_mib(baseline['rss'])}"
     )
+    stall = Lag([bot["stall"]])
+    result.add(
+        "longest loop stall (commands and sweeps)",
+        f"{bot['stall'] * 1000:.1f} ms (p99 {bot['stall_p99'] * 1000:.1f} ms)",
+        "≤ 20 ms (not judged here)",
+    )
+    result.data["longest loop stall"] = stall.longest
     result.checks.append(
         f"seeded {seeded.counts['members']:,} members, {seeded.counts['ideas']:,} ideas, "
         f"{seeded.counts['waves']:,} waves, {seeded.counts['pledges']:,} pledges, "

@@ -41,11 +41,13 @@ def _rss() -> dict[str, int]:
 
 async def _bot(db_path: str, owner: str, wave_ids: list[int], member: str) -> dict[str, Any]:
     """Answer commands as a member and as the owner, dispatch the backlog, run the sweeps."""
+    from app.heap import freeze_long_lived
     from app.main import runtime
     from bots.i18n import render
     from config.settings import Settings
     from core.messages import Reply
     from core.ports import Actor, ChatKind, ChatRef, SendOutcome, SendResult
+    from devtools.bench.lag import LagMonitor
 
     class Sink:
         """A platform that accepts every message after rendering it, as an adapter would."""
@@ -73,7 +75,10 @@ async def _bot(db_path: str, owner: str, wave_ids: list[int], member: str) -> di
     async with runtime(settings) as rt:
         sinks = {name: Sink(name) for name in ("telegram", "discord")}
         rt.messengers.update(sinks)
+        freeze_long_lived()  # as `wavebot run` does once everything is wired
         await rt.clockwork.start()
+        monitor = LagMonitor()
+        lag = await monitor.__aenter__()
         someone = Actor(member, "Member", "en")
         boss = Actor(owner, "Owner", "en")
         private = ChatRef(someone.platform, someone.user_id, ChatKind.PRIVATE)
@@ -96,11 +101,12 @@ async def _bot(db_path: str, owner: str, wave_ids: list[int], member: str) -> di
         await rt.clockwork.remind()
         await rt.clockwork.digest()
         more = await rt.dispatcher.sweep()
+        await monitor.__aexit__()
         await rt.clockwork.stop()
         await _settle_jobs()
         sent = sum(sink.sent for sink in sinks.values())
-    return {"replies": replies, "errors": errors, "sent": sent,
-            "swept": stats.sent + more.sent}  # fmt: skip
+    return {"replies": replies, "errors": errors, "sent": sent, "swept": stats.sent + more.sent,
+            "stall": lag.longest, "stall_p99": lag.p99}  # fmt: skip
 
 
 async def _settle_jobs() -> None:

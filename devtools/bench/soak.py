@@ -41,6 +41,7 @@ from core.ports import Actor, ChatKind, ChatRef, SendOutcome, SendResult
 from core.services import announce, community, ideas, waves
 from core.services.retention import RetentionPolicy, prune
 from core.services.waves import LaunchPlan
+from devtools.bench.lag import Lag, report_stall, watched
 from devtools.bench.report import BenchResult, check, verdict
 
 OWNER = Actor("console:soak-owner", "Olivia")
@@ -188,7 +189,8 @@ def run(quick: bool = False) -> BenchResult:
     shape = QUICK if quick else FULL
     result = BenchResult("soak", quick)
     with tempfile.TemporaryDirectory(prefix="wavebot-bench-") as tmp:
-        kept = asyncio.run(_soak(Path(tmp) / "kept.db", shape, RetentionPolicy(KEEP)))
+        lag = Lag()
+        kept = asyncio.run(watched(_soak(Path(tmp) / "kept.db", shape, RetentionPolicy(KEEP)), lag))
         grown = asyncio.run(_soak(Path(tmp) / "grown.db", shape, RetentionPolicy(None)))
     for soak in (kept, grown):
         check(soak.answered == soak.commands, f"{soak.answered} of {soak.commands} answered")
@@ -217,6 +219,7 @@ def run(quick: bool = False) -> BenchResult:
         f"{kept.seconds:.1f} s / {grown.seconds:.1f} s",
         f"{kept.pruned:,} rows pruned or compacted",
     )
+    report_stall(result, lag, "longest loop stall, soak with retention")
     result.checks.append(
         f"{kept.commands:,} typed /join and /leave per run ({shape.rate}/s for {shape.seconds} "
         f"simulated s), each answered and marked sent; {kept.sent:,} and {grown.sent:,} "

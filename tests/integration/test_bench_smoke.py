@@ -48,6 +48,25 @@ def test_quick_benchmarks_count_exactly_and_print_their_figures(
     assert re.search(r"file at each reading, none\s+([\d.]+, ){3}[\d.]+ MB", out), out
     assert "120 typed /join and /leave per run (3/s for 40 simulated s), each answered" in out
 
+    # every benchmark prints the longest event-loop stall it saw (devtools/bench/lag.py)
+    sections = re.split(r"^== ", out, flags=re.MULTILINE)[1:]
+    assert {section.split()[0] for section in sections} == set(REGISTRY), out
+    stall = r"[\d.]+ ms \(p99 [\d.]+ ms\)"
+    for section in sections:
+        assert re.search(r"(longest loop stall|longest stall).*[\d.]+ ms", section), section
+    for concurrency in (16, 64, 500):
+        assert re.search(rf"longest loop stall, {concurrency} in flight\s+{stall}", out), out
+    assert re.search(rf"longest loop stall, adapter run\s+{stall}", out), out
+    assert re.search(rf"longest loop stall while sending\s+{stall}", out), out
+    assert re.search(rf"longest loop stall \(commands and sweeps\)\s+{stall}", out), out
+    assert re.search(rf"longest loop stall, soak with retention\s+{stall}", out), out
+
+    # stalls: /export and the /stats chart, each next to the same work done on the loop
+    for command in (r"/export 1, 2,000 pledges", r"/stats 1, chart of 2,000 events"):
+        row = rf"{command}: longest loop stall\s+[\d.]+ / [\d.]+ / [\d.]+ ms .*on the loop: "
+        assert re.search(row, out), out
+    assert "exact: every /export listed the 2,000 pledges under its 10-line summary" in out
+
 
 def test_unknown_and_planned_benchmarks_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "nope", "--quick"]) == 2
