@@ -131,10 +131,15 @@ def channel_target(actor: Actor, args: str) -> tuple[ChatRef, str] | None:
     return ChatRef(actor.platform, first, ChatKind.CHANNEL, first), rest
 
 
+async def administers(ctx: Context, actor: Actor, chat: ChatRef) -> bool:
+    """Whether the platform says, right now, that the actor administers this chat."""
+    check = ctx.admin_checks.get(chat.platform)
+    return check is not None and await ask_admin(check, chat.platform, chat.chat_id, actor.user_id)
+
+
 async def require_channel_admin(ctx: Context, actor: Actor, chat: ChatRef) -> None:
     """A moderator may only route broadcasts to a channel they administer, asked right now."""
-    check = ctx.admin_checks.get(chat.platform)
-    if check is None or not await ask_admin(check, chat.platform, chat.chat_id, actor.user_id):
+    if not await administers(ctx, actor, chat):
         raise Forbidden("error.not_channel_admin", channel=chat.chat_id)
 
 
@@ -153,8 +158,7 @@ async def require_subscription_rights(ctx: Context, actor: Actor, chat: ChatRef)
 
 async def require_group_admin(ctx: Context, actor: Actor, chat: ChatRef) -> None:
     """Being a moderator elsewhere gives no say over a group one is a plain member of."""
-    check = ctx.admin_checks.get(chat.platform)
-    if check is None or not await ask_admin(check, chat.platform, chat.chat_id, actor.user_id):
+    if not await administers(ctx, actor, chat):
         raise Forbidden("error.not_group_admin")
 
 
