@@ -141,3 +141,38 @@ def machine(where: Path) -> list[str]:
         f"python {platform.python_version()} ({sys.implementation.name}), "
         f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}",
     ]
+
+
+@dataclass(frozen=True)
+class Spread:
+    """One figure measured several times: judged on its median, printed as min / median / max."""
+
+    samples: tuple[float, ...]
+
+    @property
+    def low(self) -> float:
+        """The smallest sample."""
+        return min(self.samples)
+
+    @property
+    def median(self) -> float:
+        """The middle sample (the lower middle for an even count): the value a verdict uses."""
+        ordered = sorted(self.samples)
+        return ordered[(len(ordered) - 1) // 2]
+
+    @property
+    def high(self) -> float:
+        """The largest sample."""
+        return max(self.samples)
+
+    def show(self, unit: str = "", digits: int = 0) -> str:
+        """`median (min–max, n runs)`, so a reader sees how much the figure moved."""
+        shown = [f"{value:,.{digits}f}" for value in (self.median, self.low, self.high)]
+        return f"{shown[0]}{unit} (min {shown[1]}, max {shown[2]}; {len(self.samples)} runs)"
+
+
+def spread(samples: Sequence[float]) -> Spread:
+    """Bundle repeated measurements of one figure."""
+    if not samples:
+        raise ValueError("no samples")
+    return Spread(tuple(samples))
