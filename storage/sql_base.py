@@ -16,8 +16,9 @@ CHUNK = 500
 class TxBase:
     """Holds the one connection a transaction runs on; mixins add the store methods."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, *, locking: bool = False) -> None:
         self._conn = conn
+        self._locking = locking  # a PostgreSQL write: rows read in order to change are locked
 
     @property
     def connection(self) -> AsyncConnection:

@@ -1,0 +1,204 @@
+"""A PostgreSQL server for the tests: the one at WAVEBOT_TEST_POSTGRES_URL, else a throwaway one.
+
+Each test gets its own database, copied (CREATE DATABASE … TEMPLATE) from one migrated once per
+session, and dropped after it. With no server reachable and no way to start one, the PostgreSQL
+half of the suite is skipped with the reason, unless WAVEBOT_REQUIRE_POSTGRES=1 (CI) makes that
+a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import glob
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import asyncpg
+from sqlalchemy.engine import URL, make_url
+
+from storage.migrate import upgrade
+from storage.urls import normalise_url
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+URL_VARIABLE = "WAVEBOT_TEST_POSTGRES_URL"
+REQUIRE_VARIABLE = "WAVEBOT_REQUIRE_POSTGRES"
+CONNECT_TIMEOUT = 3.0
+T = TypeVar("T")
+
+
+class NoServer(RuntimeError):
+    """No PostgreSQL server could be reached or started; the message says why."""
+
+
+def _in_thread(work: Callable[[], T]) -> T:
+    """Run blocking setup on its own thread: the session fixture is first asked for from inside
+    a running event loop (a test's async fixture), where asyncio.run() is not allowed."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(work).result()
+
+
+def required() -> bool:
+    """CI forbids the skip: the PostgreSQL half of the suite must run."""
+    return os.environ.get(REQUIRE_VARIABLE, "") not in ("", "0")
+
+
+def _plain(url: URL) -> str:
+    """An asyncpg DSN (asyncpg knows no SQLAlchemy driver suffix)."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _answers(url: URL) -> str | None:
+    """None when the server answers, else why not in one line."""
+    try:
+        conn = await asyncpg.connect(_plain(url), timeout=CONNECT_TIMEOUT)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+        return f"{type(error).__name__}: {error}"
+    await conn.close()
+    return None
+
+
+def _binaries() -> tuple[str, str] | None:
+    """initdb and pg_ctl: Debian's versioned folders first, then PATH."""
+    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        initdb, pg_ctl = Path(folder, "initdb"), Path(folder, "pg_ctl")
+        if initdb.is_file() and pg_ctl.is_file():
+            return str(initdb), str(pg_ctl)
+    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    return (initdb, pg_ctl) if initdb and pg_ctl else None
+
+
+def _free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Throwaway:
+    """A private cluster in a temporary folder, stopped and deleted at the end of the session."""
+
+    folder: Path
+    pg_ctl: str
+    as_user: list[str]
+
+    @classmethod
+    def start(cls) -> tuple[Throwaway, URL]:
+        """initdb with trust authentication, then pg_ctl start on a free port (fsync off)."""
+        found = _binaries()
+        if found is None:
+            raise NoServer("no initdb/pg_ctl found (install PostgreSQL or set " + URL_VARIABLE + ")")
+        initdb, pg_ctl = found
+        folder = Path(tempfile.mkdtemp(prefix="wavebot-pg-"))
+        as_user: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses root: run the cluster as the postgres user
+            as_user = ["runuser", "-u", "postgres", "--"]
+            shutil.chown(folder, "postgres")
+        data, port = folder / "data", _free_port()
+        cls._run("initdb", [*as_user, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"])
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -F"
+        log = str(folder / "log")
+        cls._run("pg_ctl start", [*as_user, pg_ctl, "-D", str(data), "-o", options, "-l", log, "-w", "start"])
+        url = make_url(f"postgresql://postgres@127.0.0.1:{port}/postgres")
+        return cls(folder, pg_ctl, as_user), url
+
+    @staticmethod
+    def _run(label: str, command: list[str]) -> None:
+        """Run a server tool; its output becomes the reason when it fails."""
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+        if done.returncode != 0:
+            detail = " ".join((done.stderr or done.stdout).split())[:300]
+            raise NoServer(f"{label} failed: {detail}")
+
+    def stop(self) -> None:
+        """Stop the server at once and remove its folder."""
+        subprocess.run(
+            [*self.as_user, self.pg_ctl, "-D", str(self.folder / "data"), "-m", "immediate", "stop"],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@dataclass
+class PostgresServer:
+    """Where the tests' databases live, and the migrated template each one is copied from."""
+
+    admin: URL
+    template: str
+    throwaway: Throwaway | None = None
+    _names: itertools.count[int] = field(default_factory=itertools.count)
+
+    @classmethod
+    def find(cls) -> PostgresServer:
+        """The configured server if it answers, else a throwaway one; then the template."""
+        return _in_thread(cls._find)
+
+    @classmethod
+    def _find(cls) -> PostgresServer:
+        """find(), on a thread of its own."""
+        admin = make_url(os.environ.get(URL_VARIABLE) or DEFAULT_URL)
+        throwaway = None
+        why = asyncio.run(_answers(admin))
+        if why is not None:
+            try:
+                throwaway, admin = Throwaway.start()
+            except NoServer as error:
+                raise NoServer(f"{_plain(admin)} does not answer ({why}); {error}") from error
+        server = cls(admin, f"wavebot_tpl_{os.getpid()}", throwaway)
+        server._make_template()
+        return server
+
+    def _url_of(self, name: str) -> str:
+        """The asyncpg URL of one database on this server."""
+        return normalise_url(self.admin.set(database=name).render_as_string(hide_password=False))
+
+    async def _admin(self, *statements: str) -> None:
+        """Run statements on the server's maintenance database, outside any transaction."""
+        conn = await asyncpg.connect(_plain(self.admin), timeout=CONNECT_TIMEOUT)
+        try:
+            for statement in statements:
+                await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    def _make_template(self) -> None:
+        """Create and migrate the session's template database once."""
+        asyncio.run(self._admin(f'DROP DATABASE IF EXISTS "{self.template}"',
+                                f'CREATE DATABASE "{self.template}"'))  # fmt: skip
+        upgrade(self._url_of(self.template))
+
+    async def new_database(self) -> str:
+        """A fresh migrated database for one test (a file copy of the template: fast)."""
+        name = f"wavebot_t_{os.getpid()}_{next(self._names)}"
+        await self._admin(
+            f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'
+        )
+        return self._url_of(name)
+
+    async def drop(self, url: str) -> None:
+        """Drop a test's database, ending connections a failed test may have left open."""
+        name = make_url(url).database
+        await self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        """Drop the template; stop a throwaway server."""
+        _in_thread(self._close)
+
+    def _close(self) -> None:
+        """close(), on a thread of its own."""
+        try:
+            asyncio.run(self._admin(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)'))
+        finally:
+            if self.throwaway is not None:
+                self.throwaway.stop()
