@@ -21,6 +21,7 @@ from bots.i18n import LANGUAGES, render
 from config.settings import Settings, load_settings
 from core.messages import t
 from storage.health import DatabaseUnusable, sole_process
+from storage.schema_check import where
 
 BENCH_NEEDS_CHECKOUT = (
     "wavebot bench: the benchmarks ship with the source, not the wheel; "
@@ -39,9 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="simulate N members joining the first open wave")  # fmt: skip
     demo.add_argument(
         "--db",
-        metavar="FILE",
-        type=Path,
-        help="keep the demo's data in this SQLite file (default: a fresh one)",
+        metavar="FILE|URL",
+        help="keep the demo's data in this SQLite file or database URL, e.g. "
+        "postgresql://postgres@127.0.0.1/wavebot (default: a fresh SQLite file)",
     )
     demo.add_argument(
         "--seed",
@@ -141,17 +142,24 @@ def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.crowd < 0 or args.crowd > 100_000:
         print("wavebot: --crowd must be between 0 and 100000", file=sys.stderr)
         return 2
-    if args.db is not None and not args.db.resolve().parent.is_dir():
+    if args.db is not None and "://" in args.db:
+        demo = settings.model_copy(update={"database_url": args.db})
+        notice = t("demo.db_file", path=where(args.db))
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_demo(demo, args.crowd, seed=args.seed, notice=notice))
+        return 0
+    db_file = None if args.db is None else Path(args.db)
+    if db_file is not None and not db_file.resolve().parent.is_dir():
         print(
-            f"wavebot: --db: the folder {args.db.resolve().parent} does not exist", file=sys.stderr
+            f"wavebot: --db: the folder {db_file.resolve().parent} does not exist", file=sys.stderr
         )
         return 2
     with contextlib.ExitStack() as stack:
-        if args.db is None:
+        if db_file is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wavebot-demo-")))
             path, notice = folder / "demo.db", t("demo.db_temporary")
         else:
-            path = args.db.resolve()
+            path = db_file.resolve()
             notice = t("demo.db_file", path=str(path))
         demo = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
         stack.enter_context(sole_process(demo.database_url))  # not the file a bot is running on
