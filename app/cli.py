@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="benchmarks that print their figures")
     bench.add_argument("name", nargs="?", default="all", help="which benchmark (default: all)")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    bench.add_argument("--database-url", metavar="URL",
+                       help="run `pledges` on this server, e.g. postgresql://postgres@127.0.0.1/postgres")  # fmt: skip
     return parser
 
 
@@ -132,7 +134,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return asyncio.run(run_bots(settings))
         except KeyboardInterrupt:
             return 0
-    return run_bench(args.name, quick=args.quick)
+    return run_bench(args.name, quick=args.quick, database_url=args.database_url)
 
 
 def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -201,7 +203,7 @@ def run_db(action: str, target: Path | None, settings: Settings) -> int:
     return 0
 
 
-def run_bench(name: str, quick: bool) -> int:
+def run_bench(name: str, quick: bool, database_url: str | None = None) -> int:
     """The benchmarks live in devtools/, which only a source checkout has (the wheel leaves it)."""
     root = checkout_root()
     if not (root / "devtools" / "bench" / "__init__.py").is_file():
@@ -211,7 +213,10 @@ def run_bench(name: str, quick: bool) -> int:
         sys.path.insert(0, str(root))
     from devtools.bench import run_bench as run_benchmarks
 
-    return run_benchmarks(name, quick=quick)
+    if database_url is not None and name != "pledges":
+        print("wavebot bench: --database-url applies to `pledges` only", file=sys.stderr)
+        return 2
+    return run_benchmarks(name, quick=quick, database_url=database_url)
 
 
 if __name__ == "__main__":

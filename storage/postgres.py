@@ -79,7 +79,9 @@ class PgDatabase:
         self.on_saved: Callable[[], None] | None = None  # told after each top-level commit
 
     @classmethod
-    async def open(cls, url: str, *, pool_size: int = POOL_SIZE, migrate: bool = False) -> PgDatabase:
+    async def open(
+        cls, url: str, *, pool_size: int = POOL_SIZE, migrate: bool = False
+    ) -> PgDatabase:
         """Connect (migrating first if asked) and prove the server answers."""
         url = normalise_url(url)
         if migrate:

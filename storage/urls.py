@@ -24,7 +24,9 @@ def normalise_url(url: str) -> str:
     elif parsed.drivername in ASYNC_DRIVERS:
         parsed = parsed.set(drivername=ASYNC_DRIVERS[parsed.drivername])
     else:
-        raise BadDatabaseUrl(f"unsupported database {parsed.drivername!r}: use sqlite or postgresql")
+        raise BadDatabaseUrl(
+            f"unsupported database {parsed.drivername!r}: use sqlite or postgresql"
+        )
     return parsed.render_as_string(hide_password=False)
 
 

@@ -89,7 +89,9 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture
-async def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[str]:
+async def db_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[str]:
     """This test's own database: a SQLite file in tmp_path, or a fresh PostgreSQL database."""
     if backend == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'wavebot.db'}"

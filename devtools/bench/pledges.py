@@ -202,8 +202,14 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def run(quick: bool = False) -> BenchResult:
+def run(quick: bool = False, database_url: str | None = None) -> BenchResult:
     """Measure the raw ceiling, then the core at the headline and stress concurrencies."""
+    # --- PostgreSQL hook (lane pgstore): another server, its own ceiling (pledges_pg.py) ---
+    if database_url is not None and "sqlite" not in database_url.split("://")[0]:
+        from devtools.bench import pledges_pg
+
+        return pledges_pg.run(quick, database_url)
+    # --- end of the PostgreSQL hook ---
     pledges = QUICK_PLEDGES if quick else FULL_PLEDGES
     result = BenchResult("pledges", quick)
     with tempfile.TemporaryDirectory(prefix="wavebot-bench-") as tmp:
