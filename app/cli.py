@@ -59,8 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="benchmarks that print their figures")
     bench.add_argument("name", nargs="?", default="all", help="which benchmark (default: all)")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
-    bench.add_argument("--database-url", metavar="URL",
-                       help="run `pledges` on this server, e.g. postgresql://postgres@127.0.0.1/postgres")  # fmt: skip
+    bench.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="run `pledges` on this PostgreSQL server (postgresql://user@host/db)",
+    )
     return parser
 
 

@@ -64,6 +64,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         "sqlite_only"
     )
     backends = BACKENDS[:1] if sqlite_only else BACKENDS
+    if metafunc.definition.get_closest_marker("postgresql_only"):
+        backends = BACKENDS[1:]
     metafunc.parametrize("backend", backends, indirect=True)
 
 

@@ -4,9 +4,10 @@ Each test gets a database of its own, copied (CREATE DATABASE … TEMPLATE) from
 per session. Creating and dropping one costs 1-3 s on a loaded machine, so a database a test has
 finished with is emptied (every row deleted, every id sequence restarted: ~0.3 s) and handed to
 the next test; one whose schema a test changed is dropped instead. Commits on them do not wait
-for the disk (synchronous_commit=off: the server itself never crashes in these tests). With no server reachable and no way to start one, the PostgreSQL
-half of the suite is skipped with the reason, unless WAVEBOT_REQUIRE_POSTGRES=1 (CI) makes that
-a failure.
+for the disk (synchronous_commit=off: the server itself never crashes in these tests).
+
+With no server reachable and no way to start one, the PostgreSQL half of the suite is skipped
+with the reason, unless WAVEBOT_REQUIRE_POSTGRES=1 (CI) makes that a failure.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from core.clock import FakeClock
 from core.errors import DomainError
@@ -83,6 +84,12 @@ def rows(db_path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+async def query(db: AnyDatabase, sql: str) -> list[tuple[Any, ...]]:
+    """Look at the database with plain SQL on either backend (a read transaction of its own)."""
+    async with db.read() as tx:
+        return [tuple(row) for row in await tx.connection.execute(text(sql))]
 
 
 async def approved_idea(ctx: Context, title: str = "Cast iron pan #kitchen") -> int:

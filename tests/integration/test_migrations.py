@@ -108,12 +108,12 @@ async def test_synchronous_is_configurable(db_url: str) -> None:
 
 
 async def test_readers_cannot_write(db: SqlDatabase, clock: FakeClock) -> None:
-    with pytest.raises((OperationalError, DBAPIError), match="readonly|read-only"):
+    with pytest.raises((OperationalError, DBAPIError), match=r"readonly|read-only"):
         async with db.read() as tx:
             await tx.create_member("telegram:1", "Sneaky", None, clock.now())
 
 
 async def test_foreign_keys_are_enforced(db: SqlDatabase, clock: FakeClock) -> None:
-    with pytest.raises(IntegrityError, match="(?i)FOREIGN KEY"):
+    with pytest.raises(IntegrityError, match=r"(?i)FOREIGN KEY"):
         async with db.write() as tx:
             await tx.add_idea("Orphan", "", "general", 999, clock.now())
