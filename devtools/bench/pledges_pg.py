@@ -33,7 +33,7 @@ from devtools.bench.report import BenchResult, check, spread, verdict
 from storage.migrate import upgrade
 from storage.urls import normalise_url
 
-FULL_PLEDGES, QUICK_PLEDGES = 2_000, 300
+FULL_PLEDGES, QUICK_PLEDGES = 1_000, 300
 ROUNDS, QUICK_ROUNDS = 3, 2
 IN_FLIGHT = 16  # the Telegram adapter's own bound on concurrent updates
 TARGET_SHARE = 0.25
