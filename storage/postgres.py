@@ -119,6 +119,7 @@ class PgDatabase:
             async with outer.connection.begin_nested():
                 yield outer
             return
+        tx: SqlTx | None = None
         try:
             async with self._engine.begin() as conn:
                 tx = SqlTx(conn, locking=True)
@@ -128,8 +129,11 @@ class PgDatabase:
                 finally:
                     _CURRENT_WRITE.reset(token)
         except (DBAPIError, OSError, TimeoutError) as error:
-            if unavailable(error):
-                raise StorageUnavailable(_one_line(error)) from error
+            # A body may have caught the first error (a handler answering "internal error"):
+            # what failed then is "transaction aborted", but the cause is that first error.
+            first = tx.failure if tx is not None and tx.failure is not None else error
+            if unavailable(error) or unavailable(first):
+                raise StorageUnavailable(_one_line(first)) from error
             raise
         self._commits += 1
         if self.on_saved is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import asyncpg
 import pytest
@@ -83,3 +84,18 @@ async def test_pledges_on_another_wave_do_not_wait_for_a_locked_wave(
     release.set()
     await holder
     assert (await same).wave.units == 1
+
+
+async def test_a_cancelled_statement_a_handler_swallowed_still_reports_storage_unavailable(
+    db: AnyDatabase, clock: FakeClock
+) -> None:
+    with pytest.raises(StorageUnavailable, match="statement timeout"):
+        async with db.write() as tx:
+            await tx.claim_key("update:1", clock.now())
+            await tx.connection.execute(text("SET LOCAL statement_timeout = 1"))
+            with contextlib.suppress(Exception):  # as the interpreter turns errors into replies
+                await tx._exec(text("SELECT pg_sleep(1)"))
+            await tx.connection.execute(text("SET LOCAL statement_timeout = 0"))
+    async with db.read() as tx:
+        assert await tx.unsent_answer("update:1") is None
+    assert await query(db, "SELECT COUNT(*) FROM processed_keys") == [(0,)]
