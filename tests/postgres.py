@@ -70,6 +70,25 @@ def _in_thread(work: Callable[[], T]) -> T:
         return pool.submit(work).result()
 
 
+def _pid_of(name: str) -> int:
+    """The pid in wavebot_t_<pid>_<n> or wavebot_tpl_<pid>; 0 when there is none."""
+    parts = name.split("_")
+    return int(parts[2]) if len(parts) >= 3 and parts[2].isdigit() else 0
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this pid runs on this machine."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def required() -> bool:
     """CI forbids the skip: the PostgreSQL half of the suite must run."""
     return os.environ.get(REQUIRE_VARIABLE, "") not in ("", "0")
@@ -216,11 +235,28 @@ class PostgresServer:
             await conn.close()
 
     def _make_template(self) -> None:
-        """Create and migrate the session's template database once."""
-        asyncio.run(self._admin(f'DROP DATABASE IF EXISTS "{self.template}"',
+        """Create and migrate the session's template database once (after dropping what killed
+        sessions left behind: their names carry the pid of a process that is gone)."""
+        leftovers = [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+                     for name in asyncio.run(self._orphans())]  # fmt: skip
+        asyncio.run(self._admin(*leftovers, f'DROP DATABASE IF EXISTS "{self.template}"',
                                 f'CREATE DATABASE "{self.template}"'))  # fmt: skip
         upgrade(self._url_of(self.template))
         self._fingerprint = asyncio.run(self._template_fingerprint())
+
+    async def _orphans(self) -> list[str]:
+        """Test databases of test sessions that no longer run."""
+        conn = await asyncpg.connect(_plain(self.admin), timeout=CONNECT_TIMEOUT)
+        try:
+            names = [
+                str(row[0])
+                for row in await conn.fetch(
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'wavebot\\_t%'"
+                )
+            ]
+        finally:
+            await conn.close()
+        return [name for name in names if not _alive(_pid_of(name))]
 
     async def _template_fingerprint(self) -> str:
         """The migrated schema's columns and revision, to tell a database a test altered."""
