@@ -197,7 +197,8 @@ class Interpreter:
         if verdict.outcome is Outcome.DROP:
             return Answer([], self.ctx.rules.default_lang, self.ctx.rules.timezone)
         notice = Reply(body=(t(verdict.notice, seconds=verdict.seconds),), private=True)
-        return await self._run(actor, lambda: _replies(notice))
+        answer = await self._run(actor, lambda: _replies(notice))
+        return replace(answer, urgent=True)
 
     async def _silence(self) -> Answer:
         """The answer to a message that is not for us."""

@@ -32,12 +32,12 @@ class Budget:
 
 @dataclass(frozen=True)
 class FairShareRules:
-    """The budgets; a member's is the one a flooder meets, a group's must fit a crowd typing."""
+    """The budgets (None: no limit); a member's is the one a flooder meets, a group's must fit a
+    crowd typing in it."""
 
-    member: Budget = Budget(20, timedelta(seconds=10))
-    chat: Budget = Budget(60, timedelta(seconds=10))
+    member: Budget | None = Budget(20, timedelta(seconds=10))
+    chat: Budget | None = Budget(60, timedelta(seconds=10))
     penalty: timedelta = timedelta(seconds=15)
-    enabled: bool = True
 
 
 class Outcome(Enum):
@@ -105,22 +105,24 @@ class FairShare:
 
     def admit(self, actor: Actor, chat: ChatRef, *, typed: bool) -> Verdict:
         """Serve, warn once, or drop this action; only served actions are counted."""
-        if not self.rules.enabled:
+        rules = self.rules
+        if rules.member is None and rules.chat is None:
             return SERVED
         now = self.clock.now()
-        member = self._log(self._members, actor.account, now)
-        group = None
-        if typed and chat.kind is not ChatKind.PRIVATE:
+        logs: list[tuple[_Log, Budget, str]] = []
+        if rules.member is not None:
+            member = self._log(self._members, actor.account, now)
+            logs.append((member, rules.member, "fairshare.slow_down"))
+        if rules.chat is not None and typed and chat.kind is not ChatKind.PRIVATE:
             group = self._log(self._chats, f"{chat.platform}:{chat.chat_id}", now)
-        if member.penalised(now) or (group is not None and group.penalised(now)):
+            logs.append((group, rules.chat, "fairshare.chat_slow_down"))
+        if any(log.penalised(now) for log, _, _ in logs):
             return DROPPED
-        if not member.room(now, self.rules.member):
-            return self._penalise(member, now, "fairshare.slow_down")
-        if group is not None and not group.room(now, self.rules.chat):
-            return self._penalise(group, now, "fairshare.chat_slow_down")
-        member.times.append(now)
-        if group is not None:
-            group.times.append(now)
+        for log, budget, notice in logs:
+            if not log.room(now, budget):
+                return self._penalise(log, now, notice)
+        for log, _, _ in logs:
+            log.times.append(now)
         return SERVED
 
     def _penalise(self, log: _Log, now: datetime, notice: str) -> Verdict:
@@ -141,7 +143,8 @@ class FairShare:
 
     def _forget_idle(self, now: datetime) -> None:
         """Drop the logs with nothing to remember; sweep again only when the tables double."""
-        period = max(self.rules.member.period, self.rules.chat.period)
+        budgets = [budget for budget in (self.rules.member, self.rules.chat) if budget]
+        period = max((budget.period for budget in budgets), default=timedelta(0))
         for table in (self._members, self._chats):
             for key in [key for key, log in table.items() if log.idle(now, period)]:
                 del table[key]

@@ -23,6 +23,8 @@ BOT = "wavebot_test_bot"
 # Tests type at machine speed; a person cannot exceed ~1 message/s per chat. The real limits
 # are exercised in test_telegram_delivery.py.
 FAST = Limits(chat=1000, chat_period=1.0, group=1000, group_period=1.0)
+# The fake clock stands still: the fair share (20 actions per 10 s) is lifted unless `fair`.
+UNLIMITED = {"member_actions": 0, "chat_commands": 0}
 
 
 @dataclass
@@ -103,7 +105,12 @@ class Chatroom:
 
 @asynccontextmanager
 async def chatroom(
-    tmp_path: Path, *, fast: bool = True, start: bool = True, **api_options: Any
+    tmp_path: Path,
+    *,
+    fast: bool = True,
+    start: bool = True,
+    fair: bool = False,
+    **api_options: Any,
 ) -> AsyncIterator[Chatroom]:
     """Fake server + runtime (owner = a Telegram user) + the adapter built by app.wiring."""
     async with FakeTelegramAPI(TOKEN, bot_username=BOT, **api_options) as api:
@@ -113,6 +120,7 @@ async def chatroom(
             owners=f"telegram:{owner.id}",
             telegram_bot_token=api.token,
             telegram_api_url=api.base_url,
+            **({} if fair else UNLIMITED),
         )
         clock = FakeClock()
         async with runtime(settings, clock=clock) as rt:
