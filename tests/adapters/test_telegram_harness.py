@@ -110,9 +110,11 @@ async def chatroom(
     fast: bool = True,
     start: bool = True,
     fair: bool = False,
+    options: dict[str, Any] | None = None,
     **api_options: Any,
 ) -> AsyncIterator[Chatroom]:
-    """Fake server + runtime (owner = a Telegram user) + the adapter built by app.wiring."""
+    """Fake server + runtime (owner = a Telegram user) + the adapter built by app.wiring;
+    `options` are settings (WAVEBOT_… names in lower case)."""
     async with FakeTelegramAPI(TOKEN, bot_username=BOT, **api_options) as api:
         owner = api.add_user("Olivia", username="olivia")
         settings = Settings(
@@ -121,6 +123,7 @@ async def chatroom(
             telegram_bot_token=api.token,
             telegram_api_url=api.base_url,
             **({} if fair else UNLIMITED),
+            **(options or {}),
         )
         clock = FakeClock()
         async with runtime(settings, clock=clock) as rt:
