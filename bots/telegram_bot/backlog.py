@@ -67,7 +67,9 @@ class ChatBacklog:
             return
         _, late = await asyncio.wait(workers, timeout=timeout)
         if late:
-            log.warning("stopping with replies owed to %d chats (%d queued)", len(late), self.owed())
+            log.warning(
+                "stopping with replies owed to %d chats (%d queued)", len(late), self.owed()
+            )
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
