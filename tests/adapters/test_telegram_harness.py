@@ -17,14 +17,15 @@ from config.settings import Settings
 from core.clock import FakeClock
 from devtools.fakes.telegram_api import FakeTelegramAPI
 from devtools.fakes.telegram_models import JSON, BotMessage, CallbackAnswer, FakeChat, FakeUser
+from tests.conftest import UNLIMITED
 
 TOKEN = "123456:TEST-token"
 BOT = "wavebot_test_bot"
 # Tests type at machine speed; a person cannot exceed ~1 message/s per chat. The real limits
 # are exercised in test_telegram_delivery.py.
 FAST = Limits(chat=1000, chat_period=1.0, group=1000, group_period=1.0)
-# The fake clock stands still: the fair share (20 actions per 10 s) is lifted unless `fair`.
-UNLIMITED = {"member_actions": 0, "chat_commands": 0}
+# The fake clock stands still: the fair share (20 actions per 10 s) is lifted (`UNLIMITED`)
+# unless `fair`.
 
 
 @dataclass
