@@ -106,10 +106,28 @@ async def db_url(
         await server.drop(url)
 
 
+# The fake clock stands still while a transcript types: people here would soon exceed the fair
+# share (20 actions per 10 s), so it is lifted; `fair_world` keeps the defaults.
+UNLIMITED = {"member_actions": 0, "chat_commands": 0}
+
+
 @pytest.fixture
 async def world(db_url: str) -> AsyncIterator[ConsoleWorld]:
     """Owner is console:owner; everything lives in a real database (each backend in turn)."""
-    settings = Settings(database_url=db_url, owners="console:owner")
+    async for w in _world(db_url, UNLIMITED):
+        yield w
+
+
+@pytest.fixture
+async def fair_world(db_url: str) -> AsyncIterator[ConsoleWorld]:
+    """The same world with the fair-share budgets of a default installation."""
+    async for w in _world(db_url, {}):
+        yield w
+
+
+async def _world(db_url: str, options: dict[str, int]) -> AsyncIterator[ConsoleWorld]:
+    """A console world on a real database; settings as given."""
+    settings = Settings(database_url=db_url, owners="console:owner", **options)
     clock = FakeClock()
     async with runtime(settings, clock=clock) as rt:
         w = ConsoleWorld(rt, clock)
