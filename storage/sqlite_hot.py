@@ -125,6 +125,7 @@ INSERT_DELIVERY = (
     "attempts, next_attempt_at, last_error, message_id, sent_at) "
     "VALUES (?, ?, ?, ?, ?, ?, 0, ?, '', '', NULL)"
 )
+MILESTONES = "SELECT milestone FROM milestones WHERE wave_id = ?"
 FIND_KEY = "SELECT key FROM processed_keys WHERE key = ?"
 INSERT_KEY = "INSERT INTO processed_keys (key, at) VALUES (?, ?)"
 
@@ -203,6 +204,10 @@ class HotSqlTx(SqlTx):
     async def mark_cards_dirty(self, wave_id: int) -> None:
         """The wave changed: its live cards need an edit."""
         self._run(CARDS_DIRTY, (wave_id,))
+
+    async def announced_milestones(self, wave_id: int) -> set[int]:
+        """Milestones already announced for the wave: every join past the first one asks."""
+        return {int(milestone) for (milestone,) in self._run(MILESTONES, (wave_id,))}
 
     async def claim_key(self, key: str, now: datetime) -> bool:
         """Record the key; False when it was already processed (in a committed transaction)."""

@@ -52,6 +52,11 @@ async def script(tx: SqlTx) -> list[Any]:
         await tx.mark_cards_dirty(wave_id)
         await tx.record_pledge_event(wave_id, member.id, "join", 2, 2 * n, at)
         seen.append(await tx.get_wave(wave_id))
+    seen.append(await tx.announced_milestones(wave_id))  # none yet
+    await tx.mark_milestone(wave_id, 10, T0)
+    await tx.mark_milestone(wave_id, 5, T0)
+    seen.append(await tx.announced_milestones(wave_id))
+    seen.append(await tx.announced_milestones(999))
     await tx.set_member_notify(3, False)
     targets = await tx.participant_targets(wave_id)
     seen.append(targets)
