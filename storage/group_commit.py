@@ -138,7 +138,7 @@ class GroupCommit:
             while True:
                 while self._queue:
                     try:
-                        await self._batch()
+                        await self._batches()
                     except Exception as error:  # no connection or no BEGIN: nobody waits forever
                         self._fail_queued(error)
                 if self._closing:
@@ -151,32 +151,45 @@ class GroupCommit:
             self._fail_queued(DatabaseClosed("the writer task was cancelled"))
             raise
 
-    async def _batch(self) -> None:
-        """One BEGIN IMMEDIATE … COMMIT for as many queued writes as the limits allow."""
+    async def _batches(self) -> None:
+        """Batches on one checked-out connection while writes keep coming (no pool round trip,
+        no reset between batches); a failed batch hands the connection back for a fresh one."""
         async with self._engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
+            while self._queue:
+                if not await self._batch(conn, driver):
+                    return
+
+    async def _batch(self, conn: AsyncConnection, driver: Any) -> bool:
+        """One BEGIN IMMEDIATE … COMMIT for as many queued writes as the limits allow.
+
+        False when it failed (its writes were told why): the connection should not be reused.
+        """
+        if isinstance(driver, InlineSqlite):  # inline, or one hand-off (not one per call)
+            await driver.begin_immediate()
+        with offloaded(driver):
+            transaction = await conn.begin()  # the "begin" hook sees SQLite already in one
+        members: list[_Turn] = []
+        try:
+            await self._lend(conn, driver, members)
             with offloaded(driver):
-                transaction = await conn.begin()
-            members: list[_Turn] = []
-            try:
-                await self._lend(conn, driver, members)
-                with offloaded(driver):
-                    await transaction.commit()
-            except BaseException as error:
-                with contextlib.suppress(Exception), offloaded(driver):
-                    await transaction.rollback()
-                failure = error
-                if not isinstance(error, Exception):
-                    failure = WriteBatchAborted("the writer task was stopped; batch rolled back")
-                for turn in members:
-                    _settle(turn.committed, failure)
-                if failure is not error:
-                    raise
-                return
-            self.batches += 1
-            self.writes += len(members)
+                await transaction.commit()
+        except BaseException as error:
+            with contextlib.suppress(Exception), offloaded(driver):
+                await transaction.rollback()
+            failure = error
+            if not isinstance(error, Exception):
+                failure = WriteBatchAborted("the writer task was stopped; batch rolled back")
             for turn in members:
-                _settle(turn.committed)
+                _settle(turn.committed, failure)
+            if failure is not error:
+                raise
+            return False
+        self.batches += 1
+        self.writes += len(members)
+        for turn in members:
+            _settle(turn.committed)
+        return True
 
     async def _lend(self, conn: AsyncConnection, driver: Any, members: list[_Turn]) -> None:
         """Grant the connection to queued writes in order until the queue or the batch runs out."""

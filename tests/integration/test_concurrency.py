@@ -75,6 +75,38 @@ async def test_writes_wait_for_another_process_holding_the_lock(
     assert rows(db_path, "SELECT display_name FROM members") == [("Patient",)]
 
 
+async def test_a_write_waiting_for_the_lock_leaves_the_loop_running(
+    db: SqlDatabase, db_path: Path, clock: FakeClock
+) -> None:
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_write_lock() -> None:
+        with closing(sqlite3.connect(db_path, isolation_level=None)) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            locked.set()
+            release.wait(5)  # only a loop that still runs can tell it to let go
+            conn.execute("COMMIT")
+
+    holder = threading.Thread(target=hold_write_lock)
+    holder.start()
+    await asyncio.to_thread(locked.wait)
+
+    async def write() -> None:
+        async with db.write() as tx:
+            await tx.create_member("telegram:1", "Patient", None, clock.now())
+
+    writing = asyncio.create_task(write())
+    await asyncio.sleep(0.05)  # BEGIN IMMEDIATE is busy: it must wait off the loop
+    assert not writing.done()
+    release.set()
+    await writing
+    await asyncio.to_thread(holder.join)
+    async with db.write() as tx:  # the writer kept its patience for the next time
+        patience = await tx.connection.exec_driver_sql("PRAGMA busy_timeout")
+        assert patience.scalar() == 10_000
+    assert rows(db_path, "SELECT display_name FROM members") == [("Patient",)]
+
+
 async def test_write_transactions_take_the_write_lock_up_front(
     db: SqlDatabase, db_path: Path
 ) -> None:
