@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -101,6 +102,12 @@ def clear(tiers: Sequence[Tier], bids: Sequence[Bid], moq: int) -> Clearing:
 
 def milestones_for(tiers: Sequence[Tier], moq: int, capacity: int | None) -> tuple[int, ...]:
     """Counts worth announcing: 10, 25, 50, 100, 200, 500, 1000, 2000… plus tiers and MOQ."""
+    return _milestones(tuple(tiers), moq, capacity)
+
+
+@functools.lru_cache(maxsize=256)
+def _milestones(tiers: tuple[Tier, ...], moq: int, capacity: int | None) -> tuple[int, ...]:
+    """milestones_for, computed once per wave shape: every join asks."""
     ceiling = max(capacity or 0, moq, tiers[-1].min_units, 1000) * 10
     marks = set(BASE_MILESTONES)
     scale = 1000

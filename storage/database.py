@@ -191,8 +191,17 @@ class SqlDatabase:
         tx = grant.tx()
         token = _CURRENT_WRITE.set((asyncio.current_task(), tx))
         try:
-            async with grant.savepoint():
-                yield tx
+            if grant.raw is None:
+                async with grant.savepoint():
+                    yield tx
+            else:  # the same savepoint on sqlite3 itself, without a context manager's frames
+                grant.enter()
+                try:
+                    yield tx
+                except BaseException:
+                    grant.leave(failed=True)
+                    raise
+                grant.leave(failed=False)
         finally:
             _CURRENT_WRITE.reset(token)
         await turn.committed

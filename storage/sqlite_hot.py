@@ -9,6 +9,7 @@ both paths leave identical rows and return identical records.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -31,8 +32,12 @@ from storage.tx_waves import wave_from_row
 Decoder = Callable[[Any], Any]
 
 
+@functools.lru_cache(maxsize=64)
 def time_text(value: datetime) -> str:
-    """UTCDateTime's bind processing then SQLite DATETIME's text format, as SQLAlchemy stores it."""
+    """UTCDateTime's bind processing then SQLite DATETIME's text format, as SQLAlchemy stores it.
+
+    Cached: a join writes the same `now` into three rows (a naive value raises, never cached).
+    """
     if value.tzinfo is None:
         error = ValueError("naive datetime given to the database; use aware UTC times")
         raise StatementError(f"(builtins.ValueError) {error}", None, None, error)
@@ -43,8 +48,10 @@ def time_text(value: datetime) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _time(value: str | None) -> datetime | None:
-    """SQLite DATETIME text back to an aware UTC datetime, as UTCDateTime returns it."""
+    """SQLite DATETIME text back to an aware UTC datetime, as UTCDateTime returns it (cached:
+    a wave's deadlines are read by every join)."""
     return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
