@@ -22,12 +22,16 @@ def test_quick_benchmarks_count_exactly_and_print_their_figures(
     assert status == 0, out  # 1 would mean a count was not exact (quick ignores speed targets)
     assert "machine:" in out and "SQLite" in out
 
-    # pledges: the ceiling, then three core runs of 1,000 distinct members each
-    assert re.search(r"raw sqlite3 ceiling \(1 tx/pledge\)\s+[\d,]+ tx/s", out), out
+    # pledges: the same-work ceiling, then core runs of 1,000 distinct members, 3 rounds each
+    spread = r"[\d,.]+ ?(%|ms|pledges/s)? \(min [\d,.]+, max [\d,.]+; \d+ runs\)"
+    ceiling = rf"same-work ceiling \(sqlite3, 16/COMMIT\)\s+{spread}\s+[\d.]+ statements per"
+    assert re.search(ceiling, out), out
+    assert "event loop of the core runs: " in out
     for concurrency in (16, 64, 500):
-        rate = rf"core join, {concurrency} in flight.*[\d,]+ pledges/s.*of ceiling"
-        latency = rf"p50 / p99 latency, {concurrency} in flight\s+[\d.]+ ms / [\d.]+ ms"
+        rate = rf"core join, {concurrency} in flight.*\s+{spread}"
+        latency = rf"latency, {concurrency} in flight\s+p50 [\d.]+ ms, p99 {spread}"
         assert re.search(rate, out) and re.search(latency, out), out
+    assert len(re.findall(rf"share of ceiling\s+{spread}", out)) == 3, out
     exact = re.findall(
         r"exact: c=\d+: units = pledgers = 1000, 1000 distinct active pledges, 1000 events, "
         r"milestones 10…1000 \(7\) recorded and announced once",
