@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from core.feature_ports import (
     BackerStore,
     DirectChannelStore,
+    FanoutStore,
     IdentityStore,
     ModerationStore,
     PaymentStore,
@@ -185,7 +186,13 @@ class OutboxStore(Protocol):
     async def subscribed_targets(self, category: str) -> list[Target]: ...
     async def participant_targets(self, wave_id: int) -> list[Target]: ...
     async def add_announcement(
-        self, wave_id: int | None, kind: str, body: Any, targets: Sequence[Target], now: datetime
+        self,
+        wave_id: int | None,
+        kind: str,
+        body: Any,
+        targets: Sequence[Target],
+        now: datetime,
+        fanout: bool = False,
     ) -> int: ...
     async def due_deliveries(
         self, now: datetime, limit: int, platforms: Sequence[str] | None = None
@@ -274,6 +281,7 @@ class Tx(
     BackerStore,
     DirectChannelStore,
     RetentionStore,
+    FanoutStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""
@@ -325,6 +333,8 @@ class Messenger(Protocol):
 
 
 class Wakeup(Protocol):
-    """Told after a commit that created deliveries, so the first message leaves at once."""
+    """Told after a commit that created deliveries, so the first message leaves at once, or
+    participant deliveries to expand, so the expander starts at once."""
 
     def deliveries_pending(self) -> None: ...
+    def fanout_pending(self) -> None: ...
