@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Integer, exists, func, literal, or_, select, tuple_, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from core.model import FanoutStep, PledgeStatus
-from storage.schema import UTCDateTime, announcements, deliveries, members, pledges
+from storage.schema import UTCDateTime, accounts, announcements, deliveries, members, pledges
 from storage.sql_base import TxBase
-from storage.tx_members import DEFAULT_LANG, FIRST_ACCOUNT
+from storage.tx_members import DEFAULT_LANG
 from storage.tx_outbox import PENDING
 
 
@@ -95,9 +95,30 @@ class FanoutMixin(TxBase):
         in_range: list[ColumnElement[bool]] = [pledges.c.member_id > after]
         if upper is not None:
             in_range.append(pledges.c.member_id <= upper)
-        audience = (
-            select(members.c.id.label("member_id"), members.c.lang, FIRST_ACCOUNT)
-            .join(pledges, pledges.c.member_id == members.c.id)
+        account = accounts.alias("account")
+        earlier = accounts.alias("earlier")
+        first_account = ~exists().where(  # the first linked, as every private message uses
+            earlier.c.member_id == account.c.member_id,
+            tuple_(earlier.c.linked_at, earlier.c.account)
+            < tuple_(account.c.linked_at, account.c.account),
+        )
+        colon = colon_at(account.c.account)
+        rows = (
+            select(
+                literal(announcement.id),
+                func.substr(account.c.account, 1, colon - 1),
+                func.substr(account.c.account, colon + 1),
+                func.coalesce(members.c.lang, DEFAULT_LANG),
+                members.c.id,
+                literal(PENDING),
+                literal(0),
+                literal(announcement.created_at, UTCDateTime()),  # due since the crossing
+                literal(""),
+                literal(""),
+            )
+            .select_from(pledges)
+            .join(members, members.c.id == pledges.c.member_id)
+            .join(account, account.c.member_id == members.c.id)
             .where(
                 pledges.c.wave_id == announcement.wave_id,
                 *in_range,
@@ -107,22 +128,10 @@ class FanoutMixin(TxBase):
                     pledges.c.joined_seq.is_(None),  # pledged before joined_seq existed
                     pledges.c.joined_seq <= announcement.fanout_until,
                 ),
+                first_account,
+                colon > 1,
             )
-            .subquery()
         )
-        colon = colon_at(audience.c.account)
-        rows = select(
-            literal(announcement.id),
-            func.substr(audience.c.account, 1, colon - 1),
-            func.substr(audience.c.account, colon + 1),
-            func.coalesce(audience.c.lang, DEFAULT_LANG),
-            audience.c.member_id,
-            literal(PENDING),
-            literal(0),
-            literal(announcement.created_at, UTCDateTime()),  # due since the crossing
-            literal(""),
-            literal(""),
-        ).where(colon > 1)
         stmt = self._insert(deliveries).from_select(list(DELIVERY_COLUMNS), rows)
         result = await self._exec(stmt.on_conflict_do_nothing())
         return int(result.rowcount or 0)
