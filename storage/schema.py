@@ -159,6 +159,7 @@ pledges = Table(
     Column("joined_seq", Integer, nullable=True),
     Index("ix_pledges_member", "member_id"),
     Index("ix_pledges_wave_seq", "wave_id", "joined_seq"),
+    Index("ix_pledges_wave_max_price", "wave_id", "max_price_cents"),  # conditional_bids
 )
 
 pledge_events = Table(

@@ -79,6 +79,21 @@ class PledgeMixin(TxBase):
             Bid(row.member_id, row.quantity, row.max_price_cents) for row in await self._exec(stmt)
         ]
 
+    async def conditional_bids(self, wave_id: int) -> list[Bid]:
+        """The active pledges with a maximum price (an index walk: usually few of a wave's)."""
+        stmt = (
+            select(pledges.c.member_id, pledges.c.quantity, pledges.c.max_price_cents)
+            .where(
+                pledges.c.wave_id == wave_id,
+                pledges.c.max_price_cents.is_not(None),
+                pledges.c.status == PledgeStatus.ACTIVE.value,
+            )
+            .order_by(pledges.c.member_id)
+        )
+        return [
+            Bid(row.member_id, row.quantity, row.max_price_cents) for row in await self._exec(stmt)
+        ]
+
     async def set_pledge_status(
         self, wave_id: int, member_ids: Sequence[int], status: PledgeStatus, now: datetime
     ) -> None:

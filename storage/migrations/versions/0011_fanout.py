@@ -1,6 +1,7 @@
 """Participant deliveries are expanded after the crossing commit, in batches: the announcement
 keeps its audience bound and the expansion cursor, a pledge its place in the wave's join order,
-and a delivery is unique per announcement and chat (a repeated batch inserts nothing twice).
+and a delivery is unique per announcement and chat (a repeated batch inserts nothing twice); the
+conditional pledges of a wave are found by index, so a crossing reads only those.
 
 Revision ID: 0011
 Revises: 0010
@@ -25,6 +26,7 @@ def upgrade() -> None:
     with op.batch_alter_table("pledges") as batch:
         batch.add_column(sa.Column("joined_seq", sa.Integer(), nullable=True))
         batch.create_index("ix_pledges_wave_seq", ["wave_id", "joined_seq"])
+        batch.create_index("ix_pledges_wave_max_price", ["wave_id", "max_price_cents"])
     with op.batch_alter_table("announcements") as batch:
         batch.add_column(sa.Column("fanout_until", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("fanout_after", sa.Integer(), nullable=True))
@@ -52,5 +54,6 @@ def downgrade() -> None:
         batch.drop_column("fanout_after")
         batch.drop_column("fanout_until")
     with op.batch_alter_table("pledges") as batch:
+        batch.drop_index("ix_pledges_wave_max_price")
         batch.drop_index("ix_pledges_wave_seq")
         batch.drop_column("joined_seq")
