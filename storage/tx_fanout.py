@@ -7,7 +7,8 @@ The crossing transaction only marks the announcement (`fanout_pending`) with its
 DO NOTHING` over the next `limit` pledges of the wave in member-id order (the pledges' primary
 key) plus the cursor's move, in the same transaction: no row goes through Python, a crash between
 batches repeats nothing (the cursor committed with the rows), and the unique (announcement,
-platform, chat) index makes a repeated batch insert nothing twice.
+platform, chat) index makes a repeated batch insert nothing twice. The INSERT runs on the writer
+connection's thread (SQLite releases the GIL while it works), so the loop is not held meanwhile.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from core.model import FanoutStep, PledgeStatus
 from storage.schema import UTCDateTime, accounts, announcements, deliveries, members, pledges
 from storage.sql_base import TxBase
+from storage.sqlite_inline import offloaded
 from storage.tx_members import DEFAULT_LANG
 from storage.tx_outbox import PENDING
 
@@ -133,5 +135,7 @@ class FanoutMixin(TxBase):
             )
         )
         stmt = self._insert(deliveries).from_select(list(DELIVERY_COLUMNS), rows)
-        result = await self._exec(stmt.on_conflict_do_nothing())
+        driver = (await self._conn.get_raw_connection()).driver_connection
+        with offloaded(driver):  # a thousand rows: SQLite works on its thread, the loop runs on
+            result = await self._exec(stmt.on_conflict_do_nothing())
         return int(result.rowcount or 0)

@@ -81,18 +81,15 @@ class PledgeMixin(TxBase):
 
     async def conditional_bids(self, wave_id: int) -> list[Bid]:
         """The active pledges with a maximum price (an index walk: usually few of a wave's)."""
-        stmt = (
-            select(pledges.c.member_id, pledges.c.quantity, pledges.c.max_price_cents)
-            .where(
-                pledges.c.wave_id == wave_id,
-                pledges.c.max_price_cents.is_not(None),
-                pledges.c.status == PledgeStatus.ACTIVE.value,
-            )
-            .order_by(pledges.c.member_id)
-        )
-        return [
+        stmt = select(pledges.c.member_id, pledges.c.quantity, pledges.c.max_price_cents).where(
+            pledges.c.wave_id == wave_id,
+            pledges.c.max_price_cents.is_not(None),
+            pledges.c.status == PledgeStatus.ACTIVE.value,
+        )  # no ORDER BY: SQLite would walk the primary key (every pledge) to give that order
+        found = [
             Bid(row.member_id, row.quantity, row.max_price_cents) for row in await self._exec(stmt)
         ]
+        return sorted(found, key=lambda bid: bid.member_id)
 
     async def set_pledge_status(
         self, wave_id: int, member_ids: Sequence[int], status: PledgeStatus, now: datetime

@@ -251,9 +251,8 @@ def _report(result: BenchResult, size: Size, smallest: float) -> None:
         f"{_ms(spread(size.crossing_cpu).median)} / {_ms(spread(size.reference_cpu).median)}",
         "medians; not slowed by the load",
     )
-    result.add(f"  loop-thread CPU per expansion batch, {n}",
-               f"max {_ms(max(size.batch_cpu))}", f"≤ {TARGET_STALL * 1000:.0f} ms",
-               verdict(max(size.batch_cpu) <= TARGET_STALL))  # fmt: skip
+    result.add(f"  loop-thread CPU per expansion batch, {n}", f"max {_ms(max(size.batch_cpu))}",
+               "all of a batch's steps together (the INSERT itself runs off the loop)")  # fmt: skip
     result.add(f"  longest loop stall, {n}", _in_ms(size.stalls),
                f"≤ {TARGET_STALL * 1000:.0f} ms", verdict(stall <= TARGET_STALL))  # fmt: skip
     result.add(f"  expansion, {n}", spread(size.rates).show(" rows/s"),
