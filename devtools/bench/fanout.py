@@ -46,6 +46,7 @@ QUICK_REPEATS = 3
 TIERS = (Tier(1, 10_000), Tier(100, 9_000))
 MOQ = 100
 OWNER = Actor("console:owner", "Owner")
+IDLE_CAP = 3.0  # seconds of idle loop watched after each repetition, at most
 FIRST_MEMBER = 1_000  # seeded member ids start here (the owner and the runtime's come first)
 
 
@@ -60,6 +61,7 @@ class Size:
     crossing_cpu: list[float] = field(default_factory=list)
     batch_cpu: list[float] = field(default_factory=list)
     stalls: list[float] = field(default_factory=list)
+    idle: list[float] = field(default_factory=list)
     rates: list[float] = field(default_factory=list)
     last_row: list[float] = field(default_factory=list)
 
@@ -184,6 +186,10 @@ async def _measure(path: Path, wave_id: int, size: Size, repeats: int, milestone
             size.crossing.append(seconds)
             size.crossing_cpu.append(cpu)
             size.stalls.append(monitor.lag.longest)
+            idle = LagMonitor()  # the machine's own noise: the same loop doing nothing as long
+            async with idle:
+                await asyncio.sleep(min(done - began, IDLE_CAP))
+            size.idle.append(idle.lag.longest)
             size.rates.append(rows / max(done - expanding, 1e-9))
             size.last_row.append(done - began)
             audience = newcomer - FIRST_MEMBER  # every pledger, the crossing one included
@@ -255,6 +261,8 @@ def _report(result: BenchResult, size: Size, smallest: float) -> None:
                "all of a batch's steps together (the INSERT itself runs off the loop)")  # fmt: skip
     result.add(f"  longest loop stall, {n}", _in_ms(size.stalls),
                f"≤ {TARGET_STALL * 1000:.0f} ms", verdict(stall <= TARGET_STALL))  # fmt: skip
+    result.add(f"  longest stall of the idle loop, {n}", _in_ms(size.idle),
+               "same process, doing nothing as long (≤ 3 s): the machine's share")  # fmt: skip
     result.add(f"  expansion, {n}", spread(size.rates).show(" rows/s"),
                f"batches of {fanout.BATCH:,}, one per commit")  # fmt: skip
     result.add(f"  last DM row exists after, {n}", _in_ms(size.last_row), "from the crossing join")
