@@ -22,6 +22,7 @@ Bench = Callable[[bool], BenchResult]
 # name → module under devtools.bench holding run(quick).
 REGISTRY: dict[str, str] = {
     "pledges": "devtools.bench.pledges",
+    "fanout": "devtools.bench.fanout",
     "flash-crowd": "devtools.bench.flash_crowd",
     "broadcast": "devtools.bench.broadcast",
     "memory": "devtools.bench.memory",

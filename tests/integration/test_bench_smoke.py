@@ -65,6 +65,15 @@ def test_quick_benchmarks_count_exactly_and_print_their_figures(
     assert re.search(rf"longest loop stall \(commands and sweeps\)\s+{stall}", out), out
     assert re.search(rf"longest loop stall, soak with retention\s+{stall}", out), out
 
+    # fanout: the crossing join next to a join crossing nothing, at each size, and the expansion
+    for size in ("100", "1,000"):
+        assert re.search(rf"crossing join, {size} participants\s+[\d.,]+ ms \(min", out), out
+        assert re.search(rf"reference join \(no milestone\), {size}\s+[\d.,]+ ms", out), out
+        assert re.search(rf"longest loop stall, {size}\s+[\d.,]+ ms", out), out
+        assert re.search(rf"expansion, {size}\s+[\d,]+ rows/s", out), out
+        assert re.search(rf"last DM row exists after, {size}\s+[\d.,]+ ms", out), out
+        assert f"exact: {size} participants: each of 3 crossings gave every pledger" in out
+
     # stalls: /export and the /stats chart, each next to the same work done on the loop
     for command in (r"/export 1, 2,000 pledges", r"/stats 1, chart of 2,000 events"):
         row = rf"{command}: longest loop stall\s+[\d.]+ / [\d.]+ / [\d.]+ ms .*on the loop: "

@@ -13,7 +13,7 @@ import pytest
 
 from core.clock import FakeClock
 from core.model import WaveStatus
-from core.services import waves
+from core.services import fanout, waves
 from core.services.context import Context
 from storage.database import SqlDatabase
 from tests.integration.conftest import OWNER, approved_idea, person, plan, rows
@@ -42,6 +42,9 @@ async def test_burst_of_concurrent_pledges(ctx: Context, db_path: Path) -> None:
     assert marks == [(10, 1), (25, 1), (50, 1), (100, 1), (200, 1)]
     kinds = rows(db_path, "SELECT kind FROM announcements WHERE kind != 'opened' ORDER BY id")
     assert kinds == [(f"milestone:{m}",) for m in (10, 25, 50, 100, 200)]
+    # the crossing pledges wrote no participant delivery: the expander does, afterwards
+    assert rows(db_path, "SELECT COUNT(*) FROM deliveries") == [(0,)]
+    await fanout.expand(ctx, batch=7)
     # every announcement went to the pledgers of that moment, once each
     per_announcement = rows(
         db_path,
