@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import logging
 import os
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from app import event_loop
 from app.logs import redact_everywhere
 from app.wiring import platforms, unknown_owners
 from bots.i18n import LANGUAGES, render
@@ -134,7 +134,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from app.main import run_bots
 
         try:
-            return asyncio.run(run_bots(settings))
+            return event_loop.run(run_bots(settings), settings.event_loop)
         except KeyboardInterrupt:
             return 0
     return run_bench(args.name, quick=args.quick, database_url=args.database_url)
@@ -149,9 +149,13 @@ def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if args.db is not None and "://" in args.db:
         demo = settings.model_copy(update={"database_url": args.db})
+        if not sys.stdin.isatty():  # a piped script is not a flooder: no fair-share budget
+            demo = demo.model_copy(update={"member_actions": 0, "chat_commands": 0})
         notice = t("demo.db_file", path=where(args.db))
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run_demo(demo, args.crowd, seed=args.seed, notice=notice))
+            event_loop.run(
+                run_demo(demo, args.crowd, seed=args.seed, notice=notice), demo.event_loop
+            )
         return 0
     db_file = None if args.db is None else Path(args.db)
     if db_file is not None and not db_file.resolve().parent.is_dir():
@@ -171,7 +175,9 @@ def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
             demo = demo.model_copy(update={"member_actions": 0, "chat_commands": 0})
         stack.enter_context(sole_process(demo.database_url))  # not the file a bot is running on
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run_demo(demo, args.crowd, seed=args.seed, notice=notice))
+            event_loop.run(
+                run_demo(demo, args.crowd, seed=args.seed, notice=notice), demo.event_loop
+            )
     return 0
 
 
