@@ -5,6 +5,7 @@ from __future__ import annotations
 from storage.tx_backers import BackerMixin
 from storage.tx_cards import CardMixin
 from storage.tx_digest import DigestMixin
+from storage.tx_dispatch import DispatchMixin
 from storage.tx_dm_channels import DirectChannelMixin
 from storage.tx_follows import FollowMixin
 from storage.tx_ideas import IdeaMixin
@@ -27,6 +28,7 @@ class SqlTx(
     WaveMixin,
     PledgeMixin,
     OutboxMixin,
+    DispatchMixin,
     FollowMixin,
     DigestMixin,
     CardMixin,

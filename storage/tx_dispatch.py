@@ -1,0 +1,189 @@
+"""The dispatcher's side of the outbox: claims in lane order, results recorded in bulk."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    and_,
+    bindparam,
+    case,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import CursorResult
+
+from core.model import Target
+from core.ports import Delivery
+from storage.schema import announcements, deliveries, delivery_attempts
+from storage.sql_base import TxBase
+from storage.sqlite_inline import offloaded
+from storage.tx_outbox import PENDING
+
+_earlier = deliveries.alias("earlier")
+
+
+def _unclaimed(now: datetime) -> ColumnElement[bool]:
+    """No lease, or one that ran out (its dispatcher died or stalled)."""
+    return or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until <= now)
+
+
+def _other_lane(earlier: Any, later: Any) -> ColumnElement[bool]:
+    """One is a chat broadcast (no member), the other a private notification."""
+    return or_(
+        and_(earlier.c.member_id.is_(None), later.c.member_id.is_not(None)),
+        and_(earlier.c.member_id.is_not(None), later.c.member_id.is_(None)),
+    )
+
+
+def _waits_behind_its_chat(owner: str, now: datetime) -> ColumnElement[bool]:
+    """An earlier pending delivery of the same chat that this claim cannot take with it: not due
+    yet (a retry and what it holds back), leased by another dispatcher, or of the other lane (it
+    is claimed in its own turn). Ones this dispatcher already holds are ahead in its queue."""
+    e = _earlier
+    ours = and_(e.c.claimed_by == owner, e.c.claimed_until > now)
+    return (
+        select(e.c.id)
+        .where(
+            e.c.platform == deliveries.c.platform,
+            e.c.chat_id == deliveries.c.chat_id,
+            e.c.status == PENDING,
+            e.c.id < deliveries.c.id,
+            not_(ours),
+            or_(e.c.next_attempt_at > now, e.c.claimed_until > now, _other_lane(e, deliveries)),
+        )
+        .exists()
+    )
+
+
+class DispatchMixin(TxBase):
+    """core.ports.OutboxStore's claiming and bulk recording over SQL."""
+
+    async def claim_deliveries(
+        self,
+        owner: str,
+        platforms: Sequence[str],
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+    ) -> list[Delivery]:
+        """Lease due deliveries to owner until lease_until: chat broadcasts before private
+        notifications, oldest first, and a delivery only with every earlier one of its chat.
+
+        Only the rows this very update leased are returned (UPDATE … RETURNING), so even where
+        another dispatcher selected the same rows concurrently, each goes to one of them.
+        """
+        broadcast_first = case((deliveries.c.member_id.is_(None), 0), else_=1)
+        stmt = (
+            select(
+                deliveries,
+                announcements.c.body.label("a_body"),
+                announcements.c.wave_id.label("a_wave_id"),
+            )
+            .join(announcements, announcements.c.id == deliveries.c.announcement_id)
+            .where(
+                deliveries.c.status == PENDING,
+                deliveries.c.next_attempt_at <= now,
+                _unclaimed(now),
+                deliveries.c.platform.in_(platforms),
+                not_(_waits_behind_its_chat(owner, now)),
+            )
+            .order_by(broadcast_first, deliveries.c.id)
+            .limit(limit)
+        )
+        rows = list(await self._offloaded(stmt))  # scans every due row: off the loop
+        if not rows:
+            return []
+        lease = (
+            update(deliveries)
+            .where(deliveries.c.id.in_([row.id for row in rows]), _unclaimed(now))
+            .values(claimed_by=owner, claimed_until=lease_until)
+            .returning(deliveries.c.id)
+        )
+        claimed = set((await self._exec(lease)).scalars().all())
+        bodies: dict[int, Any] = {}  # one announcement's body decoded once for all its targets
+        return [
+            Delivery(
+                id=row.id,
+                announcement_id=row.announcement_id,
+                target=Target(row.platform, row.chat_id, row.lang, row.member_id),
+                body=bodies.get(row.announcement_id) or bodies.setdefault(
+                    row.announcement_id, json.loads(row.a_body)
+                ),
+                attempts=row.attempts,
+                wave_id=row.a_wave_id,
+            )
+            for row in rows
+            if row.id in claimed
+        ]
+
+    async def _offloaded(self, stmt: Executable) -> CursorResult[Any]:
+        """Run a statement that may scan many rows on the driver's thread, not the loop."""
+        driver = (await self._conn.get_raw_connection()).driver_connection
+        with offloaded(driver):
+            return await self._exec(stmt)
+
+    async def finish_sent(self, sent: Sequence[tuple[int, str]], now: datetime) -> None:
+        """Record many deliveries sent, (id, platform message id) each, in two statements."""
+        if not sent:
+            return
+        done = (
+            update(deliveries)
+            .where(deliveries.c.id == bindparam("b_id"))
+            .values(
+                status="sent",
+                attempts=deliveries.c.attempts + 1,
+                message_id=bindparam("b_message"),
+                sent_at=now,
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+        await self._exec(done, [{"b_id": id_, "b_message": message} for id_, message in sent])
+        attempts = [
+            {"delivery_id": id_, "at": now, "outcome": "sent", "error": ""} for id_, _ in sent
+        ]
+        await self._exec(insert(delivery_attempts), attempts)
+
+    async def hold_chat_after(
+        self, platform: str, chat_id: str, delivery_id: int, until: datetime
+    ) -> None:
+        """A chat's pending deliveries after this one wait until `until`, unleased and not
+        counted as attempts, whoever holds them: nothing overtakes a retried message."""
+        stmt = (
+            update(deliveries)
+            .where(
+                deliveries.c.platform == platform,
+                deliveries.c.chat_id == chat_id,
+                deliveries.c.status == PENDING,
+                deliveries.c.id > delivery_id,
+            )
+            .values(
+                next_attempt_at=case(
+                    (deliveries.c.next_attempt_at < until, until),
+                    else_=deliveries.c.next_attempt_at,
+                ),
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+        await self._exec(stmt)
+
+    async def release_deliveries(self, owner: str, delivery_ids: Sequence[int]) -> None:
+        """Give back leases of these deliveries that owner still holds, keeping their turn."""
+        if not delivery_ids:
+            return
+        stmt = (
+            update(deliveries)
+            .where(deliveries.c.id.in_(list(delivery_ids)), deliveries.c.claimed_by == owner)
+            .values(claimed_by=None, claimed_until=None)
+        )
+        await self._exec(stmt)
