@@ -44,12 +44,11 @@ def _other_lane(earlier: Any, later: Any) -> ColumnElement[bool]:
     )
 
 
-def _waits_behind_its_chat(owner: str, now: datetime) -> ColumnElement[bool]:
+def _waits_behind_its_chat(now: datetime) -> ColumnElement[bool]:
     """An earlier pending delivery of the same chat that this claim cannot take with it: not due
-    yet (a retry and what it holds back), leased by another dispatcher, or of the other lane (it
-    is claimed in its own turn). Ones this dispatcher already holds are ahead in its queue."""
+    yet (a retry and what it holds back), leased (in flight, here or in another dispatcher), or
+    of the other lane (claimed in its own turn). The chat's next claim takes them in order."""
     e = _earlier
-    ours = and_(e.c.claimed_by == owner, e.c.claimed_until > now)
     return (
         select(e.c.id)
         .where(
@@ -57,7 +56,6 @@ def _waits_behind_its_chat(owner: str, now: datetime) -> ColumnElement[bool]:
             e.c.chat_id == deliveries.c.chat_id,
             e.c.status == PENDING,
             e.c.id < deliveries.c.id,
-            not_(ours),
             or_(e.c.next_attempt_at > now, e.c.claimed_until > now, _other_lane(e, deliveries)),
         )
         .exists()
@@ -94,7 +92,7 @@ class DispatchMixin(TxBase):
                 deliveries.c.next_attempt_at <= now,
                 _unclaimed(now),
                 deliveries.c.platform.in_(platforms),
-                not_(_waits_behind_its_chat(owner, now)),
+                not_(_waits_behind_its_chat(now)),
             )
             .order_by(broadcast_first, deliveries.c.id)
             .limit(limit)

@@ -60,14 +60,6 @@ class _ChatQueue:
     task: asyncio.Task[None] | None = None
 
 
-@dataclass
-class _Hold:
-    """A chat waiting behind a retried message; claims begun before it are stale for it."""
-
-    until: datetime
-    claims_begun: int
-
-
 class Dispatcher:
     """Delivers the outbox through each platform's messenger; the database stays the truth."""
 
@@ -88,9 +80,7 @@ class Dispatcher:
         self._lock = asyncio.Lock()
         self._poked = asyncio.Event()
         self._chats: dict[ChatKey, _ChatQueue] = {}
-        self._holds: dict[ChatKey, _Hold] = {}
         self._gates: dict[tuple[str, Lane], asyncio.Semaphore] = {}
-        self._claims_begun = 0
         self._recorder: Recorder | None = None
 
     def poke(self) -> None:
@@ -106,9 +96,7 @@ class Dispatcher:
             try:
                 while True:
                     self._poked.clear()
-                    stale = self._enqueue(await self._claim(), stats)
-                    if stale:
-                        await self._give_back(stale)
+                    self._enqueue(await self._claim(), stats)
                     if not self._chats:
                         return stats
                     with contextlib.suppress(TimeoutError):
@@ -116,39 +104,25 @@ class Dispatcher:
             finally:
                 await self._stop_chats()
                 await recorder.close()
-                self._holds.clear()
 
     async def _claim(self) -> list[Delivery]:
         """Lease due deliveries for the platforms this process can send to, broadcasts first."""
         now = self.ctx.clock.now()
-        self._claims_begun += 1
-        self._forget_holds(now)
         async with self.ctx.db.write() as tx:
             return await tx.claim_deliveries(self.owner, sorted(self.messengers), now,
                                              now + self.lease, BATCH)  # fmt: skip
 
-    def _enqueue(self, claimed: list[Delivery], stats: DispatchStats) -> list[int]:
-        """Append each delivery to its chat's queue (starting the chat's task if idle); a chat
-        held since this claim began gives its deliveries back (returned: the hold deferred
-        them in the database, or they must wait behind the held one)."""
-        stale: list[int] = []
+    def _enqueue(self, claimed: list[Delivery], stats: DispatchStats) -> None:
+        """Append each delivery to its chat's queue, starting the chat's task if it is idle.
+        A claim never holds a chat's later deliveries while earlier ones are in flight, so an
+        appended delivery can only follow its chat's last one, just recorded."""
         for queue in chat_lanes(claimed):
             key = chat_key(queue[0])
-            hold = self._holds.get(key)
-            if hold is not None and hold.claims_begun >= self._claims_begun:
-                stale += [delivery.id for delivery in queue]
-                continue
             chat = self._chats.get(key)
             if chat is None:
                 chat = self._chats[key] = _ChatQueue()
                 chat.task = asyncio.create_task(self._run_chat(key, chat, stats))
             chat.waiting.extend(queue)
-        return stale
-
-    async def _give_back(self, ids: list[int]) -> None:
-        """Release stale leases we still hold (rows a hold deferred keep their new time)."""
-        async with self.ctx.db.write() as tx:
-            await tx.release_deliveries(self.owner, ids)
 
     async def _run_chat(self, key: ChatKey, chat: _ChatQueue, stats: DispatchStats) -> None:
         """Send a chat's deliveries in order, each result committed before the next send, so a
@@ -161,11 +135,10 @@ class Dispatcher:
                 held_until = await self._recorder.record(delivery, result)
                 chat.waiting.popleft()
                 if held_until is not None:
-                    # The record deferred the rest of this chat in the database already.
-                    self._holds[key] = _Hold(held_until, self._claims_begun)
-                    chat.waiting.clear()
+                    chat.waiting.clear()  # the record deferred the rest of the chat already
         except Exception:
-            log.exception("dispatching to %s/%s failed; its leases will lapse", *key)
+            log.exception("dispatching to %s/%s failed; giving its deliveries back", *key)
+            await self._give_back([delivery.id for delivery in chat.waiting])
         finally:
             self._chat_done(key)
 
@@ -198,10 +171,14 @@ class Dispatcher:
             log.exception("delivery %s crashed", delivery.id)
             return SendResult(SendOutcome.RETRY, error=repr(error)[:200])
 
-    def _forget_holds(self, now: datetime) -> None:
-        """Holds that ran out cannot make a claim stale any more."""
-        for key in [key for key, hold in self._holds.items() if hold.until < now]:
-            del self._holds[key]
+    async def _give_back(self, ids: list[int]) -> None:
+        """Release what a failed chat still holds (its first may have been sent: at most one
+        duplicate); if even that fails, the leases lapse and the chat waits until then."""
+        try:
+            async with self.ctx.db.write() as tx:
+                await tx.release_deliveries(self.owner, ids)
+        except Exception:
+            log.exception("could not give back %d deliveries; their leases will lapse", len(ids))
 
     async def _stop_chats(self) -> None:
         """Ending (or cancelled): stop every chat task; unsent claims lapse or are released."""
