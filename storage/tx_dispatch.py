@@ -113,9 +113,8 @@ class DispatchMixin(TxBase):
                 id=row.id,
                 announcement_id=row.announcement_id,
                 target=Target(row.platform, row.chat_id, row.lang, row.member_id),
-                body=bodies.get(row.announcement_id) or bodies.setdefault(
-                    row.announcement_id, json.loads(row.a_body)
-                ),
+                body=bodies.get(row.announcement_id)
+                or bodies.setdefault(row.announcement_id, json.loads(row.a_body)),
                 attempts=row.attempts,
                 wave_id=row.a_wave_id,
             )

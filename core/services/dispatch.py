@@ -9,7 +9,7 @@ import uuid
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from core.lanes import Lane, delivery_lane, sending_in
 from core.messages import Reply

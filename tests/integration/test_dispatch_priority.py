@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -69,6 +70,22 @@ class Platform:
     async def edit(self, chat_id: str, message_id: str, message: Reply, lang: str) -> SendResult:
         """Cards are tested elsewhere."""
         return SendResult(SendOutcome.SENT, message_id=message_id)
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Let the dispatcher run until the condition holds (the test fails rather than hang)."""
+    for _ in range(20_000):
+        if condition():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError("the dispatcher never got there")
+
+
+def grant_all(budget: Budget) -> bool:
+    """Grant every waiting send."""
+    while len(budget.queue):
+        budget.grant()
+    return True
 
 
 async def _members(world: ConsoleWorld, count: int) -> list[int]:
@@ -152,23 +169,17 @@ async def test_a_broadcast_recorded_during_a_batch_of_dms_overtakes_them(
     members = await _members(world, 200)
     await _announce(world, 1, [Target(PLATFORM, f"{m}", "en", m) for m in members])
     sweep = asyncio.create_task(world.rt.dispatcher.sweep())
-    while budget.waiting[Lane.PRIVATE] < 64:  # the DMs' gate is full, the rest queues behind
-        await asyncio.sleep(0.001)
+    await until(lambda: budget.waiting[Lane.PRIVATE] == 64)  # the DMs' gate is full
     for _ in range(10):
         budget.grant()
     await _announce(world, 50, [group("-1")])
     world.rt.dispatcher.poke()  # as the clock's wake-up does after such a commit
-    while not budget.waiting[Lane.BROADCAST]:  # claimed while 190 DMs are still to send
-        await asyncio.sleep(0.001)
+    await until(lambda: budget.waiting[Lane.BROADCAST] == 1)  # claimed, 190 DMs still to send
     budget.grant()
-    while not platform.chat("-1"):
-        await asyncio.sleep(0.001)
+    await until(lambda: bool(platform.chat("-1")))
     dms_before = [number for chat, number in platform.received if chat != "-1"]
     assert len(dms_before) == 10  # the next send after it was claimed was the broadcast
-    while not sweep.done():
-        while len(budget.queue):
-            budget.grant()
-        await asyncio.sleep(0.001)
+    await until(lambda: grant_all(budget) and sweep.done())
     assert (await sweep).sent == 201
 
 
