@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Executable,
     and_,
     bindparam,
     case,
@@ -19,13 +18,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import CursorResult
 
 from core.model import Target
 from core.ports import Delivery
 from storage.schema import announcements, deliveries, delivery_attempts
 from storage.sql_base import TxBase
-from storage.sqlite_inline import offloaded
 from storage.tx_outbox import PENDING
 
 _earlier = deliveries.alias("earlier")
@@ -97,7 +94,9 @@ class DispatchMixin(TxBase):
             .order_by(broadcast_first, deliveries.c.id)
             .limit(limit)
         )
-        rows = list(await self._offloaded(stmt))  # scans every due row: off the loop
+        # Inline on the writer (as every small statement): a statement on the driver's thread
+        # could be cut by a cancelled sweep and poison the shared write transaction.
+        rows = list(await self._exec(stmt))
         if not rows:
             return []
         lease = (
@@ -121,12 +120,6 @@ class DispatchMixin(TxBase):
             for row in rows
             if row.id in claimed
         ]
-
-    async def _offloaded(self, stmt: Executable) -> CursorResult[Any]:
-        """Run a statement that may scan many rows on the driver's thread, not the loop."""
-        driver = (await self._conn.get_raw_connection()).driver_connection
-        with offloaded(driver):
-            return await self._exec(stmt)
 
     async def finish_sent(self, sent: Sequence[tuple[int, str]], now: datetime) -> None:
         """Record many deliveries sent, (id, platform message id) each, in two statements."""

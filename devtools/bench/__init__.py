@@ -22,6 +22,7 @@ REGISTRY: dict[str, str] = {
     "pledges": "devtools.bench.pledges",
     "flash-crowd": "devtools.bench.flash_crowd",
     "broadcast": "devtools.bench.broadcast",
+    "broadcast-under-load": "devtools.bench.broadcast_load",
     "memory": "devtools.bench.memory",
     "stalls": "devtools.bench.stalls",
     "soak": "devtools.bench.soak",
