@@ -82,6 +82,7 @@ class Dispatcher:
         self._chats: dict[ChatKey, _ChatQueue] = {}
         self._gates: dict[tuple[str, Lane], asyncio.Semaphore] = {}
         self._recorder: Recorder | None = None
+        self._replies: dict[int, Reply] = {}
 
     def poke(self) -> None:
         """New deliveries were committed: a running sweep claims again at once."""
@@ -108,6 +109,7 @@ class Dispatcher:
     async def _claim(self) -> list[Delivery]:
         """Lease due deliveries for the platforms this process can send to, broadcasts first."""
         now = self.ctx.clock.now()
+        self._replies.clear()
         async with self.ctx.db.write() as tx:
             return await tx.claim_deliveries(self.owner, sorted(self.messengers), now,
                                              now + self.lease, BATCH)  # fmt: skip
@@ -165,11 +167,20 @@ class Dispatcher:
         messenger = self.messengers[delivery.target.platform]
         try:
             return await messenger.send(
-                delivery.target.chat_id, delivery_reply(delivery), delivery.target.lang
+                delivery.target.chat_id, self._reply(delivery), delivery.target.lang
             )
         except Exception as error:
             log.exception("delivery %s crashed", delivery.id)
             return SendResult(SendOutcome.RETRY, error=repr(error)[:200])
+
+    def _reply(self, delivery: Delivery) -> Reply:
+        """The announcement's message, rebuilt once for all of its targets (Reply is frozen).
+        Emptied at each claim: an id is only reused once its announcement, with no delivery
+        left, was pruned, which cannot happen while one of its deliveries is in our hands."""
+        reply = self._replies.get(delivery.announcement_id)
+        if reply is None:
+            reply = self._replies[delivery.announcement_id] = delivery_reply(delivery)
+        return reply
 
     async def _give_back(self, ids: list[int]) -> None:
         """Release what a failed chat still holds (its first may have been sent: at most one

@@ -244,3 +244,22 @@ async def test_a_crash_in_the_middle_of_a_bulk_record_loses_and_repeats_nothing_
     )
     assert rows == [(90, 90)]  # each delivery recorded sent exactly once
     assert await _sql(world, "SELECT COUNT(*) FROM deliveries WHERE status != 'sent'") == [(0,)]
+
+
+async def test_bulk_records_leave_the_same_rows_on_the_fast_and_the_portable_path(
+    world: ConsoleWorld,
+) -> None:
+    await _announce(world, 10, [group("-1"), group("-2")])
+    now = world.clock.now()
+    async with world.rt.db.write() as tx:
+        fast, portable = await tx.claim_deliveries("me", [PLATFORM], now, now, 10)
+        await tx._finish_sent_sqlite([(fast.id, "m-1")], now)  # type: ignore[attr-defined]
+        await tx._finish_sent_portable([(portable.id, "m-1")], now)  # type: ignore[attr-defined]
+    rows = await _sql(
+        world,
+        "SELECT status, attempts, message_id, sent_at, claimed_by, claimed_until, a.at, "
+        "a.outcome, a.error FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.id "
+        "ORDER BY d.id",
+    )
+    assert len(rows) == 2 and rows[0] == rows[1]
+    assert rows[0][:2] == ("sent", 1)
