@@ -103,29 +103,24 @@ class DispatchMixin(TxBase):
         )
         # Inline on the writer (as every small statement): a statement on the driver's thread
         # could be cut by a cancelled sweep and poison the shared write transaction.
-        rows = list(await self._exec(stmt))
+        rows: list[tuple[Any, ...]] = [tuple(row) for row in await self._exec(stmt)]
         if not rows:
             return []
         lease = (
             update(deliveries)
-            .where(deliveries.c.id.in_([row.id for row in rows]), _unclaimed(now))
+            .where(deliveries.c.id.in_([row[0] for row in rows]), _unclaimed(now))
             .values(claimed_by=owner, claimed_until=lease_until)
             .returning(deliveries.c.id)
         )
         claimed = set((await self._exec(lease)).scalars().all())
         bodies: dict[int, Any] = {}  # one announcement's body decoded once for all its targets
+        claimed_rows = [row for row in rows if row[0] in claimed]
+        for row in claimed_rows:
+            if row[1] not in bodies:
+                bodies[row[1]] = json.loads(row[7])
         return [
-            Delivery(
-                id=row.id,
-                announcement_id=row.announcement_id,
-                target=Target(row.platform, row.chat_id, row.lang, row.member_id),
-                body=bodies.get(row.announcement_id)
-                or bodies.setdefault(row.announcement_id, json.loads(row.a_body)),
-                attempts=row.attempts,
-                wave_id=row.a_wave_id,
-            )
-            for row in rows
-            if row.id in claimed
+            Delivery(id_, ann, Target(platform, chat, lang, member), bodies[ann], attempts, wave)
+            for id_, ann, platform, chat, lang, member, attempts, _, wave in claimed_rows
         ]
 
     async def finish_sent(self, sent: Sequence[tuple[int, str]], now: datetime) -> None:

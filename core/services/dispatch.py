@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from core.lanes import Lane, delivery_lane, sending_in
+from core.lanes import SENDING_LANE, Lane, delivery_lane
 from core.messages import Reply
 from core.ports import Delivery, Messenger, SendOutcome, SendResult
 from core.services.announce import decode
@@ -54,10 +54,12 @@ def chat_lanes(due: Sequence[Delivery]) -> list[list[Delivery]]:
 
 @dataclass
 class _ChatQueue:
-    """One chat's claimed deliveries, sent one at a time by its own task."""
+    """One chat's claimed deliveries, sent one at a time by whichever worker takes the chat."""
 
     waiting: deque[Delivery] = field(default_factory=deque)
-    task: asyncio.Task[None] | None = None
+
+
+WorkKey = tuple[str, Lane]  # a platform and a lane: `parallel` workers each
 
 
 class Dispatcher:
@@ -80,7 +82,8 @@ class Dispatcher:
         self._lock = asyncio.Lock()
         self._poked = asyncio.Event()
         self._chats: dict[ChatKey, _ChatQueue] = {}
-        self._gates: dict[tuple[str, Lane], asyncio.Semaphore] = {}
+        self._ready: dict[WorkKey, deque[ChatKey]] = {}
+        self._workers: dict[WorkKey, set[asyncio.Task[None]]] = {}
         self._recorder: Recorder | None = None
         self._replies: dict[int, Reply] = {}
 
@@ -97,7 +100,7 @@ class Dispatcher:
             try:
                 while True:
                     self._poked.clear()
-                    self._enqueue(await self._claim(), stats)
+                    self._enqueue(await self._claim())
                     if not self._chats:
                         return stats
                     with contextlib.suppress(TimeoutError):
@@ -114,25 +117,47 @@ class Dispatcher:
             return await tx.claim_deliveries(self.owner, sorted(self.messengers), now,
                                              now + self.lease, BATCH)  # fmt: skip
 
-    def _enqueue(self, claimed: list[Delivery], stats: DispatchStats) -> None:
-        """Append each delivery to its chat's queue, starting the chat's task if it is idle.
-        A claim never holds a chat's later deliveries while earlier ones are in flight, so an
-        appended delivery can only follow its chat's last one, just recorded."""
+    def _enqueue(self, claimed: list[Delivery]) -> None:
+        """Append each delivery to its chat's queue; an idle chat joins its platform and lane's
+        line for a worker. A claim never holds a chat's later deliveries while earlier ones are
+        in flight, so an appended delivery can only follow its chat's last one, just recorded."""
         for queue in chat_lanes(claimed):
             key = chat_key(queue[0])
             chat = self._chats.get(key)
             if chat is None:
                 chat = self._chats[key] = _ChatQueue()
-                chat.task = asyncio.create_task(self._run_chat(key, chat, stats))
+                work = (key[0], delivery_lane(queue[0].target.member_id))
+                self._ready.setdefault(work, deque()).append(key)
+                self._hire(work)
             chat.waiting.extend(queue)
 
-    async def _run_chat(self, key: ChatKey, chat: _ChatQueue, stats: DispatchStats) -> None:
+    def _hire(self, work: WorkKey) -> None:
+        """Up to `parallel` workers per platform and lane, so DMs never take the places
+        broadcasts need; the messenger's pacer then serves the lanes by priority."""
+        workers = self._workers.setdefault(work, set())
+        while len(workers) < min(self.parallel, len(self._ready[work])):
+            workers.add(asyncio.create_task(self._work(work)))
+
+    async def _work(self, work: WorkKey) -> None:
+        """Serve chats of one platform and lane, one after another, in this lane."""
+        SENDING_LANE.set(work[1])  # this task's own context: every send here is in that lane
+        ready, me = self._ready[work], asyncio.current_task()
+        try:
+            while ready:
+                key = ready.popleft()
+                await self._serve(key, self._chats[key])
+        finally:
+            # Gone from the roll in the same step that found no chat waiting: a chat queued
+            # from now on hires a new worker.
+            self._workers[work].discard(me)
+
+    async def _serve(self, key: ChatKey, chat: _ChatQueue) -> None:
         """Send a chat's deliveries in order, each result committed before the next send, so a
         crash leaves at most one message per chat sent and unrecorded."""
         try:
             while chat.waiting:
                 delivery = chat.waiting[0]
-                result = await self._gated_send(delivery)
+                result = await self._send(delivery)
                 assert self._recorder is not None
                 held_until = await self._recorder.record(delivery, result)
                 chat.waiting.popleft()
@@ -142,25 +167,9 @@ class Dispatcher:
             log.exception("dispatching to %s/%s failed; giving its deliveries back", *key)
             await self._give_back([delivery.id for delivery in chat.waiting])
         finally:
-            self._chat_done(key)
-
-    def _chat_done(self, key: ChatKey) -> None:
-        """Forget an idle chat; when none is left, the sweep looks once more and ends."""
-        self._chats.pop(key, None)
-        if not self._chats:
-            self._poked.set()
-
-    async def _gated_send(self, delivery: Delivery) -> SendResult:
-        """At most `parallel` sends in flight per platform and lane, so DMs never take the
-        places broadcasts need; the messenger's pacer then serves lanes by priority."""
-        lane = delivery_lane(delivery.target.member_id)
-        key = (delivery.target.platform, lane)
-        gate = self._gates.get(key)
-        if gate is None:
-            gate = self._gates[key] = asyncio.Semaphore(self.parallel)
-        async with gate:
-            with sending_in(lane):
-                return await self._send(delivery)
+            self._chats.pop(key, None)
+            if not self._chats:
+                self._poked.set()  # nothing in flight: the sweep looks once more and ends
 
     async def _send(self, delivery: Delivery) -> SendResult:
         """Send one delivery; a crashing messenger counts as a transient failure."""
@@ -192,12 +201,13 @@ class Dispatcher:
             log.exception("could not give back %d deliveries; their leases will lapse", len(ids))
 
     async def _stop_chats(self) -> None:
-        """Ending (or cancelled): stop every chat task; unsent claims lapse or are released."""
-        tasks = [chat.task for chat in self._chats.values() if chat.task is not None]
+        """Ending (or cancelled): stop every worker; unsent claims lapse or are released."""
+        tasks = [task for workers in self._workers.values() for task in workers]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._chats.clear()
+        self._ready.clear()
 
     async def release_orphans(self) -> int:
         """A lone process starting: leases left by a dead one would only delay their sends."""
