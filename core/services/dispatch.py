@@ -103,8 +103,11 @@ class Dispatcher:
                     self._enqueue(await self._claim())
                     if not self._chats:
                         return stats
+                    # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation
+                    # that lands as the event is set, and a stopping clock would wait forever.
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._poked.wait(), RECLAIM_EVERY)
+                        async with asyncio.timeout(RECLAIM_EVERY):
+                            await self._poked.wait()
             finally:
                 await self._stop_chats()
                 await recorder.close()

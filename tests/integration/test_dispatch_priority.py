@@ -263,3 +263,17 @@ async def test_bulk_records_leave_the_same_rows_on_the_fast_and_the_portable_pat
     )
     assert len(rows) == 2 and rows[0] == rows[1]
     assert rows[0][:2] == ("sent", 1)
+
+
+async def test_a_sweep_cancelled_as_it_is_poked_stops(world: ConsoleWorld) -> None:
+    budget = Budget()  # nothing is granted: the sweep waits with its chats in flight
+    _platform(world, budget)
+    await _announce(world, 10, [group("-1")])
+    sweep = asyncio.create_task(world.rt.dispatcher.sweep())
+    await until(lambda: budget.waiting[Lane.BROADCAST] == 1)
+    for _ in range(5):
+        await asyncio.sleep(0)  # the sweep is waiting to be poked
+    world.rt.dispatcher.poke()
+    sweep.cancel()  # a stopping clock; the poke must not swallow it
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(sweep, 5)
