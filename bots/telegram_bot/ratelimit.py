@@ -152,6 +152,12 @@ class SendLimiter(BaseRateLimiter[int]):
             await asyncio.sleep(wait)
             wait = max(window.wait(self._clock()) for window in windows)
 
+    def chat_wait(self, chat_id: object) -> float:
+        """Seconds until this chat's own windows (chat, group) admit one more message; the
+        overall budget is everyone's (the lane pacer) and does not single a chat out."""
+        now = self._clock()
+        return max((window.wait(now) for window in self._windows(chat_id)), default=0.0)
+
     async def _acquire(self, chat_id: object) -> None:
         """Wait for room in the chat's own windows, then for a grant of the overall budget in
         this send's lane; record the send in the chat's windows once both agree."""
