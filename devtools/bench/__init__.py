@@ -25,6 +25,7 @@ REGISTRY: dict[str, str] = {
     "fanout": "devtools.bench.fanout",
     "flash-crowd": "devtools.bench.flash_crowd",
     "broadcast": "devtools.bench.broadcast",
+    "broadcast-under-load": "devtools.bench.broadcast_load",
     "memory": "devtools.bench.memory",
     "stalls": "devtools.bench.stalls",
     "soak": "devtools.bench.soak",
