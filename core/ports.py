@@ -31,6 +31,7 @@ from core.model import (
     Wave,
     WaveStatus,
 )
+from core.payment_ports import PaymentLedger
 from core.tiers import Bid
 
 
@@ -268,6 +269,7 @@ class Tx(
     InboxStore,
     IdentityStore,
     PaymentStore,
+    PaymentLedger,
     TalkStore,
     StatsStore,
     ModerationStore,
