@@ -32,6 +32,7 @@ from core.model import (
     Wave,
     WaveStatus,
 )
+from core.payment_ports import PaymentLedger
 from core.tiers import Bid
 
 
@@ -281,6 +282,7 @@ class Tx(
     InboxStore,
     IdentityStore,
     PaymentStore,
+    PaymentLedger,
     TalkStore,
     StatsStore,
     ModerationStore,

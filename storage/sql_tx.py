@@ -12,6 +12,7 @@ from storage.tx_follows import FollowMixin
 from storage.tx_ideas import IdeaMixin
 from storage.tx_identity import IdentityMixin
 from storage.tx_inbox import InboxMixin
+from storage.tx_ledger import LedgerMixin
 from storage.tx_members import MemberMixin
 from storage.tx_moderation import ModerationMixin
 from storage.tx_outbox import OutboxMixin
@@ -37,6 +38,7 @@ class SqlTx(
     InboxMixin,
     IdentityMixin,
     PaymentMixin,
+    LedgerMixin,
     TalkMixin,
     StatsMixin,
     ModerationMixin,
