@@ -15,10 +15,13 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    PreCheckoutQueryHandler,
     filters,
 )
 
 from bots.telegram_bot.admins import TelegramAdminCheck
+from bots.telegram_bot.checkout import CheckoutHandlers
+from bots.telegram_bot.invoices import Needs, TelegramPaymentProvider, invoice_key
 from bots.telegram_bot.menu import publish_menu
 from bots.telegram_bot.messenger import TelegramMessenger
 from bots.telegram_bot.polling import Backoff, Poller
@@ -53,6 +56,8 @@ class TelegramAdapter:
         limits: Limits | None = None,
         admin_cache_seconds: float = 30.0,
         request_timeout: float = 10.0,
+        payment_token: str = "",
+        payment_needs: Needs | None = None,
     ) -> None:
         self.interpreter = interpreter
         self.limiter = SendLimiter(limits)
@@ -73,8 +78,17 @@ class TelegramAdapter:
         self.handle = BotHandle(self.application.bot)
         self.messenger = TelegramMessenger(self.handle, interpreter.ctx.rules.timezone)
         self.admin_check = TelegramAdminCheck(self.handle, ttl=admin_cache_seconds)
-        self.handlers = UpdateHandlers(interpreter, self.handle,
-                                       ReplySender(self.handle, interpreter.ctx))  # fmt: skip
+        sender = ReplySender(self.handle, interpreter.ctx)
+        self.handlers = UpdateHandlers(interpreter, self.handle, sender)
+        key = invoice_key(token)
+        self.checkout = CheckoutHandlers(interpreter, sender, key)
+        # Telegram Payments when a provider token is set (BotFather → Payments); else none here.
+        self.payment_provider = (
+            TelegramPaymentProvider(self.handle, interpreter.ctx, payment_token, key,
+                                    payment_needs or Needs())  # fmt: skip
+            if payment_token
+            else None
+        )
         self.poller = Poller(self.application.bot, self.application.process_update,
                              timeout=poll_timeout, concurrency=concurrency)  # fmt: skip
         self.started = asyncio.Event()
@@ -86,7 +100,8 @@ class TelegramAdapter:
         return self.handle.username
 
     def _register_handlers(self) -> None:
-        """Known commands (also /cmd@us), other commands, photos captioned /cmd, button presses."""
+        """Known commands (also /cmd@us), other commands, photos captioned /cmd, button presses,
+        and Telegram Payments' pre-checkout questions and payments."""
         known = [*REGISTRY, *self.interpreter.aliases]
         names = sorted(name for name in known if _COMMAND_NAME.fullmatch(name))
         only_messages = filters.UpdateType.MESSAGE
@@ -99,6 +114,9 @@ class TelegramAdapter:
         captioned = filters.PHOTO & filters.CaptionRegex(r"^/") & only_messages
         self.application.add_handler(MessageHandler(captioned, self.handlers.on_command))
         self.application.add_handler(CallbackQueryHandler(self.handlers.on_callback))
+        self.application.add_handler(PreCheckoutQueryHandler(self.checkout.on_pre_checkout))
+        paid = filters.SUCCESSFUL_PAYMENT & only_messages
+        self.application.add_handler(MessageHandler(paid, self.checkout.on_successful_payment))
         self.application.add_error_handler(self._on_error)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,0 +1,89 @@
+"""A provider's checkout checked against the database: the invoice payload is only a hint.
+
+A checkout provider (Telegram Payments) sends an invoice carrying `PaymentRequest.reference`,
+asks before taking the money (`approve`: refused unless the pledge still awaits payment and the
+amount and currency are exactly what is owed now) and reports the money once it moved
+(`record`: through `paying.record_in`, idempotent on the charge id, never lost). The wave and
+member come from the reference; who pays comes from the platform account, never from it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.errors import DomainError, NotFound
+from core.payment_records import PaymentReceipt, ShippingDetails
+from core.ports import Actor, Tx
+from core.services import paying
+from core.services.context import Context, member_of
+from core.services.waves import load_wave
+
+_REFERENCE = re.compile(r"w([0-9]{1,12})m([0-9]{1,12})a([0-9]{1,15})([A-Z]{3})")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What an invoice was for: a member's pledge in a wave, at an amount in minor units."""
+
+    wave_id: int
+    member_id: int
+    amount_cents: int
+    currency: str
+
+
+def parse_reference(text: str) -> Reference | None:
+    """The fields of `PaymentRequest.reference`; None for anything we did not write."""
+    match = _REFERENCE.fullmatch(text)
+    if match is None:
+        return None
+    wave, member, amount, currency = match.groups()
+    return Reference(int(wave), int(member), int(amount), currency)
+
+
+async def approve(
+    ctx: Context, account: str, reference: str, amount_cents: int, currency: str
+) -> None:
+    """Say yes to a checkout, or raise the reason to show the payer (nothing is written)."""
+    ref = parse_reference(reference)
+    if ref is None:
+        raise DomainError("error.checkout_unknown")
+    async with ctx.db.read() as tx:
+        try:
+            wave = await load_wave(tx, ref.wave_id)
+        except NotFound as error:
+            raise DomainError("error.checkout_unknown") from error
+        member = await tx.member_for_account(account)
+        if member is None or member.id != ref.member_id:
+            raise DomainError("error.checkout_not_yours", id=wave.id)
+        owed = await paying.payable(ctx, tx, wave, member, account)
+    if (owed.amount_cents, owed.currency) != (ref.amount_cents, ref.currency):
+        raise DomainError("error.checkout_changed", id=wave.id, amount=owed.amount)
+    if (amount_cents, currency) != (owed.amount_cents, owed.currency):
+        raise DomainError("error.checkout_mismatch", id=wave.id, amount=owed.amount)
+
+
+@dataclass(frozen=True)
+class Charge:
+    """A provider's report that money moved for an invoice we sent."""
+
+    provider: str
+    charge_id: str
+    payer: Actor  # who paid, as the platform authenticated them
+    reference: str
+    amount_cents: int
+    currency: str
+    shipping: ShippingDetails | None = None
+
+
+async def record(ctx: Context, tx: Tx, charge: Charge) -> paying.Recorded | None:
+    """Record the money inside the caller's write (once per charge id); None when the reference
+    names no wave of ours, which the caller must log loudly (the money is the provider's)."""
+    ref = parse_reference(charge.reference)
+    if ref is None or await tx.get_wave(ref.wave_id) is None:
+        return None
+    payer = await member_of(ctx, tx, charge.payer)  # not the payload's member: a forward may pay
+    receipt = PaymentReceipt(charge.provider, charge.charge_id, ref.wave_id, payer.id,
+                             charge.amount_cents, charge.currency, ctx.clock.now(),
+                             shipping=charge.shipping)  # fmt: skip
+    return await paying.record_in(ctx, tx, receipt)
