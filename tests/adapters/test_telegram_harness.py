@@ -103,9 +103,15 @@ class Chatroom:
 
 @asynccontextmanager
 async def chatroom(
-    tmp_path: Path, *, fast: bool = True, start: bool = True, **api_options: Any
+    tmp_path: Path,
+    *,
+    fast: bool = True,
+    start: bool = True,
+    settings_extra: dict[str, Any] | None = None,
+    **api_options: Any,
 ) -> AsyncIterator[Chatroom]:
-    """Fake server + runtime (owner = a Telegram user) + the adapter built by app.wiring."""
+    """Fake server + runtime (owner = a Telegram user) + the adapter built by app.wiring;
+    `settings_extra` adds settings (a payment provider token, a currency)."""
     async with FakeTelegramAPI(TOKEN, bot_username=BOT, **api_options) as api:
         owner = api.add_user("Olivia", username="olivia")
         settings = Settings(
@@ -113,6 +119,7 @@ async def chatroom(
             owners=f"telegram:{owner.id}",
             telegram_bot_token=api.token,
             telegram_api_url=api.base_url,
+            **(settings_extra or {}),
         )
         clock = FakeClock()
         async with runtime(settings, clock=clock) as rt:
