@@ -84,8 +84,9 @@ class TelegramAdapter:
         self.checkout = CheckoutHandlers(interpreter, sender, key)
         # Telegram Payments when a provider token is set (BotFather → Payments); else none here.
         self.payment_provider = (
-            TelegramPaymentProvider(self.handle, interpreter.ctx, payment_token, key,
-                                    payment_needs or Needs())  # fmt: skip
+            TelegramPaymentProvider(
+                self.handle, interpreter.ctx, payment_token, key, payment_needs or Needs()
+            )  # fmt: skip
             if payment_token
             else None
         )

@@ -16,6 +16,7 @@ import hmac
 import logging
 from dataclasses import dataclass
 
+from core.services.providers import owed_line
 from iso4217 import Currency
 from telegram import LabeledPrice
 from telegram.error import TelegramError
@@ -27,7 +28,6 @@ from core.payment_records import Payment, PaymentRequest, RefundResult
 from core.ports import Actor
 from core.services import community
 from core.services.context import Context
-from core.services.providers import owed_line
 
 log = logging.getLogger(__name__)
 PROVIDER = "telegram"
@@ -105,8 +105,9 @@ def reference_of(payload: str) -> str:
 
 
 def trimmed(text: str, limit: int) -> str:
-    """One line of at most `limit` characters, cut with an ellipsis."""
-    line = " ".join(text.split())
+    """One line of at most `limit` characters, cut with an ellipsis (other spaces are kept: a
+    narrow no-break space belongs inside a formatted amount or time)."""
+    line = " ".join(part.strip() for part in text.splitlines() if part.strip())
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 

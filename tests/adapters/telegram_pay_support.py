@@ -33,7 +33,7 @@ async def wave_to_pay(tg: Chatroom, *buyers: tuple[FakeUser, int], tiers: str = 
     dm = tg.private(tg.owner)
     await tg.say(dm, tg.owner, f"/idea {TITLE} #travel")
     await tg.say(dm, tg.owner, "/approve 1")
-    await tg.say(dm, tg.owner, f"/launch 1 {tiers} 2d min=1")
+    await tg.say(dm, tg.owner, f"/launch 1 {tiers} 2d min=1 per=5")
     for buyer, quantity in buyers:
         await tg.say(tg.private(buyer), buyer, f"/join 1 {quantity}")
     owner = Actor(f"telegram:{tg.owner.id}", "Olivia")

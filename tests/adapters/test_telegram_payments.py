@@ -22,7 +22,7 @@ from tests.adapters.telegram_pay_support import (
     texts,
     wave_to_pay,
 )
-from tests.adapters.test_telegram_harness import TOKEN
+from tests.adapters.test_telegram_harness import TOKEN, buttons, chatroom
 from tests.texts import eur, said
 
 
@@ -130,3 +130,24 @@ async def test_a_refusal_speaks_the_payers_language(tmp_path: Path) -> None:
         assert checkout.query.error_message == said("error.checkout_mismatch", "fr", id=1,
                                                     amount=eur(100))  # fmt: skip
 
+
+async def test_the_confirm_button_of_the_payment_request_sends_the_invoice(tmp_path: Path) -> None:
+    async with paying_room(tmp_path) as tg:
+        ann = tg.api.add_user("Ann")
+        await wave_to_pay(tg, (ann, 1))
+        await tg.rt.dispatcher.sweep()  # the payment request goes out when the wave succeeds
+        dm = tg.private(ann)
+        request = next(m for m in tg.api.messages(dm) if "pay:1" in buttons(m).values())
+        pressed = await tg.press(dm, ann, request, "pay:1")
+        assert said("tgpay.invoice_sent") in pressed.text(dm)
+        [invoice] = await tg.api.wait_for(lambda: tg.api.invoices(ann))
+        assert invoice.invoice is not None and invoice.invoice["prices"][0]["amount"] == 10000
+
+
+async def test_without_a_provider_token_pay_explains_the_manual_way(tmp_path: Path) -> None:
+    async with chatroom(tmp_path) as tg:
+        ann = tg.api.add_user("Ann")
+        await wave_to_pay(tg, (ann, 1))
+        heard = await tg.say(tg.private(ann), ann, "/pay 1")
+        assert said("pay.manual_default") in heard.text(tg.private(ann))
+        assert tg.api.invoices(ann) == [] and tg.adapter.payment_provider is None
