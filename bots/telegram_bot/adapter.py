@@ -83,13 +83,11 @@ class TelegramAdapter:
         key = invoice_key(token)
         self.checkout = CheckoutHandlers(interpreter, sender, key)
         # Telegram Payments when a provider token is set (BotFather → Payments); else none here.
-        self.payment_provider = (
-            TelegramPaymentProvider(
+        self.payment_provider: TelegramPaymentProvider | None = None
+        if payment_token:
+            self.payment_provider = TelegramPaymentProvider(
                 self.handle, interpreter.ctx, payment_token, key, payment_needs or Needs()
-            )  # fmt: skip
-            if payment_token
-            else None
-        )
+            )
         self.poller = Poller(self.application.bot, self.application.process_update,
                              timeout=poll_timeout, concurrency=concurrency)  # fmt: skip
         self.started = asyncio.Event()

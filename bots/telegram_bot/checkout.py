@@ -55,12 +55,9 @@ class CheckoutHandlers:
         if query is None:
             return
         refusal = await self._refusal(query)
+        said = None if refusal is None else await self._said(query.from_user, refusal)
         try:
-            if refusal is None:
-                await query.answer(ok=True)
-            else:
-                await query.answer(ok=False, error_message=await self._said(query.from_user,
-                                                                            refusal))  # fmt: skip
+            await query.answer(ok=said is None, error_message=said)
         except TelegramError as error:
             log.warning("pre-checkout %s not answered: %s", query.id, error)
 
