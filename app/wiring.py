@@ -39,7 +39,7 @@ class AdapterRow:
 def _telegram(rt: Runtime, options: Options) -> TelegramAdapter:
     """The Telegram bot; python-telegram-bot is imported only when Telegram is used."""
     from bots.telegram_bot import TelegramAdapter
-    from bots.telegram_bot.invoices import Needs
+    from core.checkout_ports import PaymentNeeds
 
     settings = rt.settings
     adapter = TelegramAdapter(
@@ -47,7 +47,7 @@ def _telegram(rt: Runtime, options: Options) -> TelegramAdapter:
         settings.telegram_bot_token.get_secret_value(),
         settings.telegram_api_url,
         payment_token=settings.telegram_payment_provider_token.get_secret_value(),
-        payment_needs=Needs.parse(settings.telegram_payment_needs),
+        payment_needs=PaymentNeeds.parse(settings.telegram_payment_needs),
         **options,
     )
     if adapter.payment_provider is not None:  # Telegram members pay through Telegram Payments

@@ -21,7 +21,7 @@ from telegram.ext import (
 
 from bots.telegram_bot.admins import TelegramAdminCheck
 from bots.telegram_bot.checkout import CheckoutHandlers
-from bots.telegram_bot.invoices import Needs, TelegramPaymentProvider, invoice_key
+from bots.telegram_bot.invoices import TelegramPaymentProvider, invoice_key
 from bots.telegram_bot.menu import publish_menu
 from bots.telegram_bot.messenger import TelegramMessenger
 from bots.telegram_bot.polling import Backoff, Poller
@@ -29,6 +29,7 @@ from bots.telegram_bot.ratelimit import Limits, SendLimiter
 from bots.telegram_bot.replies import ReplySender
 from bots.telegram_bot.sending import BotHandle
 from bots.telegram_bot.updates import UpdateHandlers
+from core.checkout_ports import PaymentNeeds
 from core.commands.interpreter import Interpreter
 from core.commands.registry import REGISTRY
 
@@ -57,7 +58,7 @@ class TelegramAdapter:
         admin_cache_seconds: float = 30.0,
         request_timeout: float = 10.0,
         payment_token: str = "",
-        payment_needs: Needs | None = None,
+        payment_needs: PaymentNeeds | None = None,
     ) -> None:
         self.interpreter = interpreter
         self.limiter = SendLimiter(limits)
@@ -86,7 +87,7 @@ class TelegramAdapter:
         self.payment_provider: TelegramPaymentProvider | None = None
         if payment_token:
             self.payment_provider = TelegramPaymentProvider(
-                self.handle, interpreter.ctx, payment_token, key, payment_needs or Needs()
+                self.handle, interpreter.ctx, payment_token, key, payment_needs
             )
         self.poller = Poller(self.application.bot, self.application.process_update,
                              timeout=poll_timeout, concurrency=concurrency)  # fmt: skip

@@ -14,7 +14,6 @@ import base64
 import hashlib
 import hmac
 import logging
-from dataclasses import dataclass
 
 from core.services.providers import owed_line
 from iso4217 import Currency
@@ -23,34 +22,17 @@ from telegram.error import TelegramError
 
 from bots.i18n import render_plain
 from bots.telegram_bot.sending import BotHandle
+from core.checkout_ports import PaymentNeeds
 from core.messages import Reply, t
 from core.payment_records import Payment, PaymentRequest, RefundResult
 from core.ports import Actor
-from core.services import community
+from core.services import checkout, community
 from core.services.context import Context
 
 log = logging.getLogger(__name__)
 PROVIDER = "telegram"
 TITLE_MAX, DESCRIPTION_MAX, PAYLOAD_MAX = 32, 255, 128  # Telegram's sendInvoice limits
 _SIGNATURE_BYTES = 16
-
-
-@dataclass(frozen=True)
-class Needs:
-    """What Telegram asks the payer for with the payment (moderators read it, nobody else)."""
-
-    name: bool = False
-    phone: bool = False
-    address: bool = False
-
-    @classmethod
-    def parse(cls, words: str) -> Needs:
-        """'name,phone,address' (any order, any subset); unknown words are refused."""
-        chosen = {word.strip().lower() for word in words.split(",") if word.strip()}
-        unknown = chosen - {"name", "phone", "address"}
-        if unknown:
-            raise ValueError(f"unknown shipping detail(s): {', '.join(sorted(unknown))}")
-        return cls("name" in chosen, "phone" in chosen, "address" in chosen)
 
 
 def minor_exponent(currency: str) -> int:
@@ -119,12 +101,17 @@ class TelegramPaymentProvider:
     refunds = False  # refundStarPayment exists for Stars only: a moderator refunds, then marks
 
     def __init__(
-        self, handle: BotHandle, ctx: Context, token: str, key: bytes, needs: Needs = Needs()
+        self,
+        handle: BotHandle,
+        ctx: Context,
+        token: str,
+        key: bytes,
+        needs: PaymentNeeds | None = None,
     ) -> None:
         self.handle = handle
         self.ctx = ctx
         self.key = key
-        self.needs = needs
+        self.needs = needs or PaymentNeeds()  # for waves whose moderators never set /shipping
         self._token = token  # the payment provider's token: passed to Telegram, never logged
         self._sending: set[asyncio.Task[None]] = set()
 
@@ -148,8 +135,9 @@ class TelegramPaymentProvider:
         """sendInvoice to the member's private chat, in their language; failures are logged."""
         try:
             _, lang = await community.identify(self.ctx, Actor(request.account, ""))
+            needs = await checkout.needs_of(self.ctx, request.wave_id) or self.needs
             bot = await self.handle.ready()
-            await bot.send_invoice(**self.invoice_fields(request, lang))
+            await bot.send_invoice(**self.invoice_fields(request, lang, needs))
         except (TelegramError, ValueError) as error:
             log.warning("invoice for wave %s, member %s not sent: %s", request.wave_id,
                         request.member_id, error)  # fmt: skip
@@ -157,7 +145,9 @@ class TelegramPaymentProvider:
             log.exception("invoice for wave %s, member %s failed", request.wave_id,
                           request.member_id)  # fmt: skip
 
-    def invoice_fields(self, request: PaymentRequest, lang: str) -> dict[str, object]:
+    def invoice_fields(
+        self, request: PaymentRequest, lang: str, needs: PaymentNeeds
+    ) -> dict[str, object]:
         """sendInvoice's arguments: amount in the currency's smallest units, texts trimmed."""
         total = to_telegram(request.amount_cents, request.currency)
         label = render_plain(t("tgpay.invoice_label", qty=request.quantity), lang)
@@ -172,7 +162,7 @@ class TelegramPaymentProvider:
             "prices": [LabeledPrice(trimmed(label, TITLE_MAX), total)],
             "provider_token": self._token,
             "start_parameter": f"pay{request.wave_id}",  # a forwarded copy links, cannot pay
-            "need_name": self.needs.name,
-            "need_phone_number": self.needs.phone,
-            "need_shipping_address": self.needs.address,
+            "need_name": needs.name,
+            "need_phone_number": needs.phone,
+            "need_shipping_address": needs.address,
         }

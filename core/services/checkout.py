@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.checkout_ports import PaymentNeeds
 from core.errors import DomainError, NotFound
 from core.payment_records import PaymentReceipt, ShippingDetails
 from core.ports import Actor, Tx
 from core.services import paying
-from core.services.context import Context, member_of
+from core.services.context import Context, member_of, require_moderator
 from core.services.waves import load_wave
 
 _REFERENCE = re.compile(r"w([0-9]{1,12})m([0-9]{1,12})a([0-9]{1,15})([A-Z]{3})")
@@ -87,3 +88,23 @@ async def record(ctx: Context, tx: Tx, charge: Charge) -> paying.Recorded | None
                              charge.amount_cents, charge.currency, ctx.clock.now(),
                              shipping=charge.shipping)  # fmt: skip
     return await paying.record_in(ctx, tx, receipt)
+
+
+async def needs_of(ctx: Context, wave_id: int) -> PaymentNeeds | None:
+    """What the wave's invoices ask for; None when moderators never said (the default applies)."""
+    async with ctx.db.read() as tx:
+        return await tx.payment_needs(wave_id)
+
+
+async def set_needs(ctx: Context, actor: Actor, wave_id: int, words: str) -> PaymentNeeds:
+    """A moderator says which delivery details the wave's invoices ask the payer for."""
+    try:
+        needs = PaymentNeeds.parse(words)
+    except ValueError as error:
+        raise DomainError("error.shipping_words", words=str(error)[:64]) from error
+    await require_moderator(ctx, actor)
+    async with ctx.db.write() as tx:
+        wave = await load_wave(tx, wave_id)
+        moderator = await member_of(ctx, tx, actor)
+        await tx.set_payment_needs(wave.id, needs, moderator.id, ctx.clock.now())
+    return needs

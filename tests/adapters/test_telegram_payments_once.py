@@ -106,3 +106,24 @@ async def test_shipping_details_are_asked_and_kept_for_moderators(tmp_path: Path
             row = (await tx.connection.execute(stmt)).one()
         assert (row.name, row.phone) == ("Ann Lee", "+33600000000")
         assert row.address == "3 rue Mercière\n69002\nLyon\nFR"
+
+
+async def test_moderators_choose_per_wave_what_the_invoice_asks(tmp_path: Path) -> None:
+    async with paying_room(tmp_path, telegram_payment_needs="phone") as tg:
+        ann = tg.api.add_user("Ann")
+        await wave_to_pay(tg, (ann, 1))
+        owner_dm, ann_dm = tg.private(tg.owner), tg.private(ann)
+        shown = await tg.say(owner_dm, tg.owner, "/shipping 1")
+        assert said("shipping.default", id=1) in shown.text(owner_dm)
+        refused = await tg.say(ann_dm, ann, "/shipping 1 none")
+        assert said("error.not_moderator") in refused.text(ann_dm)
+        wrong = await tg.say(owner_dm, tg.owner, "/shipping 1 name email")
+        assert said("error.shipping_words", words="email") in wrong.text(owner_dm)
+        invoice = await invoice_for(tg, ann)
+        assert (invoice.invoice or {})["need_phone_number"]  # the bot's default, until set
+        set_ = await tg.say(owner_dm, tg.owner, "/shipping 1 address, name")
+        assert said("shipping.detail_name") in set_.text(owner_dm)
+        assert said("shipping.detail_phone") not in set_.text(owner_dm)
+        sent = (await invoice_for(tg, ann)).invoice or {}
+        asked = (sent["need_name"], sent["need_phone_number"], sent["need_shipping_address"])
+        assert asked == (True, False, True)

@@ -7,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bots.telegram_bot.invoices import (
-    Needs,
     from_telegram,
     invoice_key,
     payload_for,
@@ -16,6 +15,7 @@ from bots.telegram_bot.invoices import (
     trimmed,
     verified,
 )
+from core.checkout_ports import PaymentNeeds
 from core.services.checkout import Reference, parse_reference
 
 KEY = invoice_key("123456:TEST-token")
@@ -69,7 +69,8 @@ def test_titles_are_cut_to_telegram_limits() -> None:
 
 
 def test_shipping_needs_are_parsed_strictly() -> None:
-    assert Needs.parse("phone, name") == Needs(name=True, phone=True)
-    assert Needs.parse("") == Needs()
+    assert PaymentNeeds.parse("phone, name") == PaymentNeeds(name=True, phone=True)
+    assert PaymentNeeds.parse("address phone").words == ("phone", "address")
+    assert PaymentNeeds.parse("") == PaymentNeeds() == PaymentNeeds.parse("none")
     with pytest.raises(ValueError, match="email"):
-        Needs.parse("email")
+        PaymentNeeds.parse("email")
