@@ -15,6 +15,7 @@ from typing import Any
 from app.charts import MatplotlibCharts
 from app.clockwork import Clockwork
 from app.heap import freeze_long_lived
+from app.payments import payment_desk
 from app.wiring import PlatformAdapter, build_enabled, enabled_rows, platforms
 from bots.i18n import LANGUAGES, command_aliases, render, render_plain
 from config.settings import Settings
@@ -66,7 +67,8 @@ async def runtime(
                       timezone=settings.timezone,
                       platforms=tuple(name.capitalize() for name in platforms()))  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
-                      rules=rules, charts=MatplotlibCharts(), plain=render_plain)  # fmt: skip
+                      rules=rules, charts=MatplotlibCharts(), plain=render_plain,
+                      payments=payment_desk(settings))  # fmt: skip
         messengers: dict[str, Messenger] = {}
         db.on_saved = ctx.storage.saved
         ctx.storage.alert = owners_alert(ctx, messengers)

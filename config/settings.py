@@ -18,6 +18,7 @@ from pydantic_settings import (
 
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_DISCORD_API = "https://discord.com/api/v10"
+PAYMENT_PROVIDERS = ("manual", "simulated")
 
 
 class Settings(BaseSettings):
@@ -65,6 +66,13 @@ class Settings(BaseSettings):
     )
     retention_days: int = Field(
         30, validation_alias=AliasChoices("WAVEBOT_RETENTION_DAYS", "retention_days")
+    )
+
+    # Who takes the money at the end: "manual" (moderators mark /paid; the default) or
+    # "simulated" (the demo's provider: a button pays, nothing moves). Telegram Payments and
+    # Stripe add their own settings (docs/ARCHITECTURE.md, "Payments").
+    payment_provider: str = Field(
+        "manual", validation_alias=AliasChoices("WAVEBOT_PAYMENT_PROVIDER", "payment_provider")
     )
 
     def secret_values(self) -> list[str]:
@@ -122,6 +130,15 @@ class Settings(BaseSettings):
     def retention(self) -> timedelta | None:
         """How long finished rows are kept; None keeps them forever."""
         return timedelta(days=self.retention_days) if self.retention_days else None
+
+    @field_validator("payment_provider")
+    @classmethod
+    def _known_provider(cls, value: str) -> str:
+        """One of the providers this build ships."""
+        name = value.strip().lower() or "manual"
+        if name not in PAYMENT_PROVIDERS:
+            raise ValueError("WAVEBOT_PAYMENT_PROVIDER must be manual or simulated")
+        return name
 
     @field_validator("currency")
     @classmethod

@@ -13,6 +13,7 @@ from core.commands import (  # noqa: F401  (importing a command module registers
     identity,
     members,
     moderation,
+    paying,
     payments,
     stats,
     talk,
