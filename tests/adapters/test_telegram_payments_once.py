@@ -10,10 +10,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.wiring import build_adapter
+from config.settings import Settings
 from core.payment_records import RefundReason
 from core.services.payments import CONFIRM_WINDOW
 from storage.schema import payment_shipping
 from tests.adapters.telegram_pay_support import (
+    PROVIDER_TOKEN,
     invoice_for,
     paying_room,
     payments_of,
@@ -21,7 +23,8 @@ from tests.adapters.telegram_pay_support import (
     texts,
     wave_to_pay,
 )
-from tests.adapters.test_telegram_harness import FAST
+from tests.adapters.test_secrets_in_logs import debug_log
+from tests.adapters.test_telegram_harness import FAST, TOKEN
 from tests.texts import eur, said
 
 ADDRESS = {"country_code": "FR", "state": "", "city": "Lyon", "street_line1": "3 rue Mercière",
@@ -127,3 +130,17 @@ async def test_moderators_choose_per_wave_what_the_invoice_asks(tmp_path: Path) 
         sent = (await invoice_for(tg, ann)).invoice or {}
         asked = (sent["need_name"], sent["need_phone_number"], sent["need_shipping_address"])
         assert asked == (True, False, True)
+
+
+async def test_the_payment_provider_token_never_reaches_the_log(tmp_path: Path) -> None:
+    secrets = Settings(telegram_bot_token=TOKEN,
+                       telegram_payment_provider_token=PROVIDER_TOKEN).secret_values()  # fmt: skip
+    for redact in (False, True):
+        (tmp_path / str(redact)).mkdir()
+        with debug_log(secrets, redact=redact) as log:
+            async with paying_room(tmp_path / str(redact)) as tg:
+                ann = tg.api.add_user("Ann")
+                await wave_to_pay(tg, (ann, 1))
+                await invoice_for(tg, ann)
+        # python-telegram-bot logs sendInvoice's parameters at DEBUG, the token among them
+        assert (PROVIDER_TOKEN in log.getvalue()) is not redact
