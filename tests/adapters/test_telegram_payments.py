@@ -64,7 +64,7 @@ async def test_an_approved_payment_is_recorded_and_the_member_told(tmp_path: Pat
     async with paying_room(tmp_path) as tg:
         ann = tg.api.add_user("Ann")
         await wave_to_pay(tg, (ann, 2))
-        assert "pre_checkout_query" in tg.adapter.poller.allowed_updates  # Telegram sends it only then
+        assert "pre_checkout_query" in tg.adapter.poller.allowed_updates  # else never sent
         checkout = await tg.api.pay(ann, await invoice_for(tg, ann))
         assert checkout.query.ok is True and checkout.paid
         await tg.processed(checkout.update or {})
