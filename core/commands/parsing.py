@@ -17,11 +17,15 @@ _UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "j": 86400, "w": 604800}
 MAX_QUANTITY = 1000
 
 
+_NAMED_IDS = frozenset({"wave", "idea", "question"})
+
+
 def parse_id(text: str, what: str) -> int:
-    """'12' or '#12' → 12; anything else says which id was expected."""
+    """'12' or '#12' → 12; anything else says which id was expected, in the reader's language."""
     match = _ID.match(text.strip())
     if not match or int(match.group(1)) == 0:
-        raise DomainError("error.bad_id", what=what, value=text)
+        key = f"error.bad_id.{what}" if what in _NAMED_IDS else "error.bad_id"
+        raise DomainError(key, value=text)
     return int(match.group(1))
 
 

@@ -56,7 +56,7 @@ async def test_a_lookalike_rating_is_refused_by_name(world: ConsoleWorld, digit:
 async def test_a_lookalike_id_is_not_an_id(world: ConsoleWorld, digit: str) -> None:
     await _open_wave(world)
     reply = await world.person("alice").say(f"/join {digit}")
-    assert said("error.bad_id", what="wave", value=digit) in reply
+    assert said("error.bad_id.wave", value=digit) in reply
 
 
 async def test_controls_and_bidi_overrides_never_reach_a_title(world: ConsoleWorld) -> None:

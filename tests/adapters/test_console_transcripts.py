@@ -67,7 +67,7 @@ async def test_bad_input_gets_specific_answers_and_changes_nothing(world: Consol
     owner, bob = world.person("owner"), world.person("bob")
     assert said("error.unknown_command", name="frobnicate") in await bob.say("/frobnicate")
     assert said("error.usage_of", usage=REGISTRY["want"].usage) in await bob.say("/want")
-    assert said("error.bad_id", what="idea", value="abc") in await bob.say("/want abc")
+    assert said("error.bad_id.idea", value="abc") in await bob.say("/want abc")
     assert said("error.idea_not_found", id=7) in await bob.say("/want 7")
     assert said("error.idea_no_title") in await bob.say("/idea #tagonly")
     too_long = said("error.idea_title_long", length=121, max=120)
@@ -138,3 +138,14 @@ async def test_french_speakers_get_french(world: ConsoleWorld) -> None:
     assert said("error.unknown_command", "fr", name="nope") in await julie.say("/nope")
     assert said("settings.lang_set", lang="en") in await julie.say("/lang en")
     assert said("error.unknown_command", name="nope") in await julie.say("/nope")
+
+
+async def test_a_bad_number_is_named_in_the_readers_language(world: ConsoleWorld) -> None:
+    remi = world.person("remi")
+    await remi.say("/lang fr")
+
+    reply = await remi.say("/join abc")
+
+    assert said("error.bad_id.wave", "fr", value="abc") in reply
+    assert "numéro de vague" in reply
+    assert "wave" not in reply

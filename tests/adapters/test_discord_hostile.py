@@ -77,7 +77,7 @@ async def test_unknown_ids_and_stale_buttons_get_clear_errors(server: Server) ->
     assert await server.say(olga, "approve", idea=42) == said_markdown(
         "error.idea_not_found", id=42
     )
-    bad_id = said_markdown("error.bad_id", what="wave", value="-3")
+    bad_id = said_markdown("error.bad_id.wave", value="-3")
     assert "“\\-3”" in bad_id  # Discord hides the backslash
     assert await server.say(max_, "join", wave=-3) == bad_id
     await server.say(olga, "idea", text="Kettle #kitchen")

@@ -66,7 +66,7 @@ def test_each_kind_reads_good_input_into_a_typed_value(kind: Any, typed: str, va
 @pytest.mark.parametrize(
     ("kind", "typed", "key"),
     [
-        (WaveId, "twelve", "error.bad_id"),
+        (WaveId, "twelve", "error.bad_id.wave"),
         (Quantity, "0", "error.bad_quantity"),
         (Price, "cheap", "error.bad_price"),
         (Duration, "soon", "error.bad_duration"),
