@@ -30,7 +30,7 @@ from devtools.fakes.telegram_models import BotMessage, FakeUser
 TOKEN = "777003:CHECKOUT-bench"
 PROVIDER_TOKEN = "284685063:TEST:bench"
 DEADLINE = 10.0  # seconds Telegram waits for answerPreCheckoutQuery
-FULL, QUICK = (200, 5), (40, 3)  # (payers, rounds)
+FULL, QUICK = (200, 5), (10, 2)  # (payers, rounds)
 Samples = tuple[list[float], list[float]]  # (pre-checkout, /pay) seconds
 
 
