@@ -7,6 +7,7 @@ is known by its provider's charge id, unique per provider, so recording it twice
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -15,6 +16,7 @@ from core.money import Money
 
 MANUAL = "manual"  # moderators mark /paid and /unpaid; nothing is refunded automatically
 SIMULATED = "simulated"  # the demo's provider: paid at a press, refunded at once
+_REFERENCE = re.compile(r"^w([0-9]{1,9})m([0-9]{1,9})a([0-9]{1,12})([A-Z]{3})$")
 
 
 class PaymentState(StrEnum):
@@ -73,6 +75,25 @@ class PaymentRequest:
     def reference(self) -> str:
         """A compact, parseable id of this request (at most 64 bytes, Telegram's payload limit)."""
         return f"w{self.wave_id}m{self.member_id}a{self.amount_cents}{self.currency}"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A request's reference read back from a provider: which pledge, what amount."""
+
+    wave_id: int
+    member_id: int
+    amount_cents: int
+    currency: str
+
+
+def parse_reference(text: str) -> Reference | None:
+    """Read `PaymentRequest.reference` back; None for anything else (forged or foreign)."""
+    match = _REFERENCE.match(text.strip())
+    if match is None:
+        return None
+    wave, member, amount, currency = match.groups()
+    return Reference(int(wave), int(member), int(amount), currency)
 
 
 @dataclass(frozen=True)

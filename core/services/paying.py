@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from core.errors import DomainError
 from core.messages import Reply, t
 from core.model import Member, Pledge, PledgeStatus, Wave, WaveStatus
-from core.payment_records import MANUAL, Payment, PaymentReceipt, PaymentRequest, RefundReason
+from core.payment_records import (
+    MANUAL,
+    Payment,
+    PaymentReceipt,
+    PaymentRequest,
+    RefundReason,
+    parse_reference,
+)
 from core.ports import Actor, Tx
 from core.services import announce as ann
 from core.services import providers, refunds
@@ -64,6 +71,22 @@ async def payable(
     return PaymentRequest(wave.id, member.id, account, wave.title, pledge.quantity,
                           wave.final_price_cents or 0, wave.currency, window.due_at,
                           text or "")  # fmt: skip
+
+
+async def check(ctx: Context, reference: str, amount_cents: int, currency: str) -> PaymentRequest:
+    """Before a provider takes money (Telegram's pre-checkout, a checkout about to open): the
+    reference names a pledge that awaits payment now, for exactly this amount and currency."""
+    ref = parse_reference(reference)
+    if ref is None:
+        raise DomainError("error.pay_changed")
+    async with ctx.db.read() as tx:
+        wave = await load_wave(tx, ref.wave_id)
+        member = await tx.get_member(ref.member_id)
+        request = await payable(ctx, tx, wave, member, "")
+    exact = (request.amount_cents, request.currency) == (amount_cents, currency)
+    if not exact or (ref.amount_cents, ref.currency) != (amount_cents, currency):
+        raise DomainError("error.pay_changed")
+    return request
 
 
 async def counted_payments(tx: Tx, wave_id: int, member_id: int) -> list[Payment]:

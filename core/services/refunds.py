@@ -71,7 +71,8 @@ async def flag_stray(
     body: tuple[T, ...] = (
         t("refund.mod_stray", id=wave.id, title=wave.title, member=payment.member_id,
           amount=payment.amount, why=t(f"refund.reason_{reason.value}")),
-        t("refund.mod_auto" if automatic else "refund.mod_by_hand", id=wave.id),
+        t("refund.mod_auto", id=wave.id) if automatic
+        else t("refund.mod_by_hand", id=wave.id, member=payment.member_id),
     )  # fmt: skip
     await ann.record(ctx, tx, wave.id, f"refund:stray:{payment.id}", ann.encode(body),
                      await tx.moderator_targets(ctx.rules.default_lang))  # fmt: skip
