@@ -9,37 +9,15 @@ member come from the reference; who pays comes from the platform account, never 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from core.checkout_ports import PaymentNeeds
 from core.errors import DomainError, NotFound
-from core.payment_records import PaymentReceipt, ShippingDetails
+from core.payment_records import PaymentReceipt, ShippingDetails, parse_reference
 from core.ports import Actor, Tx
 from core.services import paying
 from core.services.context import Context, member_of, require_moderator
 from core.services.waves import load_wave
-
-_REFERENCE = re.compile(r"w([0-9]{1,12})m([0-9]{1,12})a([0-9]{1,15})([A-Z]{3})")
-
-
-@dataclass(frozen=True)
-class Reference:
-    """What an invoice was for: a member's pledge in a wave, at an amount in minor units."""
-
-    wave_id: int
-    member_id: int
-    amount_cents: int
-    currency: str
-
-
-def parse_reference(text: str) -> Reference | None:
-    """The fields of `PaymentRequest.reference`; None for anything we did not write."""
-    match = _REFERENCE.fullmatch(text)
-    if match is None:
-        return None
-    wave, member, amount, currency = match.groups()
-    return Reference(int(wave), int(member), int(amount), currency)
 
 
 async def approve(
