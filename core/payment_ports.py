@@ -10,6 +10,7 @@ charge id), never by writing the ledger themselves.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -66,7 +67,11 @@ class PaymentLedger(Protocol):
         self, payment_id: int, reason: RefundReason, now: datetime
     ) -> Refund | None: ...
     async def list_refunds(
-        self, state: RefundState, wave_id: int | None = None, limit: int = 50
+        self,
+        state: RefundState,
+        wave_id: int | None = None,
+        limit: int = 50,
+        providers: Sequence[str] | None = None,
     ) -> list[Refund]: ...
     async def refund_of(self, payment_id: int) -> Refund | None: ...
     async def finish_refund(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -135,9 +136,14 @@ class LedgerMixin(TxBase):
         return await self.refund_of(payment_id)
 
     async def list_refunds(
-        self, state: RefundState, wave_id: int | None = None, limit: int = 50
+        self,
+        state: RefundState,
+        wave_id: int | None = None,
+        limit: int = 50,
+        providers: Sequence[str] | None = None,
     ) -> list[Refund]:
-        """Refunds in a state (of one wave, or all), oldest first."""
+        """Refunds in a state (of one wave, or all; through these providers, or any), oldest
+        first."""
         stmt = (
             select(*_REFUND_COLUMNS)
             .join(payments, payments.c.id == refunds.c.payment_id)
@@ -145,6 +151,8 @@ class LedgerMixin(TxBase):
         )
         if wave_id is not None:
             stmt = stmt.where(payments.c.wave_id == wave_id)
+        if providers is not None:
+            stmt = stmt.where(payments.c.provider.in_(list(providers)))
         stmt = stmt.order_by(refunds.c.id).limit(limit)
         return [_refund_from_row(row) for row in await self._exec(stmt)]
 

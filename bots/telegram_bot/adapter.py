@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bots.telegram_bot.admins import TelegramAdminCheck
+from bots.telegram_bot.backlog import ChatBacklog
 from bots.telegram_bot.checkout import CheckoutHandlers
 from bots.telegram_bot.invoices import TelegramPaymentProvider, invoice_key
 from bots.telegram_bot.menu import publish_menu
@@ -36,6 +37,7 @@ from core.commands.registry import REGISTRY
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+BACKLOG_GRACE_SECONDS = 3.0  # at stop, replies owed to chats at their limit get this long
 
 
 def file_url_for(base_url: str) -> str | None:
@@ -80,7 +82,8 @@ class TelegramAdapter:
         self.messenger = TelegramMessenger(self.handle, interpreter.ctx.rules.timezone)
         self.admin_check = TelegramAdminCheck(self.handle, ttl=admin_cache_seconds)
         sender = ReplySender(self.handle, interpreter.ctx)
-        self.handlers = UpdateHandlers(interpreter, self.handle, sender)
+        self.backlog = ChatBacklog(self.limiter.chat_wait)
+        self.handlers = UpdateHandlers(interpreter, self.handle, sender, self.backlog)
         key = invoice_key(token)
         self.checkout = CheckoutHandlers(interpreter, sender, key)
         # Telegram Payments when a provider token is set (BotFather → Payments); else none here.
@@ -150,6 +153,7 @@ class TelegramAdapter:
                 await self.poller.run()
             finally:
                 self.started.clear()
+                await self.backlog.drain(BACKLOG_GRACE_SECONDS)
                 await self.application.stop()
 
     async def close(self) -> None:

@@ -82,6 +82,11 @@ class PaymentDesk:
                 return provider
         return ManualProvider() if name == MANUAL else None
 
+    def refunding(self) -> list[str]:
+        """The names of the providers that give money back themselves."""
+        every = (self.default, *self.by_platform.values())
+        return sorted({provider.name for provider in every if provider.refunds})
+
     @property
     def collects(self) -> bool:
         """Money is taken by a provider: the outcome is decided on paid units, not confirmations."""

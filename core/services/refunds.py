@@ -80,8 +80,11 @@ async def flag_stray(
 
 async def sweep(ctx: Context) -> int:
     """Ask the providers that can refund to give due refunds back; how many were done."""
-    async with ctx.db.read() as tx:
-        due = await tx.list_refunds(RefundState.DUE, limit=SWEEP_BATCH)
+    automatic = ctx.payments.refunding()
+    if not automatic:
+        return 0
+    async with ctx.db.read() as tx:  # moderators' tasks never crowd out the automatic ones
+        due = await tx.list_refunds(RefundState.DUE, limit=SWEEP_BATCH, providers=automatic)
         pairs = [(refund, await tx.get_payment(refund.payment_id)) for refund in due]
     done = 0
     for refund, payment in pairs:

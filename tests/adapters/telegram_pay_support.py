@@ -23,7 +23,7 @@ TITLE = "Backpack"
 async def paying_room(tmp_path: Path, **settings: Any) -> AsyncIterator[Chatroom]:
     """A chatroom whose bot takes Telegram Payments."""
     extra = {"telegram_payment_provider_token": PROVIDER_TOKEN, **settings}
-    async with chatroom(tmp_path, settings_extra=extra) as tg:
+    async with chatroom(tmp_path, options=extra) as tg:
         yield tg
 
 

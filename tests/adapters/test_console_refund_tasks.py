@@ -8,9 +8,16 @@ from datetime import timedelta
 import pytest
 
 from core.errors import DomainError
-from core.payment_records import Reference, parse_reference
+from core.payment_records import (
+    PaymentReceipt,
+    Reference,
+    RefundReason,
+    RefundState,
+    parse_reference,
+)
 from core.ports import Actor, ChatKind, ChatRef
-from core.services import community, paying
+from core.services import community, paying, refunds
+from core.services.providers import ManualProvider, PaymentDesk, SimulatedProvider
 from tests.adapters.inbox import Inbox, inbox_of
 from tests.conftest import ConsoleWorld
 from tests.texts import eur, said
@@ -76,3 +83,29 @@ async def test_a_provider_checks_the_reference_amount_and_currency_before_chargi
     assert nobody.value.key == "error.nothing_to_pay"
     async with ctx.db.read() as tx:
         assert await tx.live_payments(1) == []  # a check records nothing
+
+
+async def test_refund_tasks_never_crowd_out_the_automatic_refunds(
+    world: ConsoleWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = world.rt.ctx
+    ctx.payments = PaymentDesk(SimulatedProvider(), {"telegram": ManualProvider()})
+    monkeypatch.setattr(refunds, "SWEEP_BATCH", 1)
+    owner, ana, bo = world.person("owner"), world.person("ana"), world.person("bo")
+    await owner.say("/idea Backpack #travel")
+    await owner.say("/approve 1")
+    await owner.say("/launch 1 1:90 2d min=1")
+    await ana.say("/join 1")
+    await bo.say("/join 1")
+    await owner.say("/close 1")
+    await owner.say("1")  # Yes, close #1 now
+    async with ctx.db.write() as tx:
+        for provider, member in (("manual", 2), ("simulated", 3)):  # the hand-made task first
+            receipt = PaymentReceipt(provider, f"{provider}-1", 1, member, 9000, "EUR",
+                                     ctx.clock.now())  # fmt: skip
+            payment, _ = await tx.record_payment(receipt, 1, counted=False)
+            await tx.add_refund(payment.id, RefundReason.LATE, ctx.clock.now())
+    assert await refunds.sweep(ctx) == 1
+    async with ctx.db.read() as tx:
+        [task] = await tx.list_refunds(RefundState.DUE)
+    assert task.provider == "manual"
