@@ -7,6 +7,7 @@ from storage.tx_cards import CardMixin
 from storage.tx_checkout import CheckoutMixin
 from storage.tx_digest import DigestMixin
 from storage.tx_dm_channels import DirectChannelMixin
+from storage.tx_fanout import FanoutMixin
 from storage.tx_follows import FollowMixin
 from storage.tx_ideas import IdeaMixin
 from storage.tx_identity import IdentityMixin
@@ -29,6 +30,7 @@ class SqlTx(
     WaveMixin,
     PledgeMixin,
     OutboxMixin,
+    FanoutMixin,
     FollowMixin,
     DigestMixin,
     CardMixin,

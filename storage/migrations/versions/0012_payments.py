@@ -3,7 +3,7 @@
 collected (moderators only), and the community's payment instructions.
 
 Revision ID: 0012
-Revises: 0010 (the lead re-chains it after 0011)
+Revises: 0011
 Create Date: 2026-11-27
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
