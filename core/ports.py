@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from core.checkout_ports import PaymentNeedsStore
 from core.feature_ports import (
     BackerStore,
     DirectChannelStore,
@@ -283,6 +284,7 @@ class Tx(
     IdentityStore,
     PaymentStore,
     PaymentLedger,
+    PaymentNeedsStore,
     TalkStore,
     StatsStore,
     ModerationStore,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storage.tx_backers import BackerMixin
 from storage.tx_cards import CardMixin
+from storage.tx_checkout import CheckoutMixin
 from storage.tx_digest import DigestMixin
 from storage.tx_dispatch import DispatchMixin
 from storage.tx_dm_channels import DirectChannelMixin
@@ -39,6 +40,7 @@ class SqlTx(
     IdentityMixin,
     PaymentMixin,
     LedgerMixin,
+    CheckoutMixin,
     TalkMixin,
     StatsMixin,
     ModerationMixin,
