@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import logging
 
-from core.services.providers import owed_line
 from iso4217 import Currency
 from telegram import LabeledPrice
 from telegram.error import TelegramError
@@ -28,6 +27,7 @@ from core.payment_records import Payment, PaymentRequest, RefundResult
 from core.ports import Actor
 from core.services import checkout, community
 from core.services.context import Context
+from core.services.providers import owed_line
 
 log = logging.getLogger(__name__)
 PROVIDER = "telegram"
