@@ -124,7 +124,10 @@ async def record_in(ctx: Context, tx: Tx, receipt: PaymentReceipt) -> Recorded:
     pledge = await tx.get_pledge(wave.id, receipt.member_id)
     reason = await why_not_counted(ctx, tx, wave, pledge, receipt)
     quantity = pledge.quantity if pledge else 0
-    payment, _ = await tx.record_payment(receipt, quantity, counted=reason is None)
+    payment, created = await tx.record_payment(receipt, quantity, counted=reason is None)
+    if not created:  # a concurrent report of this charge committed after the lookup above
+        owed = await tx.refund_of(payment.id)
+        return Recorded(payment, False, owed.reason if owed else None)
     if receipt.shipping is not None:
         await tx.save_shipping(payment.id, receipt.shipping, ctx.clock.now())
     if reason is not None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from core.payment_records import (
     Payment,
     PaymentReceipt,
@@ -181,3 +183,36 @@ async def test_with_a_provider_a_confirmation_without_payment_does_not_count(
     await sweep(world)  # nobody left to decide: 2 confirmed units, but only 1 paid
     failed = said("pay.failed", id=1, title="Desk lamp", confirmed=1, moq=2)
     assert failed in inbox.texts("ana")
+
+
+async def test_a_report_racing_the_first_one_is_not_owed_back(
+    world: ConsoleWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two reports of one charge at once (PostgreSQL, two processes): the second looked the
+    charge up before the first committed, then met it at the insert. It must change nothing:
+    no refund of the counted payment, not reported as new."""
+    from storage.sql_tx import SqlTx
+
+    world.rt.ctx.payments = PaymentDesk(default=SimulatedProvider())
+    _, ana, _, _ = await closed_lamp(world, min_units=2)
+    await ana.say("/pay 1")
+    await ana.say("1")
+    async with world.rt.ctx.db.read() as tx:
+        [payment] = await tx.live_payments(1)
+    stale = [True]
+    real = SqlTx.payment_by_charge
+
+    async def looked_up_too_early(self: SqlTx, provider: str, charge_id: str) -> Payment | None:
+        if stale:
+            stale.pop()
+            return None
+        return await real(self, provider, charge_id)
+
+    monkeypatch.setattr(SqlTx, "payment_by_charge", looked_up_too_early)
+    report = PaymentReceipt(payment.provider, payment.charge_id, 1, 2, 3500, "EUR",
+                            world.clock.now())  # fmt: skip
+    again = await paying.record(world.rt.ctx, report)
+    assert not again.new and again.payment == payment and again.owed_back is None
+    async with world.rt.ctx.db.read() as tx:
+        assert await tx.refund_of(payment.id) is None
+        assert (await tx.paid_tally(1)).units == 1
