@@ -113,8 +113,8 @@ class DispatchMixin(TxBase):
             .returning(deliveries.c.id)
         )
         claimed = set((await self._exec(lease)).scalars().all())
+        claimed_rows = await self._chat_prefixes(owner, rows, claimed)
         bodies: dict[int, Any] = {}  # one announcement's body decoded once for all its targets
-        claimed_rows = [row for row in rows if row[0] in claimed]
         for row in claimed_rows:
             if row[1] not in bodies:
                 bodies[row[1]] = json.loads(row[7])
@@ -122,6 +122,27 @@ class DispatchMixin(TxBase):
             Delivery(id_, ann, Target(platform, chat, lang, member), bodies[ann], attempts, wave)
             for id_, ann, platform, chat, lang, member, attempts, _, wave in claimed_rows
         ]
+
+    async def _chat_prefixes(
+        self, owner: str, rows: list[tuple[Any, ...]], claimed: set[int]
+    ) -> list[tuple[Any, ...]]:
+        """The leased rows that follow every selected earlier row of their chat; the others are
+        given back. A row selected but not leased went to another dispatcher between our SELECT
+        and our UPDATE (PostgreSQL, several processes): its chat's later rows wait for it."""
+        kept: list[tuple[Any, ...]] = []
+        extra: list[int] = []
+        lost: set[tuple[Any, Any]] = set()
+        for row in sorted(rows, key=lambda row: row[0]):
+            chat = (row[2], row[3])
+            if row[0] not in claimed:
+                lost.add(chat)
+            elif chat in lost:
+                extra.append(row[0])
+            else:
+                kept.append(row)
+        await self.release_deliveries(owner, extra)
+        kept_ids = {row[0] for row in kept}
+        return [row for row in rows if row[0] in kept_ids]
 
     async def finish_sent(self, sent: Sequence[tuple[int, str]], now: datetime) -> None:
         """Record many deliveries sent, (id, platform message id) each, in two statements."""

@@ -278,3 +278,34 @@ async def test_a_sweep_cancelled_as_it_is_poked_stops(world: ConsoleWorld) -> No
     sweep.cancel()  # a stopping clock; the poke must not swallow it
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(sweep, 5)
+
+
+async def test_a_claim_that_loses_a_chat_s_first_delivery_to_another_dispatcher_drops_the_rest(
+    world: ConsoleWorld,
+) -> None:
+    """PostgreSQL, two processes: between this claim's SELECT and its lease, another dispatcher
+    leased the chat's first delivery (its lease was not committed when we selected). The later
+    ones of that chat must not be taken without it, or both dispatchers send the chat at once."""
+    from sqlalchemy.sql.dml import Update
+
+    await _announce(world, 10, [group("-1"), group("-2")])
+    await _announce(world, 25, [group("-1"), group("-2")])
+    now = world.clock.now()
+    async with world.rt.db.write() as tx:
+        real = tx._exec
+
+        async def racing(statement: Any, params: Any = None) -> Any:
+            if isinstance(statement, Update) and statement.table.name == "deliveries":
+                await tx.connection.exec_driver_sql(
+                    "UPDATE deliveries SET claimed_by = 'other', claimed_until = "
+                    "'2999-01-01 00:00:00.000000' WHERE id = (SELECT min(id) FROM deliveries "
+                    "WHERE chat_id = '-1')"
+                )
+            return await real(statement, params)
+
+        tx._exec = racing  # type: ignore[method-assign]
+        mine = await tx.claim_deliveries("me", [PLATFORM], now, now + timedelta(minutes=1), 10)
+        tx._exec = real  # type: ignore[method-assign]
+    assert [d.target.chat_id for d in mine] == ["-2", "-2"]  # "-1"'s 25 waits for its 10
+    left = await _sql(world, "SELECT id FROM deliveries WHERE claimed_by = 'me'")
+    assert len(left) == 2
