@@ -119,6 +119,10 @@ class LedgerMixin(TxBase):
         row = (await self._exec(stmt)).one()
         return PaidTally(int(row.payers), int(row.units))
 
+    async def uncount_payment(self, payment_id: int) -> None:
+        """A payment stops counting toward its wave (a duplicate found after a merge)."""
+        await self._exec(update(payments).where(payments.c.id == payment_id).values(counted=False))
+
     async def save_shipping(self, payment_id: int, details: ShippingDetails, now: datetime) -> None:
         """Keep what the provider collected with a payment (once; a replay changes nothing)."""
         values = {"payment_id": payment_id, "name": details.name, "phone": details.phone,

@@ -20,8 +20,10 @@ from datetime import datetime, timedelta
 from core.errors import DomainError
 from core.messages import Relative, t, until
 from core.model import LinkCode, Member, Pledge, PledgeStatus, Target
+from core.payment_records import RefundReason
 from core.ports import Actor, ChatKind, ChatRef, Tx
 from core.services import announce as ann
+from core.services import refunds
 from core.services.context import Context, member_of
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -217,7 +219,7 @@ async def merge_members(
 ) -> MergeReport:
     """Fold `gone` into `kept` inside the caller's transaction, and audit it."""
     mine = {pledge.wave_id: pledge for pledge in await tx.member_pledges(kept.id)}
-    moved, folded_waves = 0, []
+    moved, folded_waves, folded = 0, [], []
     for theirs in await tx.member_pledges(gone.id):
         await tx.delete_pledge(theirs.wave_id, gone.id)
         own = mine.get(theirs.wave_id)
@@ -227,6 +229,7 @@ async def merge_members(
             continue
         result = fold_pledges(own, theirs, kept.id)
         await tx.save_pledge(result)
+        folded.append(result)
         units, pledgers, final = totals_delta(own, theirs, result)
         if units or pledgers or final:
             await tx.add_to_wave_totals(theirs.wave_id, units, pledgers, final)
@@ -234,6 +237,8 @@ async def merge_members(
         folded_waves.append({"wave": theirs.wave_id, "kept": result.quantity,
                              "status": result.status.value, "units": units})  # fmt: skip
     counts = await tx.fold_member(gone.id, kept.id, now)
+    for pledge in folded:  # both had paid: one pledge is kept, so one payment counts
+        await _one_counted_payment(ctx, tx, pledge)
     if kept.lang is None and gone.lang is not None:
         await tx.set_member_lang(kept.id, gone.lang)
     if kept.notify_milestones and not gone.notify_milestones:  # an opt-out is respected
@@ -243,6 +248,21 @@ async def merge_members(
                **counts}  # fmt: skip
     await tx.record_merge(kept.id, gone.id, by_account, details, now)
     return MergeReport(kept.id, gone.id, accounts, moved, len(folded_waves), counts)
+
+
+async def _one_counted_payment(ctx: Context, tx: Tx, pledge: Pledge) -> None:
+    """After a fold the person has one pledge on the wave: keep one counted payment (the one
+    for the kept pledge's quantity, else the oldest); the others stop counting and go back."""
+    paid = [p for p in await tx.live_payments(pledge.wave_id, pledge.member_id) if p.counted]
+    wave = await tx.get_wave(pledge.wave_id) if len(paid) > 1 else None
+    if wave is None:
+        return
+    kept = next((p for p in paid if p.quantity == pledge.quantity), paid[0])
+    for extra in paid:
+        if extra.id != kept.id:
+            await tx.uncount_payment(extra.id)
+            extra = replace(extra, counted=False)
+            await refunds.flag_stray(ctx, tx, wave, extra, RefundReason.DUPLICATE)
 
 
 async def _tell_owner(ctx: Context, tx: Tx, row: LinkCode, kept: Member, actor: Actor) -> None:

@@ -216,3 +216,27 @@ async def test_a_report_racing_the_first_one_is_not_owed_back(
     async with world.rt.ctx.db.read() as tx:
         assert await tx.refund_of(payment.id) is None
         assert (await tx.paid_tally(1)).units == 1
+
+
+async def test_two_paid_pledges_folded_into_one_person_count_once_and_the_other_goes_back(
+    world: ConsoleWorld,
+) -> None:
+    """Linking two accounts that each paid for the wave: one pledge is kept, so one payment
+    counts; the other is owed back (not kept, and not counted twice toward the outcome)."""
+    from core.services.identity import merge_members
+
+    world.rt.ctx.payments = PaymentDesk(default=SimulatedProvider())
+    _, ana, bo, _ = await closed_lamp(world, min_units=2)
+    for payer in (ana, bo):
+        await payer.say("/pay 1")
+        await payer.say("1")
+    async with world.rt.ctx.db.write() as tx:
+        kept, gone = await tx.get_member(2), await tx.get_member(3)
+        assert kept is not None and gone is not None
+        await merge_members(world.rt.ctx, tx, kept, gone, "console:bo", world.clock.now())
+    async with world.rt.ctx.db.read() as tx:
+        assert (await tx.paid_tally(1)).units == 1
+        paid = await tx.live_payments(1, 2)
+        owed = [await tx.refund_of(payment.id) for payment in paid]
+    assert sorted(refund.reason.value for refund in owed if refund) == ["duplicate"]
+    assert [payment.counted for payment in paid].count(True) == 1
