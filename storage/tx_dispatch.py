@@ -108,7 +108,11 @@ class DispatchMixin(TxBase):
             return []
         lease = (
             update(deliveries)
-            .where(deliveries.c.id.in_([row[0] for row in rows]), _unclaimed(now))
+            .where(
+                deliveries.c.id.in_([row[0] for row in rows]),
+                deliveries.c.status == PENDING,  # not sent meanwhile by another dispatcher
+                _unclaimed(now),
+            )
             .values(claimed_by=owner, claimed_until=lease_until)
             .returning(deliveries.c.id)
         )

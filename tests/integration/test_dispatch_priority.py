@@ -309,3 +309,29 @@ async def test_a_claim_that_loses_a_chat_s_first_delivery_to_another_dispatcher_
     assert [d.target.chat_id for d in mine] == ["-2", "-2"]  # "-1"'s 25 waits for its 10
     left = await _sql(world, "SELECT id FROM deliveries WHERE claimed_by = 'me'")
     assert len(left) == 2
+
+
+async def test_a_delivery_sent_by_another_dispatcher_after_our_select_is_not_leased_again(
+    world: ConsoleWorld,
+) -> None:
+    """PostgreSQL, two processes: the other dispatcher leased, sent and recorded a delivery
+    between this claim's SELECT and its lease. The lease must not take a sent row."""
+    from sqlalchemy.sql.dml import Update
+
+    await _announce(world, 10, [group("-1")])
+    now = world.clock.now()
+    async with world.rt.db.write() as tx:
+        real = tx._exec
+
+        async def racing(statement: Any, params: Any = None) -> Any:
+            if isinstance(statement, Update) and statement.table.name == "deliveries":
+                await tx.connection.exec_driver_sql(
+                    "UPDATE deliveries SET status = 'sent', claimed_by = NULL, "
+                    "claimed_until = NULL WHERE chat_id = '-1'"
+                )
+            return await real(statement, params)
+
+        tx._exec = racing  # type: ignore[method-assign]
+        mine = await tx.claim_deliveries("me", [PLATFORM], now, now + timedelta(minutes=1), 10)
+        tx._exec = real  # type: ignore[method-assign]
+    assert mine == []
