@@ -107,8 +107,9 @@ class CheckoutHandlers:
         ctx, actor = self.interpreter.ctx, actor_of(user)
         cents = from_telegram(paid.total_amount, paid.currency)
         if cents is None:  # not a whole number of hundredths: it cannot match, it is owed back
-            log.warning("telegram charge %s: %s %s is not a whole amount", paid.total_amount,
-                        paid.currency, paid.telegram_payment_charge_id)  # fmt: skip
+            charge_id = paid.telegram_payment_charge_id
+            log.warning("telegram charge %s: %s %s is not a whole amount",
+                        charge_id, paid.total_amount, paid.currency)  # fmt: skip
         charge = checkout.Charge(PROVIDER, paid.telegram_payment_charge_id, actor,
                                  reference_of(paid.invoice_payload),
                                  paid.total_amount if cents is None else cents, paid.currency,

@@ -49,10 +49,10 @@ async def paid(req: Request) -> list[Reply]:
     payment = recorded.payment
     names = {"member": payer.id, "name": payer.display_name, "id": payment.wave_id}
     if recorded.owed_back is None:
-        return [Reply(body=(t("paid.marked", amount=payment.amount, **names),))]
+        return say_private(t("paid.marked", amount=payment.amount, **names))
     why = t(f"refund.reason_{recorded.owed_back.value}")
-    return [Reply(body=(t("paid.marked_stray", amount=payment.amount, why=why, **names),
-                        t("paid.refund_task", id=payment.wave_id)))]  # fmt: skip
+    return say_private(t("paid.marked_stray", amount=payment.amount, why=why, **names),
+                       t("paid.refund_task", id=payment.wave_id))  # fmt: skip
 
 
 @command("unpaid", THE_WAVE, MEMBER, moderator=True)
@@ -60,8 +60,8 @@ async def unpaid(req: Request) -> list[Reply]:
     """Take back a /paid mark made by mistake; the pledge awaits payment again."""
     payer, payment = await paying.mark_unpaid(req.ctx, req.actor, req.arg(THE_WAVE),
                                               req.arg(MEMBER))  # fmt: skip
-    return [Reply(body=(t("paid.unmarked", member=payer.id, name=payer.display_name,
-                          id=payment.wave_id, amount=payment.amount),))]  # fmt: skip
+    return say_private(t("paid.unmarked", member=payer.id, name=payer.display_name,
+                         id=payment.wave_id, amount=payment.amount))  # fmt: skip
 
 
 @command("refunds", SOME_WAVE, moderator=True, reads_only=True)
@@ -90,8 +90,8 @@ async def refunded(req: Request) -> list[Reply]:
     """Mark a payer's refund done (given back by hand); the payer is told."""
     refund, payer = await refunds.mark_refunded(req.ctx, req.actor, req.arg(THE_WAVE),
                                                 req.arg(MEMBER))  # fmt: skip
-    return [Reply(body=(t("refunded.done", member=payer.id, name=payer.display_name,
-                          id=refund.wave_id, amount=refund.amount),))]  # fmt: skip
+    return say_private(t("refunded.done", member=payer.id, name=payer.display_name,
+                         id=refund.wave_id, amount=refund.amount))  # fmt: skip
 
 
 @command("payhow", TEXT, moderator=True, reads_only=without_args)

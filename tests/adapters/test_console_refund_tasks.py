@@ -109,3 +109,21 @@ async def test_refund_tasks_never_crowd_out_the_automatic_refunds(
     async with ctx.db.read() as tx:
         [task] = await tx.list_refunds(RefundState.DUE)
     assert task.provider == "manual"
+
+
+async def test_money_marks_typed_in_a_group_are_answered_in_private(world: ConsoleWorld) -> None:
+    owner, ana = world.person("owner"), world.person("ana")
+    moderator = Actor("console:owner", "Owner")
+    await community.register_modchat(world.rt.ctx, moderator, MODS)
+    await owner.say("/idea Backpack #travel")
+    await owner.say("/approve 1")
+    await owner.say("/launch 1 1:90 2d min=1")
+    await ana.say("/join 1")
+    await owner.say("/close 1")
+    await owner.say("1")  # Yes, close #1 now
+    interpreter = world.rt.interpreter
+
+    for command in ("paid", "unpaid"):
+        answer = await interpreter.handle_command(moderator, MODS, command, "1 #2")
+        # a payer's name and amount never reach the group, even one of moderators
+        assert answer.replies and all(reply.private for reply in answer.replies), command
