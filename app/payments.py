@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from config.settings import Settings
+from core.clock import Clock, SystemClock
+from core.payment_ports import PaymentProvider
 from core.services.providers import ManualProvider, PaymentDesk, SimulatedProvider
 
 
-def payment_desk(settings: Settings) -> PaymentDesk:
-    """Nothing set: manual collection; "simulated": the demo's provider for every account."""
+def payment_desk(settings: Settings, clock: Clock | None = None) -> PaymentDesk:
+    """Nothing set: manual collection; "simulated": the demo's provider for every account;
+    a Stripe key: Stripe Checkout for every account (Telegram Payments may take Telegram's)."""
     if settings.payment_provider == "simulated":
         return PaymentDesk(default=SimulatedProvider())
+    if settings.stripe_enabled:
+        return PaymentDesk(default=stripe_provider(settings, clock or SystemClock()))
     return PaymentDesk(default=ManualProvider())
+
+
+def stripe_provider(settings: Settings, clock: Clock) -> PaymentProvider:
+    """Stripe Checkout on the official client; the library is imported only when configured."""
+    from bots.web.stripe_checkout import StripeCheckout, stripe_client
+
+    client = stripe_client(settings.stripe_api_key.get_secret_value(), settings.stripe_api_base)
+    countries = tuple(code for code in settings.stripe_shipping_countries.split(",") if code)
+    return StripeCheckout(client, clock, settings.public_url, countries)
