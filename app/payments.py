@@ -22,6 +22,7 @@ def stripe_provider(settings: Settings, clock: Clock) -> PaymentProvider:
     """Stripe Checkout on the official client; the library is imported only when configured."""
     from bots.web.stripe_checkout import StripeCheckout, stripe_client
 
-    client = stripe_client(settings.stripe_api_key.get_secret_value(), settings.stripe_api_base)
+    client, http = stripe_client(settings.stripe_api_key.get_secret_value(),
+                                 settings.stripe_api_base)  # fmt: skip
     countries = tuple(code for code in settings.stripe_shipping_countries.split(",") if code)
-    return StripeCheckout(client, clock, settings.public_url, countries)
+    return StripeCheckout(client, clock, settings.public_url, countries, http)

@@ -99,12 +99,19 @@ class StripeCheckout:
         clock: Clock,
         public_url: str = "",
         shipping_countries: tuple[str, ...] = (),
+        http: stripe.AIOHTTPClient | None = None,
     ) -> None:
         self.client = client
+        self.http = http
         self.clock = clock
         self.public_url = public_url
         self.countries = shipping_countries
         self.open: dict[str, OpenSession] = {}  # by request reference: the link to show again
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections to Stripe."""
+        if self.http is not None:
+            await self.http.close_async()
 
     async def prompt(self, request: PaymentRequest) -> Reply:
         """The amount owed, the Checkout link in the text and as a link button."""
@@ -140,17 +147,22 @@ class StripeCheckout:
             )
         except stripe.StripeError as error:  # retried by the next sweep, with the same key
             log.warning("stripe refund of payment %s failed: %s", payment.id, error.code or "")
-            return RefundResult(done=False, error=f"stripe: {type(error).__name__} {error.code or ''}")
+            return RefundResult(done=False, error=f"stripe: {type(error).__name__} {error.code or ''}".strip())
         if made.status in REFUNDED:
             return RefundResult(done=True, provider_refund_id=made.id)
         return RefundResult(done=False, error=f"stripe refund {made.id}: {made.status}")
 
 
-def stripe_client(api_key: str, api_base: str) -> stripe.StripeClient:
-    """The official client on aiohttp (async), talking to `api_base` (Stripe, or a fake)."""
-    return stripe.StripeClient(
+def stripe_client(
+    api_key: str, api_base: str, retries: int = 2
+) -> tuple[stripe.StripeClient, stripe.AIOHTTPClient]:
+    """The official client on aiohttp (async), talking to `api_base` (Stripe, or a fake); its
+    HTTP client too, to close at the end."""
+    http = stripe.AIOHTTPClient()
+    client = stripe.StripeClient(
         api_key,
         base_addresses={"api": api_base.rstrip("/")},
-        http_client=stripe.AIOHTTPClient(),
-        max_network_retries=2,
+        http_client=http,
+        max_network_retries=retries,
     )
+    return client, http
