@@ -170,9 +170,7 @@ def _on_signals(handler: Callable[[], None] | None) -> None:
                 loop.add_signal_handler(signum, handler)
 
 
-async def _stop_gracefully(
-    adapters: list[Service], tasks: list[asyncio.Task[None]]
-) -> None:
+async def _stop_gracefully(adapters: list[Service], tasks: list[asyncio.Task[None]]) -> None:
     """Stop taking updates, let the ones in hand finish and be confirmed, within the grace."""
     for adapter in adapters:
         with contextlib.suppress(Exception):

@@ -73,9 +73,7 @@ class Settings(BaseSettings):
     http_host: str = Field(
         "0.0.0.0", validation_alias=AliasChoices("WAVEBOT_HTTP_HOST", "http_host")
     )
-    public_url: str = Field(
-        "", validation_alias=AliasChoices("WAVEBOT_PUBLIC_URL", "public_url")
-    )
+    public_url: str = Field("", validation_alias=AliasChoices("WAVEBOT_PUBLIC_URL", "public_url"))
     # Stripe Checkout: members without Telegram Payments pay on a Checkout page; the webhook
     # (POST <public url>/stripe/webhook) records the payments. Shipping countries: ISO codes
     # ("FR,BE") the Checkout page asks a delivery address for; empty asks none.

@@ -142,12 +142,17 @@ class StripeCheckout:
         """Give the payment intent back in full; the same key on a retry refunds once."""
         try:
             made = await self.client.v1.refunds.create_async(
-                {"payment_intent": payment.charge_id, "metadata": {"wavebot_payment": str(payment.id)}},
+                {
+                    "payment_intent": payment.charge_id,
+                    "metadata": {"wavebot_payment": str(payment.id)},
+                },
                 options={"idempotency_key": key},
             )
         except stripe.StripeError as error:  # retried by the next sweep, with the same key
             log.warning("stripe refund of payment %s failed: %s", payment.id, error.code or "")
-            return RefundResult(done=False, error=f"stripe: {type(error).__name__} {error.code or ''}".strip())
+            return RefundResult(
+                done=False, error=f"stripe: {type(error).__name__} {error.code or ''}".strip()
+            )
         if made.status in REFUNDED:
             return RefundResult(done=True, provider_refund_id=made.id)
         return RefundResult(done=False, error=f"stripe refund {made.id}: {made.status}")

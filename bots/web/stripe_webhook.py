@@ -42,8 +42,8 @@ def shipping_of(session: dict[str, Any]) -> ShippingDetails | None:
     place = details.get("address") or {}
     keys = ("line1", "line2", "postal_code", "city", "state", "country")
     phone = (session.get("customer_details") or {}).get("phone") or ""
-    return ShippingDetails(name=details.get("name") or "", phone=phone,
-                           address="\n".join(str(place[k]) for k in keys if place.get(k)))  # fmt: skip
+    address = "\n".join(str(place[key]) for key in keys if place.get(key))
+    return ShippingDetails(name=details.get("name") or "", phone=phone, address=address)
 
 
 class StripeWebhook:
@@ -58,10 +58,13 @@ class StripeWebhook:
 
     def routes(self) -> list[Route]:
         """The webhook's place in the server's route table."""
-        return [Route("POST", "/stripe/webhook", self.handle), Route("GET", "/stripe/done", self.done)]
+        return [
+            Route("POST", "/stripe/webhook", self.handle),
+            Route("GET", "/stripe/done", self.done),
+        ]
 
     async def done(self, _: web.Request) -> web.Response:
-        """Where Checkout sends the payer back: the bot confirms in the chat once Stripe tells it."""
+        """Where Checkout sends the payer back: the bot confirms in the chat when Stripe says."""
         return web.Response(text=render_plain(t("pay.stripe_back"), self.lang) + "\n")
 
     async def handle(self, request: web.Request) -> web.Response:

@@ -43,7 +43,7 @@ def unflatten(form: dict[str, str]) -> dict[str, Any]:
     for flat, value in form.items():
         parts = flat.replace("]", "").split("[")
         node = root
-        for part, following in itertools.pairwise(parts):
+        for part in parts[:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = value
     return _lists(root)
@@ -179,20 +179,25 @@ class FakeStripeAPI:
         intent = params.get("payment_intent", "")
         paid = [s for s in self.sessions.values() if s["payment_intent"] == intent]
         if not paid:
-            raise StripeError(400, "invalid_request_error", "No such payment_intent", "payment_intent")
+            raise StripeError(
+                400, "invalid_request_error", "No such payment_intent", "payment_intent"
+            )
         if any(r["payment_intent"] == intent for r in self.refunds.values()):
             raise StripeError(400, "invalid_request_error", "already refunded", "payment_intent")
-        refund = {"id": self._new_id("re"), "object": "refund", "status": "succeeded",
-                  "payment_intent": intent, "amount": paid[0]["amount_total"],
-                  "currency": paid[0]["currency"], "metadata": params.get("metadata") or {}}  # fmt: skip
+        refund = {
+            "id": self._new_id("re"), "object": "refund", "status": "succeeded",
+            "payment_intent": intent, "amount": paid[0]["amount_total"],
+            "currency": paid[0]["currency"], "metadata": params.get("metadata") or {},
+        }  # fmt: skip
         self.refunds[refund["id"]] = refund
         return refund
 
     def complete(self, session_id: str, **changes: Any) -> dict[str, Any]:
         """The payer paid on the Checkout page: the session is complete, with a payment intent."""
         session = self.sessions[session_id]
-        session.update(status="complete", payment_status="paid",
-                       payment_intent=session["payment_intent"] or self._new_id("pi"), **changes)  # fmt: skip
+        intent = session["payment_intent"] or self._new_id("pi")
+        session.update(status="complete", payment_status="paid", payment_intent=intent)
+        session.update(changes)
         return session
 
     def event(self, kind: str, session: dict[str, Any]) -> bytes:

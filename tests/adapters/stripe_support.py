@@ -42,7 +42,9 @@ class StripeWorld:
 
 
 @asynccontextmanager
-async def stripe_world(world: ConsoleWorld, countries: tuple[str, ...] = ()) -> AsyncIterator[StripeWorld]:
+async def stripe_world(
+    world: ConsoleWorld, countries: tuple[str, ...] = ()
+) -> AsyncIterator[StripeWorld]:
     """Stripe Checkout for every account; the HTTP server on a free port."""
     async with FakeStripeAPI(API_KEY, now=world.clock.now) as api:
         client, http = stripe_client(API_KEY, api.base_url, retries=0)

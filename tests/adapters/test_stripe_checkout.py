@@ -33,7 +33,8 @@ async def test_pay_opens_a_checkout_session_and_the_signed_webhook_records_it_on
         [item] = session["line_items_sent"]
         assert (item["quantity"], item["price_data"]["unit_amount"]) == ("1", "3500")
         hour = world.clock.now().replace(minute=0, second=0, microsecond=0)
-        assert session["expires_at"] == int((hour + timedelta(hours=24)).timestamp())  # the 7-day window: Stripe's longest
+        longest = hour + timedelta(hours=24)  # the window is 7 days: Stripe's longest session
+        assert session["expires_at"] == int(longest.timestamp())
         assert session["shipping_address_collection"] == {"allowed_countries": ["FR", "BE"]}
         assert await ana.say("/pay 1") == prompt  # the same link while it lasts
         assert len(sw.api.sessions) == 1
