@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from app.charts import MatplotlibCharts
 from app.clockwork import Clockwork
 from app.heap import freeze_long_lived
-from app.payments import payment_desk
+from app.payments import close_desk, payment_desk
 from app.web import web_server
 from app.wiring import build_enabled, enabled_rows, platforms
 from bots.i18n import LANGUAGES, command_aliases, render, render_plain
@@ -89,7 +89,10 @@ async def runtime(
         clockwork.extra_jobs.append((lambda: retention.prune(ctx, policy), RETENTION_SWEEP_SECONDS))
         ctx.wakeup = clockwork
         interpreter = Interpreter(ctx, aliases=command_aliases())
-        yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers)
+        try:
+            yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers)
+        finally:
+            await close_desk(ctx.payments)
     finally:
         await db.close()
 

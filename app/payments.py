@@ -18,6 +18,14 @@ def payment_desk(settings: Settings, clock: Clock | None = None) -> PaymentDesk:
     return PaymentDesk(default=ManualProvider())
 
 
+async def close_desk(desk: PaymentDesk) -> None:
+    """Close the providers' connections (Stripe's HTTP client) when the runtime ends."""
+    for provider in (desk.default, *desk.by_platform.values()):
+        close = getattr(provider, "aclose", None)
+        if close is not None:
+            await close()
+
+
 def stripe_provider(settings: Settings, clock: Clock) -> PaymentProvider:
     """Stripe Checkout on the official client; the library is imported only when configured."""
     from bots.web.stripe_checkout import StripeCheckout, stripe_client

@@ -41,7 +41,6 @@ async def test_wavebot_run_serves_health_metrics_and_the_webhook(tmp_path: Path)
                 back = await (await http.get(f"{base}/stripe/done")).text()
         finally:
             await server.close()
-            await rt.ctx.payments.default.aclose()  # type: ignore[attr-defined]
     assert "wavebot_up 1\n" in metrics
     assert "wavebot_stripe_webhooks_refused_total 1\n" in metrics
     assert back.startswith("Thank you.")
