@@ -23,9 +23,10 @@ from tests.conftest import ConsoleWorld
 
 
 async def test_wavebot_run_serves_health_metrics_and_the_webhook(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", http_port=0,
-                        http_host="127.0.0.1", stripe_api_key=API_KEY,
-                        stripe_webhook_secret=SECRET, stripe_api_base="http://127.0.0.1:9")  # fmt: skip
+    url = f"sqlite+aiosqlite:///{tmp_path / 'w.db'}"
+    settings = Settings(database_url=url, http_port=0, http_host="127.0.0.1",
+                        stripe_api_key=API_KEY, stripe_webhook_secret=SECRET,
+                        stripe_api_base="http://127.0.0.1:9")  # fmt: skip
     async with runtime(settings, clock=FakeClock()) as rt:
         assert isinstance(rt.ctx.payments.default, StripeCheckout)
         server = web_server(rt)
