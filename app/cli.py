@@ -154,6 +154,8 @@ def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
             path = args.db.resolve()
             notice = t("demo.db_file", path=str(path))
         demo = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
+        if not sys.stdin.isatty():  # a piped script is not a flooder: no fair-share budget
+            demo = demo.model_copy(update={"member_actions": 0, "chat_commands": 0})
         stack.enter_context(sole_process(demo.database_url))  # not the file a bot is running on
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_demo(demo, args.crowd, seed=args.seed, notice=notice))

@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Protocol
 
 from app.charts import MatplotlibCharts
@@ -27,6 +28,7 @@ from core.ports import Messenger
 from core.services import retention, talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
+from core.services.fairshare import Budget, FairShareRules
 from core.services.health import Alert
 from storage.database import SqlDatabase
 from storage.health import preflight, sole_process
@@ -72,7 +74,7 @@ async def runtime(
     db = await SqlDatabase.open(settings.database_url, synchronous=settings.synchronous)
     try:
         rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES,
-                      timezone=settings.timezone,
+                      timezone=settings.timezone, fair_share=fair_share_rules(settings),
                       platforms=tuple(name.capitalize() for name in platforms()))  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
                       rules=rules, charts=MatplotlibCharts(), plain=render_plain,
@@ -95,6 +97,19 @@ async def runtime(
             await close_desk(ctx.payments)
     finally:
         await db.close()
+
+
+def fair_share_rules(settings: Settings) -> FairShareRules:
+    """The fair-share budgets the settings give (0 actions: that budget is lifted)."""
+
+    def budget(actions: int, seconds: int) -> Budget | None:
+        return Budget(actions, timedelta(seconds=seconds)) if actions else None
+
+    return FairShareRules(
+        member=budget(settings.member_actions, settings.member_window_seconds),
+        chat=budget(settings.chat_commands, settings.chat_window_seconds),
+        penalty=timedelta(seconds=settings.slow_down_seconds),
+    )
 
 
 def owners_alert(ctx: Context, messengers: Mapping[str, Messenger]) -> Alert:

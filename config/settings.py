@@ -57,6 +57,22 @@ class Settings(BaseSettings):
     retention_days: int = Field(
         30, validation_alias=AliasChoices("WAVEBOT_RETENTION_DAYS", "retention_days")
     )
+    # Fair share (docs/ARCHITECTURE.md §7): 0 actions = no limit.
+    member_actions: int = Field(
+        20, validation_alias=AliasChoices("WAVEBOT_MEMBER_ACTIONS", "member_actions")
+    )
+    member_window_seconds: int = Field(
+        10, validation_alias=AliasChoices("WAVEBOT_MEMBER_WINDOW_SECONDS", "member_window_seconds")
+    )
+    chat_commands: int = Field(
+        60, validation_alias=AliasChoices("WAVEBOT_CHAT_COMMANDS", "chat_commands")
+    )
+    chat_window_seconds: int = Field(
+        10, validation_alias=AliasChoices("WAVEBOT_CHAT_WINDOW_SECONDS", "chat_window_seconds")
+    )
+    slow_down_seconds: int = Field(
+        15, validation_alias=AliasChoices("WAVEBOT_SLOW_DOWN_SECONDS", "slow_down_seconds")
+    )
 
     # Who takes the money at the end: "manual" (moderators mark /paid; the default) or
     # "simulated" (the demo's provider: a button pays, nothing moves). Telegram Payments and
@@ -154,6 +170,22 @@ class Settings(BaseSettings):
         """Whole days, 0 meaning keep forever; a year at most is plenty for an audit trail."""
         if not 0 <= value <= 3650:
             raise ValueError("WAVEBOT_RETENTION_DAYS must be 0 (keep forever) to 3650 days")
+        return value
+
+    @field_validator("member_actions", "chat_commands")
+    @classmethod
+    def _budget(cls, value: int) -> int:
+        """A count of actions per window; 0 lifts the limit."""
+        if not 0 <= value <= 1_000_000:
+            raise ValueError("a fair-share budget is 0 (no limit) to 1000000 actions")
+        return value
+
+    @field_validator("member_window_seconds", "chat_window_seconds", "slow_down_seconds")
+    @classmethod
+    def _seconds(cls, value: int) -> int:
+        """A window or a penalty of one second to one hour."""
+        if not 1 <= value <= 3600:
+            raise ValueError("fair-share windows and the slow-down wait are 1 to 3600 seconds")
         return value
 
     @property

@@ -51,11 +51,29 @@ class ConsoleWorld:
         return list(self.broadcasts)
 
 
+# The fake clock stands still while a transcript types: people here would soon exceed the fair
+# share (20 actions per 10 s), so it is lifted; `fair_world` keeps the defaults.
+UNLIMITED = {"member_actions": 0, "chat_commands": 0}
+
+
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[ConsoleWorld]:
     """Owner is console:owner; everything lives in a real SQLite file."""
+    async for w in _world(tmp_path, UNLIMITED):
+        yield w
+
+
+@pytest.fixture
+async def fair_world(tmp_path: Path) -> AsyncIterator[ConsoleWorld]:
+    """The same world with the fair-share budgets of a default installation."""
+    async for w in _world(tmp_path, {}):
+        yield w
+
+
+async def _world(tmp_path: Path, options: dict[str, int]) -> AsyncIterator[ConsoleWorld]:
+    """A console world on a real SQLite file; settings as given."""
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'w.db'}",
-                        owners="console:owner")  # fmt: skip
+                        owners="console:owner", **options)  # fmt: skip
     clock = FakeClock()
     async with runtime(settings, clock=clock) as rt:
         w = ConsoleWorld(rt, clock)

@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bots.telegram_bot.admins import TelegramAdminCheck
+from bots.telegram_bot.backlog import ChatBacklog
 from bots.telegram_bot.menu import publish_menu
 from bots.telegram_bot.messenger import TelegramMessenger
 from bots.telegram_bot.polling import Backoff, Poller
@@ -32,6 +33,7 @@ from core.commands.registry import REGISTRY
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+BACKLOG_GRACE_SECONDS = 3.0  # at stop, replies owed to chats at their limit get this long
 
 
 def file_url_for(base_url: str) -> str | None:
@@ -73,8 +75,10 @@ class TelegramAdapter:
         self.handle = BotHandle(self.application.bot)
         self.messenger = TelegramMessenger(self.handle, interpreter.ctx.rules.timezone)
         self.admin_check = TelegramAdminCheck(self.handle, ttl=admin_cache_seconds)
+        self.backlog = ChatBacklog(self.limiter.chat_wait)
         self.handlers = UpdateHandlers(interpreter, self.handle,
-                                       ReplySender(self.handle, interpreter.ctx))  # fmt: skip
+                                       ReplySender(self.handle, interpreter.ctx),
+                                       self.backlog)  # fmt: skip
         self.poller = Poller(self.application.bot, self.application.process_update,
                              timeout=poll_timeout, concurrency=concurrency)  # fmt: skip
         self.started = asyncio.Event()
@@ -132,6 +136,7 @@ class TelegramAdapter:
                 await self.poller.run()
             finally:
                 self.started.clear()
+                await self.backlog.drain(BACKLOG_GRACE_SECONDS)
                 await self.application.stop()
 
     async def close(self) -> None:

@@ -143,6 +143,12 @@ class SendLimiter(BaseRateLimiter[int]):
                 for key in [k for k, w in table.items() if w.wait(now) == 0 and not w.sent]:
                     del table[key]
 
+    def chat_wait(self, chat_id: object) -> float:
+        """Seconds until this chat's own windows (chat, group) admit one more message; the
+        overall window is everyone's and does not single a chat out."""
+        now = self._clock()
+        return max(window.wait(now) for window in self._windows(chat_id)[1:])
+
     async def _acquire(self, chat_id: object) -> None:
         """Sleep until every window has room, then record the send in all of them at once."""
         windows = self._windows(chat_id)

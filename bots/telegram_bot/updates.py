@@ -9,6 +9,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bots.telegram_bot.backlog import ChatBacklog
 from bots.telegram_bot.messenger import PLATFORM
 from bots.telegram_bot.photos import largest
 from bots.telegram_bot.rendering import plain_text
@@ -65,10 +66,13 @@ class UpdateHandlers:
     commits with the update's key; a read-only command runs outside the writer.
     """
 
-    def __init__(self, interpreter: Interpreter, handle: BotHandle, sender: ReplySender) -> None:
+    def __init__(
+        self, interpreter: Interpreter, handle: BotHandle, sender: ReplySender, backlog: ChatBacklog
+    ) -> None:
         self.interpreter = interpreter
         self.handle = handle
         self.sender = sender
+        self.backlog = backlog
 
     async def answered(self, update: Update) -> None:
         """The answer is out: a redelivery of this update will not send it again."""
@@ -99,8 +103,7 @@ class UpdateHandlers:
         key, photo = update_key(update), photo_of(message)
         answer = await self.interpreter.text_once(key, actor, chat, text, photo)
         if answer is not None:
-            await self.sender.deliver(answer, message.chat, user, message.message_id)
-            await self.answered(update)
+            await self._send_or_owe(update, answer, message.chat, user, message.message_id)
 
     async def on_callback(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: always answered, so the client stops its spinner."""
@@ -118,10 +121,9 @@ class UpdateHandlers:
             if answer is not None:
                 await self.answered(update)
             return
-        await self._reply_to_press(query, answer)
-        await self.answered(update)
+        await self._reply_to_press(update, query, answer)
 
-    async def _reply_to_press(self, query: CallbackQuery, answer: Answer) -> None:
+    async def _reply_to_press(self, update: Update, query: CallbackQuery, answer: Answer) -> None:
         """The toast, and the full answer where a toast is not enough."""
         message = query.message
         where = message.chat if message is not None else None
@@ -129,7 +131,8 @@ class UpdateHandlers:
         toast = plain_text(first, answer.lang)
         await self._answer(query, toast)
         if is_toast(answer) and toast == plain_text(first, answer.lang, limit=TOAST_ONLY_MAX):
-            return  # the toast said it all (a refusal, a stale button)
+            await self.answered(update)
+            return  # the toast said it all (a refusal, a stale button, a "slow down")
         if (
             where is not None
             and where.type != ChatType.PRIVATE
@@ -138,10 +141,29 @@ class UpdateHandlers:
             # A personal answer to a press in a group: the toast confirms and the live card shows
             # the count. A DM per press would spend the bot's global 30 msg/s on a flash crowd
             # and hold back the broadcasts everyone is waiting for.
+            await self.answered(update)
             return
         target = where or Chat(query.from_user.id, ChatType.PRIVATE)  # inline mode: in private
         reply_to = message.message_id if message is not None else None
-        await self.sender.deliver(answer, target, query.from_user, reply_to)
+        await self._send_or_owe(update, answer, target, query.from_user, reply_to)
+
+    async def _send_or_owe(
+        self, update: Update, answer: Answer, chat: Chat, user: User | None, reply_to: int | None
+    ) -> None:
+        """Send the answer now, or owe it to a chat at its send limit (or still owed replies),
+        so this update does not hold a slot other chats need; confirmed once sent (§7)."""
+
+        async def send() -> None:
+            await self.sender.deliver(answer, chat, user, reply_to)
+            await self.answered(update)
+
+        chats = [chat.id]
+        if user is not None and chat.type != ChatType.PRIVATE:
+            chats += [user.id] if any(reply.private for reply in answer.replies) else []
+        if self.backlog.must_wait(chats):
+            self.backlog.add(chat.id, send, urgent=answer.urgent)
+        else:
+            await send()
 
     async def _answer(self, query: CallbackQuery, text: str) -> None:
         """answerCallbackQuery; a press answered too late only loses its toast."""

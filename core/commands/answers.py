@@ -15,6 +15,7 @@ class Answer:
     replies: list[Reply]
     lang: str
     timezone: str = "UTC"
+    urgent: bool = False  # to be read before the answers still owed to that chat (a notice)
 
 
 def answer_to_json(answer: Answer) -> dict[str, Any]:

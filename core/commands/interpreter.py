@@ -20,13 +20,23 @@ from core.commands import (  # noqa: F401  (importing a command module registers
 )
 from core.commands.answers import Answer
 from core.commands.demo import demo_command
-from core.commands.once import EFFECT, KEY_MAX, READ, Plan, read_once, record_answered, write_once
+from core.commands.once import (
+    EFFECT,
+    KEY_MAX,
+    READ,
+    Plan,
+    read_once,
+    record_answered,
+    refuse_once,
+    write_once,
+)
 from core.commands.registry import ACTIONS, REGISTRY, Command, Request
 from core.errors import DomainError, StorageUnavailable
 from core.messages import Reply, t
 from core.ports import Actor, ChatRef
 from core.services import community, rights
 from core.services.context import Context, is_moderator
+from core.services.fairshare import FairShare, Outcome, Verdict
 from core.text import clean_input, clean_line
 
 log = logging.getLogger(__name__)
@@ -42,6 +52,7 @@ class Interpreter:
         self.ctx = ctx
         self.bot_username = bot_username.lower()
         self.aliases: Mapping[str, str] = aliases or {}
+        self.fair_share = FairShare(ctx.rules.fair_share, ctx.clock)
 
     async def handle_text(
         self, actor: Actor, chat: ChatRef, text: str, photo: str = ""
@@ -75,6 +86,15 @@ class Interpreter:
     async def handle_command(
         self, actor: Actor, chat: ChatRef, name: str, args: str, photo: str = ""
     ) -> Answer:
+        """A typed command, within the member's and the chat's fair share (§7)."""
+        verdict = self.fair_share.admit(actor, chat, typed=True)
+        if verdict.outcome is not Outcome.SERVE:
+            return await self._refusal(actor, verdict)
+        return await self._command(actor, chat, name, args, photo)
+
+    async def _command(
+        self, actor: Actor, chat: ChatRef, name: str, args: str, photo: str = ""
+    ) -> Answer:
         """A command with its raw argument text (cleaned of control and bidi characters) and the
         photo the platform attached, if any."""
         actor, args = _cleaned(actor), clean_input(args)
@@ -87,6 +107,13 @@ class Interpreter:
         return await self._run(actor, lambda: self._rights_first(spec, req, spec.run))
 
     async def handle_action(self, actor: Actor, chat: ChatRef, action: str) -> Answer:
+        """A button press, within the member's fair share (§7)."""
+        verdict = self.fair_share.admit(actor, chat, typed=False)
+        if verdict.outcome is not Outcome.SERVE:
+            return await self._refusal(actor, verdict)
+        return await self._action(actor, chat, action)
+
+    async def _action(self, actor: Actor, chat: ChatRef, action: str) -> Answer:
         """A button press; the payload is only a hint, rights and state are re-checked."""
         actor, action = _cleaned(actor), clean_input(action)
         req = Request(self.ctx, actor, chat, "")
@@ -111,21 +138,27 @@ class Interpreter:
     ) -> Answer | None:
         """A platform update carrying a message, handled exactly once (see `exactly_once`)."""
         parsed = self._parse(text)
-        plan = READ if parsed is None else self._plan(self._spec(parsed[0]), parsed[1], actor)
-
-        async def call() -> Answer:
-            found = await self.handle_text(actor, chat, text, photo)
-            return found or Answer([], self.ctx.rules.default_lang)
-
-        return await self.exactly_once(key, call, plan)
+        if parsed is None:  # not a command for us: nothing to run, nothing to count
+            return await self.exactly_once(key, self._silence, READ)
+        name, args = parsed
+        verdict = self.fair_share.admit(actor, chat, typed=True)
+        if verdict.outcome is not Outcome.SERVE:
+            return await self._refused_once(key, actor, verdict)
+        plan = self._plan(self._spec(name), args, actor)
+        return await self.exactly_once(
+            key, lambda: self._command(actor, chat, name, args, photo), plan
+        )
 
     async def action_once(
         self, key: str, actor: Actor, chat: ChatRef, action: str
     ) -> Answer | None:
         """A platform update carrying a button press, handled exactly once."""
+        verdict = self.fair_share.admit(actor, chat, typed=False)
+        if verdict.outcome is not Outcome.SERVE:
+            return await self._refused_once(key, actor, verdict)
         verb, _, rest = clean_input(action)[:64].partition(":")
         plan = self._plan(ACTIONS.get(verb), rest, actor)
-        return await self.exactly_once(key, lambda: self.handle_action(actor, chat, action), plan)
+        return await self.exactly_once(key, lambda: self._action(actor, chat, action), plan)
 
     async def exactly_once(
         self, key: str, call: Callable[[], Awaitable[Answer]], plan: Plan = EFFECT
@@ -141,14 +174,36 @@ class Interpreter:
         writer and records its key in `answered` (docs/ARCHITECTURE.md §7).
         """
         key = key[:KEY_MAX]
+        if plan.reads_only:
+            return await self._saving(lambda: read_once(self.ctx, key, call))
+        return await self._saving(lambda: write_once(self.ctx, key, call, plan))
+
+    async def _refused_once(self, key: str, actor: Actor, verdict: Verdict) -> Answer | None:
+        """An update over the fair share: its key is recorded as handled before it is answered
+        (the notice) or dropped (None), so a redelivery after a restart never runs it (§7)."""
+        notice = await self._refusal(actor, verdict) if verdict.outcome is Outcome.WARN else None
+        return await self._saving(lambda: refuse_once(self.ctx, key[:KEY_MAX], notice))
+
+    async def _saving(self, write: Callable[[], Awaitable[Answer | None]]) -> Answer | None:
+        """Run an update's write; a full disk is answered "nothing was saved", not raised."""
         try:
-            if plan.reads_only:
-                return await read_once(self.ctx, key, call)
-            return await write_once(self.ctx, key, call, plan)
+            return await write()
         except StorageUnavailable as error:  # nothing was saved, not even the key: say so
             self.ctx.storage.failed(error)
             reply = Reply(body=(t("error.cannot_save"),), private=True)
             return Answer([reply], self.ctx.rules.default_lang, self.ctx.rules.timezone)
+
+    async def _refusal(self, actor: Actor, verdict: Verdict) -> Answer:
+        """The "slow down" notice in the member's language, or nothing inside the penalty."""
+        if verdict.outcome is Outcome.DROP:
+            return Answer([], self.ctx.rules.default_lang, self.ctx.rules.timezone)
+        notice = Reply(body=(t(verdict.notice, seconds=verdict.seconds),), private=True)
+        answer = await self._run(actor, lambda: _replies(notice))
+        return replace(answer, urgent=True)
+
+    async def _silence(self) -> Answer:
+        """The answer to a message that is not for us."""
+        return Answer([], self.ctx.rules.default_lang)
 
     async def answered(self, key: str) -> None:
         """The adapter sent the answer of this update: a redelivery now has nothing to say."""
@@ -211,6 +266,11 @@ def _cleaned(actor: Actor) -> Actor:
 def _stale(error: DomainError) -> bool:
     """A payload we did not make (or made for an older version) means a stale button."""
     return error.key.startswith("error.bad_") or error.key == "error.usage_of"
+
+
+async def _replies(*replies: Reply) -> list[Reply]:
+    """Answer with fixed replies inside the guarded runner."""
+    return list(replies)
 
 
 async def _raise(error: DomainError) -> list[Reply]:

@@ -79,6 +79,22 @@ async def _claim_and_run(
     return answer
 
 
+async def refuse_once(ctx: Context, key: str, notice: Answer | None) -> Answer | None:
+    """An update over the fair share, never run: its key is recorded as handled in one small
+    write, with the notice kept for a resend (None: dropped, recorded as answered already).
+    A key claimed before (a redelivery of an update that did run) keeps its own kept answer."""
+    async with ctx.db.write() as tx:
+        now = ctx.clock.now()
+        if not await tx.claim_key(key, now):
+            kept = await tx.unsent_answer(key)
+            return None if kept is None else answer_from_json(kept)
+        if notice is None:
+            await tx.mark_answered(key, now)
+        else:
+            await keep(tx, key, notice)
+    return notice
+
+
 async def _ask(question: Callable[[], Awaitable[object]]) -> bool:
     """Ask the platform outside the write; a failure is left to the handling to meet again."""
     try:

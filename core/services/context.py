@@ -11,6 +11,7 @@ from core.feature_ports import ChartRenderer
 from core.messages import PlainText
 from core.model import Member
 from core.ports import Actor, AdminCheck, Database, Tx, Wakeup
+from core.services.fairshare import FairShareRules
 from core.services.health import StorageHealth
 from core.services.providers import PaymentDesk
 from core.services.rights import ask_admin
@@ -39,6 +40,7 @@ class Rules:
         return " / ".join(self.platforms)
 
     page_size: int = 8
+    fair_share: FairShareRules = field(default_factory=FairShareRules)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from config.settings import Settings
 from core.clock import FakeClock, OffsetClock
 from core.ports import Actor, ChatKind, ChatRef
 from core.services import community
-from tests.conftest import ConsoleWorld
+from tests.conftest import UNLIMITED, ConsoleWorld
 
 
 @asynccontextmanager
@@ -22,7 +22,8 @@ async def demo_world(
     path: Path, crowd: int = 0, seed: int = 1, said: list[str] | None = None
 ) -> AsyncIterator[tuple[ConsoleWorld, Crowd | None]]:
     """Owner console:owner, subscribed like run_demo's owner; a crowd whose lines go to `said`."""
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{path}", owners="console:owner")
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{path}", owners="console:owner",
+                        **UNLIMITED)  # the fake clock stands still while tests type  # fmt: skip
     base = FakeClock()
     clock = OffsetClock(base)
     async with runtime(settings, clock=clock) as rt:

@@ -31,6 +31,7 @@ from devtools.fakes.discord_models import (
     FakeUser,
     RecordedMessage,
 )
+from tests.conftest import UNLIMITED
 
 TOKEN = "wavebot-test-token"
 FAST = {"guild_ready_timeout": 0.05, "backoff": (0.05, 0.4), "admin_cache_seconds": 0.0}
@@ -164,6 +165,7 @@ async def server_at(
             owners=f"discord:{owner.id}",
             discord_bot_token=TOKEN,
             discord_api_url=api.api_url,
+            **UNLIMITED,  # the fake clock stands still while tests type: no fair-share limit
         )
         clock = FakeClock()
         async with runtime(settings, clock=clock) as rt:

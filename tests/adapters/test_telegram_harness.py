@@ -17,12 +17,15 @@ from config.settings import Settings
 from core.clock import FakeClock
 from devtools.fakes.telegram_api import FakeTelegramAPI
 from devtools.fakes.telegram_models import JSON, BotMessage, CallbackAnswer, FakeChat, FakeUser
+from tests.conftest import UNLIMITED
 
 TOKEN = "123456:TEST-token"
 BOT = "wavebot_test_bot"
 # Tests type at machine speed; a person cannot exceed ~1 message/s per chat. The real limits
 # are exercised in test_telegram_delivery.py.
 FAST = Limits(chat=1000, chat_period=1.0, group=1000, group_period=1.0)
+# The fake clock stands still: the fair share (20 actions per 10 s) is lifted (`UNLIMITED`)
+# unless `fair`.
 
 
 @dataclass
@@ -103,9 +106,16 @@ class Chatroom:
 
 @asynccontextmanager
 async def chatroom(
-    tmp_path: Path, *, fast: bool = True, start: bool = True, **api_options: Any
+    tmp_path: Path,
+    *,
+    fast: bool = True,
+    start: bool = True,
+    fair: bool = False,
+    options: dict[str, Any] | None = None,
+    **api_options: Any,
 ) -> AsyncIterator[Chatroom]:
-    """Fake server + runtime (owner = a Telegram user) + the adapter built by app.wiring."""
+    """Fake server + runtime (owner = a Telegram user) + the adapter built by app.wiring;
+    `options` are settings (WAVEBOT_… names in lower case)."""
     async with FakeTelegramAPI(TOKEN, bot_username=BOT, **api_options) as api:
         owner = api.add_user("Olivia", username="olivia")
         settings = Settings(
@@ -113,6 +123,8 @@ async def chatroom(
             owners=f"telegram:{owner.id}",
             telegram_bot_token=api.token,
             telegram_api_url=api.base_url,
+            **({} if fair else UNLIMITED),
+            **(options or {}),
         )
         clock = FakeClock()
         async with runtime(settings, clock=clock) as rt:

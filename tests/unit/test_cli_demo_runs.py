@@ -109,3 +109,13 @@ def test_bad_clock_input_gets_a_specific_reply(tmp_path: Path) -> None:
     assert "bot> " + said("error.clock_backwards", value="-2h") in out
     assert "bot> " + said("error.clock_bad", value="+0d") in out
     assert "⏩" not in out  # nothing moved
+
+
+def test_a_piped_script_is_served_whole_not_slowed_down(tmp_path: Path) -> None:
+    typed = "/waves\n" * 25 + "/idea Desk lamp\n"
+
+    out, _, code = demo(tmp_path, typed)
+
+    assert code == 0
+    assert proposed(1, "Desk lamp") in out
+    assert said("fairshare.slow_down", seconds=15) not in out
