@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import logging
 import os
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from app import event_loop
 from app.logs import redact_everywhere
 from app.wiring import platforms, unknown_owners
 from bots.i18n import LANGUAGES, render
@@ -128,7 +128,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from app.main import run_bots
 
         try:
-            return asyncio.run(run_bots(settings))
+            return event_loop.run(run_bots(settings), settings.event_loop)
         except KeyboardInterrupt:
             return 0
     return run_bench(args.name, quick=args.quick)
@@ -158,7 +158,9 @@ def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
             demo = demo.model_copy(update={"member_actions": 0, "chat_commands": 0})
         stack.enter_context(sole_process(demo.database_url))  # not the file a bot is running on
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run_demo(demo, args.crowd, seed=args.seed, notice=notice))
+            event_loop.run(
+                run_demo(demo, args.crowd, seed=args.seed, notice=notice), demo.event_loop
+            )
     return 0
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.errors import StorageUnavailable
-from core.services import cards, digest, lifecycle, payments, refunds
+from core.services import cards, digest, fanout, lifecycle, payments, refunds
 from core.services.context import Context
 from core.services.dispatch import Dispatcher
 
@@ -31,6 +31,9 @@ class Clockwork:
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._wake = asyncio.Event()
         self._waker: asyncio.Task[None] | None = None
+        self._fanout_wake = asyncio.Event()
+        self._fanout_waker: asyncio.Task[None] | None = None
+        self._expanding = asyncio.Lock()
         self._running: set[asyncio.Task[object]] = set()
         self.extra_jobs: list[tuple[Callable[[], Awaitable[object]], float]] = []
 
@@ -38,9 +41,14 @@ class Clockwork:
         """Called inside the transaction that created deliveries; the sweep runs just after."""
         self._wake.set()
 
+    def fanout_pending(self) -> None:
+        """Called inside a crossing transaction; the expander runs just after its commit."""
+        self._fanout_wake.set()
+
     async def start(self) -> None:
         """Register the sweeps and start the clock in the running loop."""
         self._job(self.nudge, self.tick)
+        self._job(self.expand, 5.0)
         self._job(self.sweep_waves, 10.0)
         self._job(self.refresh_cards, 2.0)
         self._job(self.remind, 300.0)
@@ -50,6 +58,8 @@ class Clockwork:
             self._job(job, seconds)
         self.scheduler.start()
         self._waker = asyncio.create_task(self._wake_loop())
+        self._fanout_wake.set()  # an expansion a stop interrupted resumes at once
+        self._fanout_waker = asyncio.create_task(self._fanout_loop())
 
     def _job(self, job: Callable[[], Awaitable[object]], seconds: float) -> None:
         """An interval job that never overlaps itself and that stop() can wait for."""
@@ -81,6 +91,27 @@ class Clockwork:
             await asyncio.sleep(0.05)
             self._wake.clear()
             await self.dispatch()
+
+    async def _fanout_loop(self) -> None:
+        """Expand participant deliveries right after a crossing commit, beside the dispatcher
+        (which starts sending the first batches while the rest expands)."""
+        while True:
+            await self._fanout_wake.wait()
+            self._fanout_wake.clear()
+            async with self._expanding:  # waits for a periodic run, then sees what it missed
+                await self._expand_now()
+
+    async def expand(self) -> None:
+        """Write the participant deliveries of announcements still to expand (one expander at a
+        time: the periodic job skips while the woken one runs)."""
+        if self._expanding.locked():
+            return
+        async with self._expanding:
+            await self._expand_now()
+
+    async def _expand_now(self) -> None:
+        """One expander run, logged if it fails (the next wake or tick resumes it)."""
+        await self._guarded(fanout.expand(self.ctx), "fan-out expansion")
 
     async def dispatch(self) -> None:
         """Send due deliveries."""
@@ -115,6 +146,8 @@ class Clockwork:
         for job, _ in self.extra_jobs:
             await self._guarded(job(), getattr(job, "__name__", "sweep"))
         await self.refresh_cards()
+        async with self._expanding:
+            await self._expand_now()
         await self.dispatch()
 
     async def _guarded(self, work: Awaitable[object], name: str) -> None:
@@ -131,8 +164,7 @@ class Clockwork:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         in_flight: list[asyncio.Task[Any]] = list(self._running)
-        if self._waker:
-            in_flight.append(self._waker)
+        in_flight += [task for task in (self._waker, self._fanout_waker) if task]
         for task in in_flight:
             task.cancel()
         await asyncio.gather(*in_flight, return_exceptions=True)

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     retention_days: int = Field(
         30, validation_alias=AliasChoices("WAVEBOT_RETENTION_DAYS", "retention_days")
     )
+    # auto: uvloop where installed, else asyncio's own loop (app/event_loop.py).
+    event_loop: str = Field(
+        "auto", validation_alias=AliasChoices("WAVEBOT_EVENT_LOOP", "event_loop")
+    )
     # Fair share (docs/ARCHITECTURE.md §7): 0 actions = no limit.
     member_actions: int = Field(
         20, validation_alias=AliasChoices("WAVEBOT_MEMBER_ACTIONS", "member_actions")
@@ -171,6 +175,14 @@ class Settings(BaseSettings):
         if not 0 <= value <= 3650:
             raise ValueError("WAVEBOT_RETENTION_DAYS must be 0 (keep forever) to 3650 days")
         return value
+
+    @field_validator("event_loop")
+    @classmethod
+    def _known_loop(cls, value: str) -> str:
+        """auto, uvloop or asyncio."""
+        if value.lower() not in ("auto", "uvloop", "asyncio"):
+            raise ValueError("WAVEBOT_EVENT_LOOP must be auto, uvloop or asyncio")
+        return value.lower()
 
     @field_validator("member_actions", "chat_commands")
     @classmethod

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from core.model import (
     CategoryStats,
     ExportRow,
+    FanoutStep,
     Funnel,
     LinkCode,
     PaymentWindow,
@@ -153,6 +154,12 @@ class DirectChannelStore(Protocol):
     async def dm_channel(self, platform: str, user_id: str) -> str | None: ...
     async def save_dm_channel(self, platform: str, user_id: str, channel_id: str) -> None: ...
     async def forget_dm_channel(self, platform: str, user_id: str) -> None: ...
+
+
+class FanoutStore(Protocol):
+    """Participant deliveries expanded after the crossing commit, one bounded batch per call."""
+
+    async def expand_fanout(self, limit: int) -> FanoutStep | None: ...
 
 
 class RetentionStore(Protocol):

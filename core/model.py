@@ -151,6 +151,15 @@ class Target:
 
 
 @dataclass(frozen=True)
+class FanoutStep:
+    """One batch of an announcement's participant deliveries, expanded after its commit."""
+
+    announcement_id: int
+    rows: int  # deliveries this batch created
+    finished: bool  # the announcement's whole audience now has its deliveries
+
+
+@dataclass(frozen=True)
 class LinkCode:
     """A stored link code (only its hash is kept, never the code itself)."""
 

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from core.feature_ports import (
     BackerStore,
     DirectChannelStore,
+    FanoutStore,
     IdentityStore,
     ModerationStore,
     PaymentStore,
@@ -148,6 +149,7 @@ class WaveStore(Protocol):
     async def get_pledge(self, wave_id: int, member_id: int) -> Pledge | None: ...
     async def save_pledge(self, pledge: Pledge) -> None: ...
     async def active_bids(self, wave_id: int) -> list[Bid]: ...
+    async def conditional_bids(self, wave_id: int) -> list[Bid]: ...
     async def set_pledge_status(
         self, wave_id: int, member_ids: Sequence[int], status: PledgeStatus, now: datetime
     ) -> None: ...
@@ -186,7 +188,13 @@ class OutboxStore(Protocol):
     async def subscribed_targets(self, category: str) -> list[Target]: ...
     async def participant_targets(self, wave_id: int) -> list[Target]: ...
     async def add_announcement(
-        self, wave_id: int | None, kind: str, body: Any, targets: Sequence[Target], now: datetime
+        self,
+        wave_id: int | None,
+        kind: str,
+        body: Any,
+        targets: Sequence[Target],
+        now: datetime,
+        fanout: bool = False,
     ) -> int: ...
     async def due_deliveries(
         self, now: datetime, limit: int, platforms: Sequence[str] | None = None
@@ -276,6 +284,7 @@ class Tx(
     BackerStore,
     DirectChannelStore,
     RetentionStore,
+    FanoutStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""
@@ -327,6 +336,8 @@ class Messenger(Protocol):
 
 
 class Wakeup(Protocol):
-    """Told after a commit that created deliveries, so the first message leaves at once."""
+    """Told after a commit that created deliveries, so the first message leaves at once, or
+    participant deliveries to expand, so the expander starts at once."""
 
     def deliveries_pending(self) -> None: ...
+    def fanout_pending(self) -> None: ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -99,8 +100,26 @@ def clear(tiers: Sequence[Tier], bids: Sequence[Bid], moq: int) -> Clearing:
     return Clearing(price, units, chosen, kept, dropped, succeeded=units >= moq and units > 0)
 
 
+def cleared_counts(
+    tiers: Sequence[Tier], units: int, pledgers: int, conditional: Sequence[Bid], moq: int
+) -> tuple[int, int]:
+    """Units and pledgers that would buy if the wave closed now, from its stored counts and its
+    conditional pledges alone: firm pledges stay in at any price, so they clear as one bid (a
+    milestone check then costs the same at 10 or 50,000 pledgers)."""
+    firm = Bid(-1, units - sum(bid.quantity for bid in conditional), None)  # -1: no member's id
+    clearing = clear(tiers, [firm, *conditional], moq)
+    staying = sum(1 for bid in conditional if bid.accepts(clearing.price))
+    return clearing.units, pledgers - len(conditional) + staying
+
+
 def milestones_for(tiers: Sequence[Tier], moq: int, capacity: int | None) -> tuple[int, ...]:
     """Counts worth announcing: 10, 25, 50, 100, 200, 500, 1000, 2000… plus tiers and MOQ."""
+    return _milestones(tuple(tiers), moq, capacity)
+
+
+@functools.lru_cache(maxsize=256)
+def _milestones(tiers: tuple[Tier, ...], moq: int, capacity: int | None) -> tuple[int, ...]:
+    """milestones_for, computed once per wave shape: every join asks."""
     ceiling = max(capacity or 0, moq, tiers[-1].min_units, 1000) * 10
     marks = set(BASE_MILESTONES)
     scale = 1000

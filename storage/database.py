@@ -29,7 +29,7 @@ from storage.group_commit import (
     granted,
 )
 from storage.sql_tx import SqlTx
-from storage.sqlite_inline import inline_creator
+from storage.sqlite_inline import already_begun, inline_creator
 
 if TYPE_CHECKING:
     from core.ports import Database
@@ -80,8 +80,12 @@ def _sqlite_pragmas(engine: AsyncEngine, begin: str, pragmas: list[str]) -> None
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn: Any) -> None:
-        """Writers take the write lock up front, so no transaction upgrades into a deadlock."""
-        conn.exec_driver_sql(begin)
+        """Writers take the write lock up front, so no transaction upgrades into a deadlock.
+
+        Group commit may have opened it already on the driver's thread (storage/group_commit.py).
+        """
+        if not already_begun(conn.connection.driver_connection):
+            conn.exec_driver_sql(begin)
 
 
 class SqlDatabase:
@@ -187,8 +191,17 @@ class SqlDatabase:
         tx = grant.tx()
         token = _CURRENT_WRITE.set((asyncio.current_task(), tx))
         try:
-            async with grant.savepoint():
-                yield tx
+            if grant.raw is None:
+                async with grant.savepoint():
+                    yield tx
+            else:  # the same savepoint on sqlite3 itself, without a context manager's frames
+                grant.enter()
+                try:
+                    yield tx
+                except BaseException:
+                    grant.leave(failed=True)
+                    raise
+                grant.leave(failed=False)
         finally:
             _CURRENT_WRITE.reset(token)
         await turn.committed

@@ -44,52 +44,86 @@ def _settle(future: asyncio.Future[Any], error: BaseException | None = None) -> 
 
 
 @dataclass(frozen=True)
-class _Grant:
-    """The writer connection, lent to one caller inside the batch's open transaction."""
-
-    conn: AsyncConnection
-    raw: sqlite3.Connection | None  # set when the driver is InlineSqlite
-    done: asyncio.Future[str]  # the caller's outcome: RELEASED, ROLLED_BACK, POISONED, UNUSED
-
-    def tx(self) -> SqlTx:
-        """The store view for this caller's body."""
-        return SqlTx(self.conn) if self.raw is None else HotSqlTx(self.conn, self.raw)
-
-    @asynccontextmanager
-    async def savepoint(self) -> AsyncIterator[None]:
-        """The caller's body in its own savepoint; reports the outcome to the writer task."""
-        if self.raw is None:
-            outcome = ROLLED_BACK
-            try:
-                async with self.conn.begin_nested():
-                    yield
-                outcome = RELEASED
-            finally:
-                self.done.set_result(outcome)
-            return
-        outcome = POISONED
-        try:
-            self.raw.execute(f"SAVEPOINT {SAVEPOINT}")
-            try:
-                yield
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):  # else POISONED: the batch rolls back
-                    self.raw.execute(f"ROLLBACK TO {SAVEPOINT}")
-                    self.raw.execute(f"RELEASE {SAVEPOINT}")
-                    outcome = ROLLED_BACK
-                raise
-            self.raw.execute(f"RELEASE {SAVEPOINT}")
-            outcome = RELEASED
-        finally:
-            self.done.set_result(outcome)
-
-
-@dataclass(frozen=True)
 class _Turn:
     """One top-level write: waits for its grant, then for its batch's COMMIT."""
 
     granted: asyncio.Future[_Grant]
     committed: asyncio.Future[None]
+
+
+class _Batch:
+    """One open transaction, lent to queued writes in turn (each caller passes it on)."""
+
+    def __init__(self, conn: AsyncConnection, driver: Any, deadline: float) -> None:
+        self.conn = conn
+        self.driver = driver
+        self.raw: sqlite3.Connection | None = (
+            driver.sqlite if isinstance(driver, InlineSqlite) else None
+        )
+        self.deadline = deadline
+        self.granted = 0
+        self.members: list[_Turn] = []
+        self.stopping = False  # the writer task is being cancelled: lend no more
+        self.finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+
+@dataclass(frozen=True)
+class _Grant:
+    """The writer connection, lent to one caller inside the batch's open transaction."""
+
+    group: GroupCommit
+    batch: _Batch
+    turn: _Turn
+
+    @property
+    def raw(self) -> sqlite3.Connection | None:
+        """The sqlite3 connection itself when the driver is InlineSqlite."""
+        return self.batch.raw
+
+    def tx(self) -> SqlTx:
+        """The store view for this caller's body."""
+        conn, raw = self.batch.conn, self.batch.raw
+        return SqlTx(conn) if raw is None else HotSqlTx(conn, raw)
+
+    def enter(self) -> None:
+        """Open the caller's savepoint on the sqlite3 connection (the inline driver's path)."""
+        assert self.raw is not None
+        try:
+            self.raw.execute(f"SAVEPOINT {SAVEPOINT}")
+        except BaseException:
+            self.give_back(POISONED)
+            raise
+
+    def leave(self, failed: bool) -> None:
+        """Release the savepoint (or roll it back when the body failed), then pass the batch on."""
+        assert self.raw is not None
+        outcome = POISONED  # unless the savepoint ends cleanly: then the batch rolls back
+        try:
+            if failed:
+                with contextlib.suppress(sqlite3.Error):
+                    self.raw.execute(f"ROLLBACK TO {SAVEPOINT}")
+                    self.raw.execute(f"RELEASE {SAVEPOINT}")
+                    outcome = ROLLED_BACK
+            else:
+                self.raw.execute(f"RELEASE {SAVEPOINT}")
+                outcome = RELEASED
+        finally:
+            self.give_back(outcome)
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """The caller's body in its own SQLAlchemy savepoint (drivers other than the inline one)."""
+        outcome = ROLLED_BACK
+        try:
+            async with self.batch.conn.begin_nested():
+                yield
+            outcome = RELEASED
+        finally:
+            self.give_back(outcome)
+
+    def give_back(self, outcome: str) -> None:
+        """Report the body's outcome; the next queued write gets the connection at once."""
+        self.group.returned(self.batch, self.turn, outcome)
 
 
 class GroupCommit:
@@ -138,7 +172,7 @@ class GroupCommit:
             while True:
                 while self._queue:
                     try:
-                        await self._batch()
+                        await self._batches()
                     except Exception as error:  # no connection or no BEGIN: nobody waits forever
                         self._fail_queued(error)
                 if self._closing:
@@ -151,58 +185,89 @@ class GroupCommit:
             self._fail_queued(DatabaseClosed("the writer task was cancelled"))
             raise
 
-    async def _batch(self) -> None:
-        """One BEGIN IMMEDIATE … COMMIT for as many queued writes as the limits allow."""
+    async def _batches(self) -> None:
+        """Batches on one checked-out connection while writes keep coming (no pool round trip,
+        no reset between batches); a failed batch hands the connection back for a fresh one."""
         async with self._engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
-            with offloaded(driver):
-                transaction = await conn.begin()
-            members: list[_Turn] = []
-            try:
-                await self._lend(conn, driver, members)
-                with offloaded(driver):
-                    await transaction.commit()
-            except BaseException as error:
-                with contextlib.suppress(Exception), offloaded(driver):
-                    await transaction.rollback()
-                failure = error
-                if not isinstance(error, Exception):
-                    failure = WriteBatchAborted("the writer task was stopped; batch rolled back")
-                for turn in members:
-                    _settle(turn.committed, failure)
-                if failure is not error:
-                    raise
-                return
-            self.batches += 1
-            self.writes += len(members)
-            for turn in members:
-                _settle(turn.committed)
+            while self._queue:
+                if not await self._batch(conn, driver):
+                    return
 
-    async def _lend(self, conn: AsyncConnection, driver: Any, members: list[_Turn]) -> None:
-        """Grant the connection to queued writes in order until the queue or the batch runs out."""
+    async def _batch(self, conn: AsyncConnection, driver: Any) -> bool:
+        """One BEGIN IMMEDIATE … COMMIT for as many queued writes as the limits allow.
+
+        False when it failed (its writes were told why): the connection should not be reused.
+        """
+        if isinstance(driver, InlineSqlite):  # inline, or one hand-off (not one per call)
+            await driver.begin_immediate()
+        with offloaded(driver):
+            transaction = await conn.begin()  # the "begin" hook sees SQLite already in one
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._max_seconds
-        while self._queue and len(members) < self._max_writes and loop.time() < deadline:
+        batch = _Batch(conn, driver, loop.time() + self._max_seconds)
+        try:
+            await self._lent(batch)
+            with offloaded(driver):
+                await transaction.commit()
+        except BaseException as error:
+            with contextlib.suppress(Exception), offloaded(driver):
+                await transaction.rollback()
+            failure = error
+            if not isinstance(error, Exception):
+                failure = WriteBatchAborted("the writer task was stopped; batch rolled back")
+            for turn in batch.members:
+                _settle(turn.committed, failure)
+            if failure is not error:
+                raise
+            return False
+        self.batches += 1
+        self.writes += len(batch.members)
+        for turn in batch.members:
+            _settle(turn.committed)
+        return True
+
+    async def _lent(self, batch: _Batch) -> None:
+        """Lend the connection to the first queued write; the callers pass it on (no round trip
+        through this task per write) until the queue or the batch runs out."""
+        self._lend_next(batch)
+        try:
+            await asyncio.shield(batch.finished)
+        except asyncio.CancelledError:
+            # This task is being cancelled while a caller's body runs on the connection:
+            # lend no more, and let that body end before the batch is rolled back under it.
+            batch.stopping = True
+            with contextlib.suppress(asyncio.CancelledError):
+                await batch.finished
+            raise
+
+    def _lend_next(self, batch: _Batch) -> None:
+        """Grant the connection to the next live queued write, or end the batch's lending."""
+        loop = asyncio.get_running_loop()
+        while (
+            self._queue
+            and not batch.stopping
+            and batch.granted < self._max_writes
+            and loop.time() < batch.deadline
+        ):
             turn = self._queue.popleft()
             if turn.granted.done():  # its caller was cancelled while queued
                 continue
-            done: asyncio.Future[str] = loop.create_future()
-            raw = driver.sqlite if isinstance(driver, InlineSqlite) else None
-            turn.granted.set_result(_Grant(conn, raw, done))
-            try:
-                outcome = await asyncio.shield(done)
-            except asyncio.CancelledError:
-                # This task is being cancelled while a caller's body runs on the connection:
-                # let the body end before the batch is rolled back under it.
-                with contextlib.suppress(asyncio.CancelledError):
-                    await done
-                raise
-            if outcome == RELEASED:
-                members.append(turn)
-            if outcome == POISONED:
-                raise WriteBatchAborted("a write could not roll back its savepoint")
-            if not in_transaction(driver):
-                raise WriteBatchAborted("SQLite rolled back the shared write transaction")
+            batch.granted += 1
+            turn.granted.set_result(_Grant(self, batch, turn))
+            return
+        _settle(batch.finished)
+
+    def returned(self, batch: _Batch, turn: _Turn, outcome: str) -> None:
+        """A caller is done with the connection: keep its write, or end the batch if it broke."""
+        if outcome == RELEASED:
+            batch.members.append(turn)
+        if outcome == POISONED:
+            _settle(batch.finished, WriteBatchAborted("a write could not roll back its savepoint"))
+        elif not in_transaction(batch.driver):
+            lost = "SQLite rolled back the shared write transaction"
+            _settle(batch.finished, WriteBatchAborted(lost))
+        else:
+            self._lend_next(batch)
 
     def _fail_queued(self, error: BaseException) -> None:
         """No transaction (BEGIN busy past busy_timeout, no connection): the queue hears why."""
@@ -218,5 +283,5 @@ async def granted(turn: _Turn) -> _Grant:
     except asyncio.CancelledError:
         granted = turn.granted
         if granted.done() and not granted.cancelled() and granted.exception() is None:
-            granted.result().done.set_result(UNUSED)
+            granted.result().give_back(UNUSED)
         raise

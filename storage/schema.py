@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.engine import Dialect
@@ -154,7 +155,11 @@ pledges = Table(
     Column("status", String(16), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # place in the wave's join order, taken again on a rejoin: fixes a fan-out's audience
+    Column("joined_seq", Integer, nullable=True),
     Index("ix_pledges_member", "member_id"),
+    Index("ix_pledges_wave_seq", "wave_id", "joined_seq"),
+    Index("ix_pledges_wave_max_price", "wave_id", "max_price_cents"),  # conditional_bids
 )
 
 pledge_events = Table(
@@ -197,13 +202,18 @@ announcements = Table(
     Column("kind", String(40), nullable=False),
     Column("body", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # participant deliveries still to expand (storage/tx_fanout.py): audience bound and cursor
+    Column("fanout_until", Integer, nullable=True),
+    Column("fanout_after", Integer, nullable=True),
+    Column("fanout_pending", Boolean, nullable=False, server_default=false()),
+    Index("ix_announcements_fanout_pending", "fanout_pending"),
 )
 
 deliveries = Table(
     "deliveries",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("announcement_id", Integer, ForeignKey("announcements.id"), nullable=False, index=True),
+    Column("announcement_id", Integer, ForeignKey("announcements.id"), nullable=False),
     Column("platform", String(16), nullable=False),
     Column("chat_id", String(64), nullable=False),
     Column("lang", String(8), nullable=False),
@@ -218,6 +228,8 @@ deliveries = Table(
     Column("claimed_until", UTCDateTime, nullable=True),
     Index("ix_deliveries_status_next", "status", "next_attempt_at"),
     Index("ix_deliveries_chat", "platform", "chat_id", "status"),
+    # one delivery per announcement and chat: a repeated fan-out batch inserts nothing twice
+    Index("uq_deliveries_announcement_chat", "announcement_id", "platform", "chat_id", unique=True),
 )
 
 delivery_attempts = Table(

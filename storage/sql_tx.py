@@ -6,6 +6,7 @@ from storage.tx_backers import BackerMixin
 from storage.tx_cards import CardMixin
 from storage.tx_digest import DigestMixin
 from storage.tx_dm_channels import DirectChannelMixin
+from storage.tx_fanout import FanoutMixin
 from storage.tx_follows import FollowMixin
 from storage.tx_ideas import IdeaMixin
 from storage.tx_identity import IdentityMixin
@@ -28,6 +29,7 @@ class SqlTx(
     WaveMixin,
     PledgeMixin,
     OutboxMixin,
+    FanoutMixin,
     FollowMixin,
     DigestMixin,
     CardMixin,

@@ -9,6 +9,7 @@ both paths leave identical rows and return identical records.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -20,10 +21,10 @@ from sqlalchemy import Boolean, Table
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.model import Member, Pledge, PledgeStatus, Target, Wave
+from core.model import Member, Pledge, Target, Wave
 from storage.schema import UTCDateTime, members, pledges, waves
 from storage.sql_tx import SqlTx
-from storage.tx_members import member_from_row, private_targets
+from storage.tx_members import member_from_row
 from storage.tx_outbox import PENDING
 from storage.tx_pledges import pledge_from_row
 from storage.tx_waves import wave_from_row
@@ -31,8 +32,12 @@ from storage.tx_waves import wave_from_row
 Decoder = Callable[[Any], Any]
 
 
+@functools.lru_cache(maxsize=64)
 def time_text(value: datetime) -> str:
-    """UTCDateTime's bind processing then SQLite DATETIME's text format, as SQLAlchemy stores it."""
+    """UTCDateTime's bind processing then SQLite DATETIME's text format, as SQLAlchemy stores it.
+
+    Cached: a join writes the same `now` into three rows (a naive value raises, never cached).
+    """
     if value.tzinfo is None:
         error = ValueError("naive datetime given to the database; use aware UTC times")
         raise StatementError(f"(builtins.ValueError) {error}", None, None, error)
@@ -43,8 +48,10 @@ def time_text(value: datetime) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _time(value: str | None) -> datetime | None:
-    """SQLite DATETIME text back to an aware UTC datetime, as UTCDateTime returns it."""
+    """SQLite DATETIME text back to an aware UTC datetime, as UTCDateTime returns it (cached:
+    a wave's deadlines are read by every join)."""
     return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
@@ -100,9 +107,12 @@ INSERT_MEMBER = (
 INSERT_ACCOUNT = "INSERT INTO accounts (account, member_id, linked_at) VALUES (?, ?, ?)"
 UPSERT_PLEDGE = (
     "INSERT INTO pledges (wave_id, member_id, quantity, max_price_cents, status, created_at, "
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wave_id, member_id) DO UPDATE SET "
+    "updated_at, joined_seq) VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(joined_seq), 0) "
+    "+ 1 FROM pledges WHERE wave_id = ?)) ON CONFLICT (wave_id, member_id) DO UPDATE SET "
     "quantity = excluded.quantity, max_price_cents = excluded.max_price_cents, "
-    "status = excluded.status, created_at = excluded.created_at, updated_at = excluded.updated_at"
+    "status = excluded.status, created_at = excluded.created_at, updated_at = excluded.updated_at, "
+    "joined_seq = CASE WHEN (pledges.status = 'active') THEN pledges.joined_seq "
+    "ELSE excluded.joined_seq END"
 )
 SET_COUNTS = "UPDATE waves SET units = ?, pledgers = ? WHERE id = ?"
 CARDS_DIRTY = "UPDATE cards SET dirty = 1, revision = revision + 1 WHERE wave_id = ? AND gone IS 0"
@@ -110,21 +120,20 @@ INSERT_EVENT = (
     "INSERT INTO pledge_events (wave_id, member_id, kind, quantity, units_after, at) "
     "VALUES (?, ?, ?, ?, ?, ?)"
 )
-PARTICIPANTS = (
-    "SELECT members.id, members.lang, (SELECT accounts.account FROM accounts "
-    "WHERE accounts.member_id = members.id ORDER BY accounts.linked_at, accounts.account "
-    "LIMIT 1) AS account FROM members JOIN pledges ON pledges.member_id = members.id "
-    "WHERE pledges.wave_id = ? AND pledges.status = ? AND members.notify_milestones IS 1 "
-    "ORDER BY pledges.created_at, pledges.member_id"
-)
 INSERT_ANNOUNCEMENT = (
     "INSERT INTO announcements (wave_id, kind, body, created_at) VALUES (?, ?, ?, ?)"
+)
+INSERT_FANOUT_ANNOUNCEMENT = (
+    "INSERT INTO announcements (wave_id, kind, body, created_at, fanout_until, fanout_after, "
+    "fanout_pending) VALUES (?, ?, ?, ?, (SELECT coalesce(max(joined_seq), 0) FROM pledges "
+    "WHERE wave_id = ?), 0, 1)"
 )
 INSERT_DELIVERY = (
     "INSERT INTO deliveries (announcement_id, platform, chat_id, lang, member_id, status, "
     "attempts, next_attempt_at, last_error, message_id, sent_at) "
     "VALUES (?, ?, ?, ?, ?, ?, 0, ?, '', '', NULL)"
 )
+MILESTONES = "SELECT milestone FROM milestones WHERE wave_id = ?"
 FIND_KEY = "SELECT key FROM processed_keys WHERE key = ?"
 INSERT_KEY = "INSERT INTO processed_keys (key, at) VALUES (?, ?)"
 
@@ -191,6 +200,7 @@ class HotSqlTx(SqlTx):
                 pledge.status.value,
                 time_text(pledge.created_at),
                 time_text(pledge.updated_at),
+                pledge.wave_id,
             ),
         )
 
@@ -204,6 +214,10 @@ class HotSqlTx(SqlTx):
         """The wave changed: its live cards need an edit."""
         self._run(CARDS_DIRTY, (wave_id,))
 
+    async def announced_milestones(self, wave_id: int) -> set[int]:
+        """Milestones already announced for the wave: every join past the first one asks."""
+        return {int(milestone) for (milestone,) in self._run(MILESTONES, (wave_id,))}
+
     async def claim_key(self, key: str, now: datetime) -> bool:
         """Record the key; False when it was already processed (in a committed transaction)."""
         if self._run(FIND_KEY, (key,)).fetchall():
@@ -211,18 +225,23 @@ class HotSqlTx(SqlTx):
         self._run(INSERT_KEY, (key, time_text(now)))
         return True
 
-    async def participant_targets(self, wave_id: int) -> list[Target]:
-        """One private target per active pledger who wants news, on their first account."""
-        cursor = self._run(PARTICIPANTS, (wave_id, PledgeStatus.ACTIVE.value))
-        return private_targets(SimpleNamespace(id=i, lang=lang, account=a) for i, lang, a in cursor)
-
     async def add_announcement(
-        self, wave_id: int | None, kind: str, body: Any, targets: Sequence[Target], now: datetime
+        self,
+        wave_id: int | None,
+        kind: str,
+        body: Any,
+        targets: Sequence[Target],
+        now: datetime,
+        fanout: bool = False,
     ) -> int:
-        """Record an announcement and one pending delivery per target; returns its id."""
+        """Record an announcement and one pending delivery per target; returns its id. With
+        fanout, the wave's participants as of now are left for the expander (tx_fanout.py)."""
         at = time_text(now)
-        params = (wave_id, kind, json.dumps(body), at)
-        announcement_id = self._run(INSERT_ANNOUNCEMENT, params).lastrowid
+        params: tuple[Any, ...] = (wave_id, kind, json.dumps(body), at)
+        sql = INSERT_ANNOUNCEMENT
+        if fanout and wave_id is not None:
+            sql, params = INSERT_FANOUT_ANNOUNCEMENT, (*params, wave_id)
+        announcement_id = self._run(sql, params).lastrowid
         if announcement_id is None:
             raise RuntimeError("the INSERT reported no primary key")
         rows = [

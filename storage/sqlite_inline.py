@@ -42,6 +42,28 @@ class InlineSqlite(aiosqlite.Connection):
             raise ValueError("Connection closed")
         return fn(*args, **kwargs)
 
+    async def begin_immediate(self) -> None:
+        """BEGIN IMMEDIATE inline when the write lock is free at once (one process per file: the
+        usual case, no hand-off to the thread and back); else on the thread, where it waits as
+        long as busy_timeout allows without blocking the loop."""
+        raw = self.sqlite
+        (patience,) = raw.execute("PRAGMA busy_timeout").fetchone()
+        raw.execute("PRAGMA busy_timeout = 0")
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY:
+                raise
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {int(patience)}")
+        await self.in_thread(raw.execute, "BEGIN IMMEDIATE")
+
+    async def in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """One call on the connection's thread: one hand-off, however slow the call."""
+        with self.offloaded():
+            return await self._execute(fn, *args)
+
     @property
     def sqlite(self) -> sqlite3.Connection:
         """The sqlite3 connection itself, for statements that bypass SQLAlchemy."""
@@ -87,3 +109,8 @@ def in_transaction(driver: Any) -> bool:
     if isinstance(driver, aiosqlite.Connection):
         return bool(driver.in_transaction)
     return True
+
+
+def already_begun(driver: Any) -> bool:
+    """True when our inline writer's SQLite connection is inside a transaction already."""
+    return isinstance(driver, InlineSqlite) and driver.sqlite.in_transaction

@@ -7,7 +7,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, insert, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from core.model import PledgeStatus, Target
 from core.ports import ChatRef, Delivery
@@ -92,14 +103,25 @@ class OutboxMixin(TxBase):
         return private_targets(await self._exec(stmt))
 
     async def add_announcement(
-        self, wave_id: int | None, kind: str, body: Any, targets: Sequence[Target], now: datetime
+        self,
+        wave_id: int | None,
+        kind: str,
+        body: Any,
+        targets: Sequence[Target],
+        now: datetime,
+        fanout: bool = False,
     ) -> int:
-        """Record an announcement and one pending delivery per target; returns its id."""
-        result = await self._exec(
-            insert(announcements).values(
-                wave_id=wave_id, kind=kind, body=json.dumps(body), created_at=now
-            )
-        )
+        """Record an announcement and one pending delivery per target; returns its id. With
+        fanout, the wave's participants as of now are left for the expander (tx_fanout.py)."""
+        values: dict[str, Any] = {
+            "wave_id": wave_id, "kind": kind, "body": json.dumps(body), "created_at": now,
+        }  # fmt: skip
+        if fanout and wave_id is not None:
+            last_joined = select(func.coalesce(func.max(pledges.c.joined_seq), 0))
+            last_joined = last_joined.where(pledges.c.wave_id == wave_id)
+            values["fanout_until"] = last_joined.scalar_subquery()
+            values |= {"fanout_after": 0, "fanout_pending": True}
+        result = await self._exec(insert(announcements).values(**values))
         announcement_id = new_id(result)
         rows = [
             {
@@ -256,16 +278,22 @@ class OutboxMixin(TxBase):
         )
         for table in (subs, modchats):
             await self._move_keyed(table, platform, old_chat_id, new_chat_id)
-        stmt = (
-            update(deliveries)
-            .where(
-                deliveries.c.platform == platform,
-                deliveries.c.chat_id == old_chat_id,
-                deliveries.c.status == PENDING,
-            )
-            .values(chat_id=new_chat_id)
+        pending_old = (
+            deliveries.c.platform == platform,
+            deliveries.c.chat_id == old_chat_id,
+            deliveries.c.status == PENDING,
         )
-        await self._exec(stmt)
+        # one delivery per announcement and chat: where the new id already has one, the old one
+        # is settled as gone (its attempts stay readable) instead of becoming a second copy
+        twin = deliveries.alias("twin")
+        told_there = exists().where(
+            twin.c.announcement_id == deliveries.c.announcement_id,
+            twin.c.platform == platform,
+            twin.c.chat_id == new_chat_id,
+        )
+        settled = {"status": "gone", "last_error": "chat migrated; already due there"}
+        await self._exec(update(deliveries).where(*pending_old, told_there).values(**settled))
+        await self._exec(update(deliveries).where(*pending_old).values(chat_id=new_chat_id))
 
     async def _move_keyed(self, table: Table, platform: str, old: str, new: str) -> None:
         """Re-key a (platform, chat_id) row; when the new id already has one, the old goes."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, func, insert, select, update
 
 from core.model import Pledge, PledgeStatus, Wave
 from core.tiers import Bid
@@ -30,6 +30,13 @@ def pledge_from_row(row: Any, prefix: str = "") -> Pledge:
     )
 
 
+def keep_join_place(fresh: Any) -> Any:
+    """An active pledge keeps its place in the join order; one that (re)becomes active, or is
+    withdrawn, takes the fresh one (so a rejoin counts as joining anew for a fan-out audience)."""
+    active = pledges.c.status == PledgeStatus.ACTIVE.value
+    return case((active, pledges.c.joined_seq), else_=fresh)
+
+
 class PledgeMixin(TxBase):
     """The pledge and milestone half of core.ports.WaveStore over SQL."""
 
@@ -41,16 +48,25 @@ class PledgeMixin(TxBase):
 
     async def save_pledge(self, pledge: Pledge) -> None:
         """Create or replace the member's one pledge on the wave."""
-        values = {
-            "wave_id": pledge.wave_id,
-            "member_id": pledge.member_id,
-            "quantity": pledge.quantity,
-            "max_price_cents": pledge.max_price_cents,
-            "status": pledge.status.value,
-            "created_at": pledge.created_at,
-            "updated_at": pledge.updated_at,
-        }
-        await self._upsert(pledges, values, ("wave_id", "member_id"), PLEDGE_COLUMNS)
+        next_seq = (
+            select(func.coalesce(func.max(pledges.c.joined_seq), 0) + 1)
+            .where(pledges.c.wave_id == pledge.wave_id)
+            .scalar_subquery()
+        )
+        stmt = self._insert(pledges).values(
+            wave_id=pledge.wave_id,
+            member_id=pledge.member_id,
+            quantity=pledge.quantity,
+            max_price_cents=pledge.max_price_cents,
+            status=pledge.status.value,
+            created_at=pledge.created_at,
+            updated_at=pledge.updated_at,
+            joined_seq=next_seq,
+        )
+        changed = {name: stmt.excluded[name] for name in PLEDGE_COLUMNS}
+        changed["joined_seq"] = keep_join_place(stmt.excluded.joined_seq)
+        stmt = stmt.on_conflict_do_update(index_elements=["wave_id", "member_id"], set_=changed)
+        await self._exec(stmt)
 
     async def active_bids(self, wave_id: int) -> list[Bid]:
         """What clearing needs of every active pledge."""
@@ -62,6 +78,18 @@ class PledgeMixin(TxBase):
         return [
             Bid(row.member_id, row.quantity, row.max_price_cents) for row in await self._exec(stmt)
         ]
+
+    async def conditional_bids(self, wave_id: int) -> list[Bid]:
+        """The active pledges with a maximum price (an index walk: usually few of a wave's)."""
+        stmt = select(pledges.c.member_id, pledges.c.quantity, pledges.c.max_price_cents).where(
+            pledges.c.wave_id == wave_id,
+            pledges.c.max_price_cents.is_not(None),
+            pledges.c.status == PledgeStatus.ACTIVE.value,
+        )  # no ORDER BY: SQLite would walk the primary key (every pledge) to give that order
+        found = [
+            Bid(row.member_id, row.quantity, row.max_price_cents) for row in await self._exec(stmt)
+        ]
+        return sorted(found, key=lambda bid: bid.member_id)
 
     async def set_pledge_status(
         self, wave_id: int, member_ids: Sequence[int], status: PledgeStatus, now: datetime

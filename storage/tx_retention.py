@@ -87,8 +87,9 @@ class RetentionMixin(TxBase):
         self, before: datetime, markers: Sequence[str], after_id: int, limit: int
     ) -> tuple[int, int, bool]:
         """Examine the next `limit` announcements after `after_id`: those older than `before`
-        with no delivery left are deleted, or, for markers a sweep reads, keep the row and drop
-        the body. Returns (last id examined, rows changed, whether a newer one was reached)."""
+        with no delivery left and no participants still to expand are deleted, or, for markers
+        a sweep reads, keep the row and drop the body. Returns (last id examined, rows changed,
+        whether a newer one was reached)."""
         left = exists().where(deliveries.c.announcement_id == announcements.c.id)
         stmt = (
             select(
@@ -96,7 +97,7 @@ class RetentionMixin(TxBase):
                 announcements.c.kind,
                 announcements.c.created_at,
                 announcements.c.body,
-                left.label("busy"),
+                or_(left, announcements.c.fanout_pending.is_(True)).label("busy"),
             )
             .where(announcements.c.id > after_id)
             .order_by(announcements.c.id)

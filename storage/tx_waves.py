@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -22,8 +23,9 @@ def tiers_to_json(tiers: Sequence[Tier]) -> str:
     return json.dumps([[tier.min_units, tier.unit_price] for tier in tiers])
 
 
+@functools.lru_cache(maxsize=1024)
 def tiers_from_json(text: str) -> tuple[Tier, ...]:
-    """Rebuild the tiers tiers_to_json wrote."""
+    """Rebuild the tiers tiers_to_json wrote (immutable, so each text is parsed once)."""
     return tuple(Tier(int(units), int(price)) for units, price in json.loads(text))
 
 

@@ -13,6 +13,7 @@ from bots.console.session import PLATFORM, ConsoleMessenger, ConsoleSession
 from config.settings import Settings
 from core.clock import FakeClock
 from core.ports import Actor
+from core.services import fanout
 
 
 @dataclass
@@ -45,8 +46,10 @@ class ConsoleWorld:
         return person
 
     async def deliver(self) -> list[str]:
-        """Run one dispatch sweep and return what reached the visible console chat."""
+        """Expand participant deliveries, run one dispatch sweep and return what reached the
+        visible console chat (as the clock's expander and dispatcher would)."""
         self.broadcasts.clear()
+        await fanout.expand(self.rt.ctx)
         await self.rt.dispatcher.sweep()
         return list(self.broadcasts)
 

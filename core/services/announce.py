@@ -32,26 +32,42 @@ async def announce(
     skip: frozenset[int] = frozenset(),
 ) -> int:
     """Record one announcement and a delivery per subscribed chat and interested member; members
-    in skip were already told in a message of their own."""
+    in skip were already told in a message of their own.
+
+    Participants are not listed here: the announcement fixes its audience (the wave's pledgers
+    as of this commit) and the expander (core/services/fanout.py) writes their deliveries
+    afterwards in batches, so this transaction costs the same at 10 or 50,000 participants.
+    """
+    fanout = audience is Audience.PARTICIPANTS
+    if fanout and skip:
+        raise ValueError("skip is not supported for participants (expanded after the commit)")
     targets: list[Target] = list(await tx.subscribed_targets(wave.category))
-    if audience is Audience.PARTICIPANTS:
-        targets += await tx.participant_targets(wave.id)
-    elif audience is Audience.FOLLOWERS:
+    if audience is Audience.FOLLOWERS:
         targets += await tx.follower_targets(wave.category)
     targets = [target for target in targets if target.member_id not in skip]
     payload = encode(body, card.buttons if card else (), wave.id if card else None)
     payload["photo"] = card.photo if card else ""
-    return await record(ctx, tx, wave.id, kind, payload, targets)
+    return await record(ctx, tx, wave.id, kind, payload, targets, fanout=fanout)
 
 
 async def record(
-    ctx: Context, tx: Tx, wave_id: int | None, kind: str, payload: Any, targets: list[Target]
+    ctx: Context,
+    tx: Tx,
+    wave_id: int | None,
+    kind: str,
+    payload: Any,
+    targets: list[Target],
+    fanout: bool = False,
 ) -> int:
-    """Write the announcement and its deliveries (one per chat), then wake the dispatcher."""
+    """Write the announcement and its deliveries (one per chat), then wake the dispatcher (and
+    the expander when the wave's participants are still to be added)."""
     unique = list({(target.platform, target.chat_id): target for target in targets}.values())
-    announcement = await tx.add_announcement(wave_id, kind, payload, unique, ctx.clock.now())
+    now = ctx.clock.now()
+    announcement = await tx.add_announcement(wave_id, kind, payload, unique, now, fanout=fanout)
     if unique:
         ctx.wakeup.deliveries_pending()
+    if fanout:
+        ctx.wakeup.fanout_pending()
     return announcement
 
 

@@ -23,6 +23,9 @@ class _NoWakeup:
     def deliveries_pending(self) -> None:
         """Nothing to wake."""
 
+    def fanout_pending(self) -> None:
+        """Nothing to wake."""
+
 
 @dataclass
 class Rules:

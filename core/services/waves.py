@@ -13,8 +13,7 @@ from core.services import backers
 from core.services.context import Context, member_of, require_moderator
 from core.services.ideas import load_idea
 from core.services.moderation import refuse_if_banned
-from core.tiers import milestones_for, standing, validate_tiers
-from core.views import cleared
+from core.tiers import cleared_counts, milestones_for, validate_tiers
 
 MAX_DURATION = timedelta(days=90)
 MIN_DURATION = timedelta(minutes=1)
@@ -147,7 +146,9 @@ async def _announce_progress(ctx: Context, tx: Tx, before: Wave, after: Wave) ->
     if not waiting:
         return ()
     # Only units that would buy if the wave closed now count (conditional ones may drop out).
-    after = cleared(after, standing(after.tiers, await tx.active_bids(after.id), after.moq))
+    conditional = await tx.conditional_bids(after.id)
+    counts = cleared_counts(after.tiers, after.units, after.pledgers, conditional, after.moq)
+    after = replace(after, units=counts[0], pledgers=counts[1])
     fresh = tuple(m for m in waiting if m <= after.units)
     if not fresh:
         return ()

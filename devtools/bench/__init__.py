@@ -7,12 +7,14 @@ after `wavebot bench` to it. `all` runs every registered benchmark in order.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from app import event_loop
 from devtools.bench.report import BenchFailure, BenchResult, machine
 
 Bench = Callable[[bool], BenchResult]
@@ -20,6 +22,7 @@ Bench = Callable[[bool], BenchResult]
 # name → module under devtools.bench holding run(quick).
 REGISTRY: dict[str, str] = {
     "pledges": "devtools.bench.pledges",
+    "fanout": "devtools.bench.fanout",
     "flash-crowd": "devtools.bench.flash_crowd",
     "broadcast": "devtools.bench.broadcast",
     "memory": "devtools.bench.memory",
@@ -49,6 +52,8 @@ def run_bench(name: str = "all", quick: bool = False) -> int:
     print("machine:")
     for line in machine(Path(tempfile.gettempdir())):
         print(f"  {line}")
+    choice = os.environ.get("WAVEBOT_EVENT_LOOP", "auto").lower()
+    print(f"  event loop: {event_loop.set_default(choice)} (WAVEBOT_EVENT_LOOP={choice})")
     status = 0
     for each in names:
         started = time.perf_counter()

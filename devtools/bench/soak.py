@@ -38,7 +38,7 @@ from core.clock import FakeClock
 from core.messages import Reply, t
 from core.model import Tier
 from core.ports import Actor, ChatKind, ChatRef, SendOutcome, SendResult
-from core.services import announce, community, ideas, waves
+from core.services import announce, community, fanout, ideas, waves
 from core.services.retention import RetentionPolicy, prune
 from core.services.waves import LaunchPlan
 from devtools.bench.lag import Lag, report_stall, watched
@@ -166,6 +166,7 @@ async def _soak(path: Path, shape: Shape, policy: RetentionPolicy) -> Soak:
             await asyncio.gather(*calls)
             if second % BROADCAST_EVERY == 0:
                 await _broadcast(rt, open_waves[second // BROADCAST_EVERY % len(open_waves)])
+            await fanout.expand(rt.ctx)  # the clock's expander: participants' deliveries
             await rt.dispatcher.sweep()
             if second % RETENTION_EVERY == 0:
                 soak.pruned += (await prune(rt.ctx, policy)).total

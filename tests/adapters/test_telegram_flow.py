@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bots.i18n import command_name
-from core.services import cards, waves
+from core.services import cards, fanout, waves
 from tests.adapters.test_telegram_harness import BOT, buttons, chatroom
 from tests.texts import eur, said, said_html
 
@@ -58,6 +58,7 @@ async def test_idea_to_milestone_in_a_group(tmp_path: Path) -> None:
         assert progress in edited.plain_text and edited.edit_count == 1
         assert buttons(edited) == card_buttons  # keyboard and deep link survive the edit
 
+        await fanout.expand(tg.rt.ctx)  # the clock's expander: the pledgers' DMs
         await tg.rt.dispatcher.sweep()
         ten = dict(count=10, id=1, title=BRUSH, price=eur(100))
         news = [m for m in api.messages(group) if said("announce.milestone", **ten) in m.plain_text]

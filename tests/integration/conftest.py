@@ -33,10 +33,15 @@ class CountingWakeup:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.fanouts = 0
 
     def deliveries_pending(self) -> None:
         """One more nudge."""
         self.calls += 1
+
+    def fanout_pending(self) -> None:
+        """Participant deliveries to expand."""
+        self.fanouts += 1
 
 
 @pytest.fixture

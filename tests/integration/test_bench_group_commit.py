@@ -24,6 +24,14 @@ from tests.integration.conftest import rows
 WRITERS = 40
 
 
+@pytest.fixture
+def one_batch(db: SqlDatabase, monkeypatch: pytest.MonkeyPatch) -> SqlDatabase:
+    """The database, with a batch window wide enough that a few writes always share one batch
+    (25 ms can pass between two bodies on a loaded machine, which would split them)."""
+    monkeypatch.setattr(db._group, "_max_seconds", 10.0)
+    return db
+
+
 def committed_names(db_path: Path) -> set[str]:
     """Member names a separate connection sees: what is durable, not what is in flight."""
     with closing(sqlite3.connect(db_path)) as conn:
@@ -66,8 +74,10 @@ async def test_a_failing_body_rolls_back_only_itself(
 
 
 async def test_a_constraint_error_in_one_body_spares_the_batch(
-    db: SqlDatabase, db_path: Path, clock: FakeClock
+    one_batch: SqlDatabase, db_path: Path, clock: FakeClock
 ) -> None:
+    db = one_batch
+
     async def orphan() -> None:
         async with db.write() as tx:
             await tx.create_member("telegram:x", "Kept? no", None, clock.now())
@@ -84,8 +94,10 @@ async def test_a_constraint_error_in_one_body_spares_the_batch(
 
 
 async def test_a_failing_commit_fails_every_caller_of_the_batch(
-    db: SqlDatabase, db_path: Path, clock: FakeClock
+    one_batch: SqlDatabase, db_path: Path, clock: FakeClock
 ) -> None:
+    db = one_batch
+
     async def poison() -> None:
         async with db.write() as tx:
             # a deferred foreign key is checked at COMMIT, so the whole batch's COMMIT fails
@@ -105,8 +117,10 @@ async def test_a_failing_commit_fails_every_caller_of_the_batch(
 
 
 async def test_a_lost_transaction_aborts_the_batch_instead_of_autocommitting(
-    db: SqlDatabase, db_path: Path, clock: FakeClock
+    one_batch: SqlDatabase, db_path: Path, clock: FakeClock
 ) -> None:
+    db = one_batch
+
     async def rogue() -> None:
         async with db.write() as tx:
             await tx.create_member("telegram:r", "Rogue", None, clock.now())

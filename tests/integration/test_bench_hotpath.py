@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Awaitable, Callable
 from contextlib import closing
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,15 @@ async def script(tx: SqlTx) -> list[Any]:
         await tx.mark_cards_dirty(wave_id)
         await tx.record_pledge_event(wave_id, member.id, "join", 2, 2 * n, at)
         seen.append(await tx.get_wave(wave_id))
+    seen.append(await tx.announced_milestones(wave_id))  # none yet
+    await tx.mark_milestone(wave_id, 10, T0)
+    await tx.mark_milestone(wave_id, 5, T0)
+    seen.append(await tx.announced_milestones(wave_id))
+    seen.append(await tx.announced_milestones(999))
+    rejoined = Pledge(wave_id, 2, 1, None, PledgeStatus.WITHDRAWN, T0, T0)
+    await tx.save_pledge(rejoined)  # a withdrawal then a rejoin: a new place in the join order
+    await tx.save_pledge(replace(rejoined, status=PledgeStatus.ACTIVE))
+    seen.append(await tx.get_pledge(wave_id, 2))
     await tx.set_member_notify(3, False)
     targets = await tx.participant_targets(wave_id)
     seen.append(targets)
@@ -59,6 +69,7 @@ async def script(tx: SqlTx) -> list[Any]:
     seen.append(await tx.add_announcement(wave_id, "milestone:5", {"b": [1, "é"]}, targets, T0))
     seen.append(await tx.add_announcement(None, "digest", {"b": []}, extra, T0))
     seen.append(await tx.add_announcement(wave_id, "empty", {}, [], T0))
+    seen.append(await tx.add_announcement(wave_id, "milestone:10", {}, extra, T0, fanout=True))
     seen.append(await tx.claim_key("tg:1", T0))
     seen.append(await tx.claim_key("tg:1", T0))
     seen.append(await tx.get_wave(999))

@@ -22,12 +22,16 @@ def test_quick_benchmarks_count_exactly_and_print_their_figures(
     assert status == 0, out  # 1 would mean a count was not exact (quick ignores speed targets)
     assert "machine:" in out and "SQLite" in out
 
-    # pledges: the ceiling, then three core runs of 1,000 distinct members each
-    assert re.search(r"raw sqlite3 ceiling \(1 tx/pledge\)\s+[\d,]+ tx/s", out), out
+    # pledges: the same-work ceiling, then core runs of 1,000 distinct members, 3 rounds each
+    spread = r"[\d,.]+ ?(%|ms|pledges/s)? \(min [\d,.]+, max [\d,.]+; \d+ runs\)"
+    ceiling = rf"same-work ceiling \(sqlite3, 16/COMMIT\)\s+{spread}\s+[\d.]+ statements per"
+    assert re.search(ceiling, out), out
+    assert "event loop of the core runs: " in out
     for concurrency in (16, 64, 500):
-        rate = rf"core join, {concurrency} in flight.*[\d,]+ pledges/s.*of ceiling"
-        latency = rf"p50 / p99 latency, {concurrency} in flight\s+[\d.]+ ms / [\d.]+ ms"
+        rate = rf"core join, {concurrency} in flight.*\s+{spread}"
+        latency = rf"latency, {concurrency} in flight\s+p50 [\d.]+ ms, p99 {spread}"
         assert re.search(rate, out) and re.search(latency, out), out
+    assert len(re.findall(rf"share of ceiling\s+{spread}", out)) == 3, out
     exact = re.findall(
         r"exact: c=\d+: units = pledgers = 1000, 1000 distinct active pledges, 1000 events, "
         r"milestones 10…1000 \(7\) recorded and announced once",
@@ -60,6 +64,15 @@ def test_quick_benchmarks_count_exactly_and_print_their_figures(
     assert re.search(rf"longest loop stall while sending\s+{stall}", out), out
     assert re.search(rf"longest loop stall \(commands and sweeps\)\s+{stall}", out), out
     assert re.search(rf"longest loop stall, soak with retention\s+{stall}", out), out
+
+    # fanout: the crossing join next to a join crossing nothing, at each size, and the expansion
+    for size in ("100", "1,000"):
+        assert re.search(rf"crossing join, {size} participants\s+[\d.,]+ ms \(min", out), out
+        assert re.search(rf"reference join \(no milestone\), {size}\s+[\d.,]+ ms", out), out
+        assert re.search(rf"longest loop stall, {size}\s+[\d.,]+ ms", out), out
+        assert re.search(rf"expansion, {size}\s+[\d,]+ rows/s", out), out
+        assert re.search(rf"last DM row exists after, {size}\s+[\d.,]+ ms", out), out
+        assert f"exact: {size} participants: each of 3 crossings gave every pledger" in out
 
     # stalls: /export and the /stats chart, each next to the same work done on the loop
     for command in (r"/export 1, 2,000 pledges", r"/stats 1, chart of 2,000 events"):

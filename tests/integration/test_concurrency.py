@@ -13,7 +13,7 @@ import pytest
 
 from core.clock import FakeClock
 from core.model import WaveStatus
-from core.services import waves
+from core.services import fanout, waves
 from core.services.context import Context
 from storage.database import SqlDatabase
 from tests.integration.conftest import OWNER, approved_idea, person, plan, rows
@@ -42,6 +42,9 @@ async def test_burst_of_concurrent_pledges(ctx: Context, db_path: Path) -> None:
     assert marks == [(10, 1), (25, 1), (50, 1), (100, 1), (200, 1)]
     kinds = rows(db_path, "SELECT kind FROM announcements WHERE kind != 'opened' ORDER BY id")
     assert kinds == [(f"milestone:{m}",) for m in (10, 25, 50, 100, 200)]
+    # the crossing pledges wrote no participant delivery: the expander does, afterwards
+    assert rows(db_path, "SELECT COUNT(*) FROM deliveries") == [(0,)]
+    await fanout.expand(ctx, batch=7)
     # every announcement went to the pledgers of that moment, once each
     per_announcement = rows(
         db_path,
@@ -72,6 +75,38 @@ async def test_writes_wait_for_another_process_holding_the_lock(
     waited = time.monotonic() - started
     await asyncio.to_thread(holder.join)
     assert waited >= 0.2
+    assert rows(db_path, "SELECT display_name FROM members") == [("Patient",)]
+
+
+async def test_a_write_waiting_for_the_lock_leaves_the_loop_running(
+    db: SqlDatabase, db_path: Path, clock: FakeClock
+) -> None:
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_write_lock() -> None:
+        with closing(sqlite3.connect(db_path, isolation_level=None)) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            locked.set()
+            release.wait(5)  # only a loop that still runs can tell it to let go
+            conn.execute("COMMIT")
+
+    holder = threading.Thread(target=hold_write_lock)
+    holder.start()
+    await asyncio.to_thread(locked.wait)
+
+    async def write() -> None:
+        async with db.write() as tx:
+            await tx.create_member("telegram:1", "Patient", None, clock.now())
+
+    writing = asyncio.create_task(write())
+    await asyncio.sleep(0.05)  # BEGIN IMMEDIATE is busy: it must wait off the loop
+    assert not writing.done()
+    release.set()
+    await writing
+    await asyncio.to_thread(holder.join)
+    async with db.write() as tx:  # the writer kept its patience for the next time
+        patience = await tx.connection.exec_driver_sql("PRAGMA busy_timeout")
+        assert patience.scalar() == 10_000
     assert rows(db_path, "SELECT display_name FROM members") == [("Patient",)]
 
 

@@ -11,7 +11,7 @@ from core.clock import FakeClock
 from core.messages import T, from_json
 from core.model import Target
 from core.ports import ChatKind, ChatRef
-from core.services import community, waves
+from core.services import community, fanout, waves
 from core.services.context import Context
 from tests.integration.conftest import (
     OWNER,
@@ -74,19 +74,23 @@ async def test_launch_and_milestones_fill_the_outbox(
         db_path, "SELECT id, kind FROM announcements WHERE kind != 'opened'"
     )
     assert kind == "milestone:3"
-    targets = rows(
-        db_path,
+    query = (
         "SELECT d.platform, d.chat_id, d.lang, m.display_name FROM deliveries d "
-        "LEFT JOIN members m ON m.id = d.member_id WHERE announcement_id = ? ORDER BY d.id",
-        announcement_id,
+        "LEFT JOIN members m ON m.id = d.member_id WHERE announcement_id = ? ORDER BY d.id"
     )
-    assert targets == [
-        ("telegram", "-100", "en", None),
-        ("discord", "555", "en", None),
+    chats = [("telegram", "-100", "en", None), ("discord", "555", "en", None)]
+    assert rows(db_path, query, announcement_id) == chats  # the participants come afterwards
+    assert isinstance(ctx.wakeup, CountingWakeup)
+    assert (ctx.wakeup.calls, ctx.wakeup.fanouts) == (2, 1)
+
+    expanded = await fanout.expand(ctx)
+    assert (expanded.rows, expanded.announcements) == (2, 1)
+    assert rows(db_path, query, announcement_id) == [
+        *chats,
         ("telegram", "1001", "fr", "Member 1"),
         ("discord", "1002", "en", "Member 2"),
     ]
-    assert isinstance(ctx.wakeup, CountingWakeup) and ctx.wakeup.calls == 2
+    assert ctx.wakeup.calls == 3  # the dispatcher hears of the participants' deliveries
 
 
 async def test_due_retry_and_finish(ctx: Context, clock: FakeClock, db_path: Path) -> None:

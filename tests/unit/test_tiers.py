@@ -11,6 +11,7 @@ from core.model import Tier
 from core.tiers import (
     Bid,
     clear,
+    cleared_counts,
     crossed,
     milestones_for,
     next_tier,
@@ -127,3 +128,15 @@ def test_milestones_respect_capacity() -> None:
 def test_crossed_lists_every_mark_passed_in_one_jump() -> None:
     assert crossed((10, 25, 50), 9, 30) == [10, 25]
     assert crossed((10, 25, 50), 30, 20) == []
+
+
+@given(bid_lists)
+def test_cleared_counts_from_the_conditional_bids_match_a_full_clearing(bids: list[Bid]) -> None:
+    # what a crossing join reads (stored counts + conditional pledges) clears as all the bids do
+    full = clear(TIERS, bids, moq=50)
+    conditional = [bid for bid in bids if bid.max_price_cents is not None]
+    units = sum(bid.quantity for bid in bids)
+    assert cleared_counts(TIERS, units, len(bids), conditional, moq=50) == (
+        full.units,
+        len(full.kept),
+    )
