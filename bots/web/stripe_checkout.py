@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import stripe
 
 from core.clock import Clock
+from core.errors import DomainError
 from core.messages import LINK, Button, Reply, t
 from core.payment_records import Payment, PaymentRequest, RefundResult
 from core.services.providers import owed_line
@@ -130,10 +131,15 @@ class StripeCheckout:
         expires = session_expiry(now, request.due_at)
         key = f"wavebot-checkout-{request.reference}-{int(slot_start(now).timestamp())}"
         params = session_params(request, expires, self.public_url, self.countries)
-        made = await self.client.v1.checkout.sessions.create_async(
-            params,  # type: ignore[arg-type]
-            options={"idempotency_key": key},
-        )
+        try:
+            made = await self.client.v1.checkout.sessions.create_async(
+                params,  # type: ignore[arg-type]
+                options={"idempotency_key": key},
+            )
+        except stripe.StripeError as error:  # the member is told to try again; nothing is owed
+            log.warning("stripe checkout for %s not created: %s %s", request.reference,
+                        type(error).__name__, error.code or "")  # fmt: skip
+            raise DomainError("error.stripe_unavailable", id=request.wave_id) from error
         session = OpenSession(made.id, made.url or "", datetime.fromtimestamp(made.expires_at, UTC))
         self.open[request.reference] = session
         return session

@@ -76,6 +76,7 @@ class FakeStripeAPI:
         self.requests: list[tuple[str, str, dict[str, Any]]] = []  # method, path, params
         self.idempotent: dict[str, tuple[int, dict[str, Any]]] = {}
         self.fail_refunds = 0  # the next n refund calls answer 500 (an outage)
+        self.fail_sessions = 0  # the next n session creations answer 500
         self.events: list[bytes] = []  # every event body sent to the webhook
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -138,6 +139,9 @@ class FakeStripeAPI:
 
     def create_session(self, params: dict[str, Any]) -> dict[str, Any]:
         """Validate like Stripe (mode, one priced line, expiry window) and open a session."""
+        if self.fail_sessions > 0:
+            self.fail_sessions -= 1
+            raise StripeError(500, "api_error", "An error occurred on Stripe's side")
         if params.get("mode") != "payment":
             raise StripeError(400, "invalid_request_error", "mode must be payment", "mode")
         items = params.get("line_items")

@@ -64,6 +64,15 @@ async def test_an_expired_session_gives_way_to_a_fresh_one(world: ConsoleWorld) 
         assert fresh["url"] in second and fresh["amount_total"] == 3500
 
 
+async def test_stripe_down_when_asked_to_pay_is_a_clear_answer(world: ConsoleWorld) -> None:
+    async with stripe_world(world) as sw:
+        _, ana, _, _ = await closed_lamp(world, min_units=1)
+        sw.api.fail_sessions = 1
+        assert said("error.stripe_unavailable", id=1) in await ana.say("/pay 1")
+        back_up = await ana.say("/pay 1")
+        assert sw.api.session_for(ANA)["url"] in back_up
+
+
 async def test_a_bad_or_missing_signature_is_refused_and_records_nothing(
     world: ConsoleWorld,
 ) -> None:
