@@ -21,6 +21,7 @@ from bots.i18n import LANGUAGES, render
 from config.settings import Settings, load_settings
 from core.messages import t
 from storage.health import DatabaseUnusable, sole_process
+from storage.schema_check import where
 
 BENCH_NEEDS_CHECKOUT = (
     "wavebot bench: the benchmarks ship with the source, not the wheel; "
@@ -39,9 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="simulate N members joining the first open wave")  # fmt: skip
     demo.add_argument(
         "--db",
-        metavar="FILE",
-        type=Path,
-        help="keep the demo's data in this SQLite file (default: a fresh one)",
+        metavar="FILE|URL",
+        help="keep the demo's data in this SQLite file or database URL, e.g. "
+        "postgresql://postgres@127.0.0.1/wavebot (default: a fresh SQLite file)",
     )
     demo.add_argument(
         "--seed",
@@ -58,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="benchmarks that print their figures")
     bench.add_argument("name", nargs="?", default="all", help="which benchmark (default: all)")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    bench.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="run `pledges` on this PostgreSQL server (postgresql://user@host/db)",
+    )
     return parser
 
 
@@ -131,7 +137,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return event_loop.run(run_bots(settings), settings.event_loop)
         except KeyboardInterrupt:
             return 0
-    return run_bench(args.name, quick=args.quick)
+    return run_bench(args.name, quick=args.quick, database_url=args.database_url)
 
 
 def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -141,17 +147,28 @@ def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.crowd < 0 or args.crowd > 100_000:
         print("wavebot: --crowd must be between 0 and 100000", file=sys.stderr)
         return 2
-    if args.db is not None and not args.db.resolve().parent.is_dir():
+    if args.db is not None and "://" in args.db:
+        demo = settings.model_copy(update={"database_url": args.db})
+        if not sys.stdin.isatty():  # a piped script is not a flooder: no fair-share budget
+            demo = demo.model_copy(update={"member_actions": 0, "chat_commands": 0})
+        notice = t("demo.db_file", path=where(args.db))
+        with contextlib.suppress(KeyboardInterrupt):
+            event_loop.run(
+                run_demo(demo, args.crowd, seed=args.seed, notice=notice), demo.event_loop
+            )
+        return 0
+    db_file = None if args.db is None else Path(args.db)
+    if db_file is not None and not db_file.resolve().parent.is_dir():
         print(
-            f"wavebot: --db: the folder {args.db.resolve().parent} does not exist", file=sys.stderr
+            f"wavebot: --db: the folder {db_file.resolve().parent} does not exist", file=sys.stderr
         )
         return 2
     with contextlib.ExitStack() as stack:
-        if args.db is None:
+        if db_file is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wavebot-demo-")))
             path, notice = folder / "demo.db", t("demo.db_temporary")
         else:
-            path = args.db.resolve()
+            path = db_file.resolve()
             notice = t("demo.db_file", path=str(path))
         demo = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
         if not sys.stdin.isatty():  # a piped script is not a flooder: no fair-share budget
@@ -197,7 +214,7 @@ def run_db(action: str, target: Path | None, settings: Settings) -> int:
     return 0
 
 
-def run_bench(name: str, quick: bool) -> int:
+def run_bench(name: str, quick: bool, database_url: str | None = None) -> int:
     """The benchmarks live in devtools/, which only a source checkout has (the wheel leaves it)."""
     root = checkout_root()
     if not (root / "devtools" / "bench" / "__init__.py").is_file():
@@ -207,7 +224,10 @@ def run_bench(name: str, quick: bool) -> int:
         sys.path.insert(0, str(root))
     from devtools.bench import run_bench as run_benchmarks
 
-    return run_benchmarks(name, quick=quick)
+    if database_url is not None and name != "pledges":
+        print("wavebot bench: --database-url applies to `pledges` only", file=sys.stderr)
+        return 2
+    return run_benchmarks(name, quick=quick, database_url=database_url)
 
 
 if __name__ == "__main__":

@@ -38,8 +38,10 @@ class Clockwork:
         self.extra_jobs: list[tuple[Callable[[], Awaitable[object]], float]] = []
 
     def deliveries_pending(self) -> None:
-        """Called inside the transaction that created deliveries; the sweep runs just after."""
+        """Called inside the transaction that created deliveries; the sweep runs just after
+        (a sweep already sending claims them at once)."""
         self._wake.set()
+        self.dispatcher.poke()
 
     def fanout_pending(self) -> None:
         """Called inside a crossing transaction; the expander runs just after its commit."""
@@ -83,6 +85,7 @@ class Clockwork:
     async def nudge(self) -> None:
         """The periodic safety net: wake the dispatcher (it never runs twice at once)."""
         self._wake.set()
+        self.dispatcher.poke()
 
     async def _wake_loop(self) -> None:
         """Dispatch right after a commit that created deliveries."""

@@ -30,9 +30,10 @@ from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
 from core.services.fairshare import Budget, FairShareRules
 from core.services.health import Alert
-from storage.database import SqlDatabase
+from storage.backends import AnyDatabase, open_database
 from storage.health import preflight, sole_process
 from storage.migrate import upgrade
+from storage.urls import is_postgresql
 
 log = logging.getLogger(__name__)
 REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an hour
@@ -53,7 +54,7 @@ class Runtime:
     """The wired application: what adapters and the CLI need."""
 
     settings: Settings
-    db: SqlDatabase
+    db: AnyDatabase
     ctx: Context
     interpreter: Interpreter
     clockwork: Clockwork
@@ -71,7 +72,7 @@ async def runtime(
     """Open the database (migrating it), build the core and the clock; close all on exit."""
     await asyncio.to_thread(preflight, settings.database_url)
     await asyncio.to_thread(upgrade, settings.database_url)
-    db = await SqlDatabase.open(settings.database_url, synchronous=settings.synchronous)
+    db = await open_database(settings.database_url, synchronous=settings.synchronous)
     try:
         rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES,
                       timezone=settings.timezone, fair_share=fair_share_rules(settings),
@@ -145,7 +146,10 @@ async def _run_adapters(
     settings: Settings, adapter_options: Mapping[str, Mapping[str, Any]]
 ) -> int:
     """Every enabled adapter and the clock, until they stop or SIGTERM/SIGINT asks them to."""
-    async with runtime(settings, alone=True) as rt:
+    # One process per SQLite file, so its leftover leases are a dead process's; on PostgreSQL
+    # other processes may hold live ones, which expire on their own.
+    alone = not is_postgresql(settings.database_url)
+    async with runtime(settings, alone=alone) as rt:
         adapters: list[Service] = [*build_enabled(rt, adapter_options)]
         server = web_server(rt)
         if server is not None:  # health, metrics, payment webhooks: listening before the bots

@@ -36,6 +36,17 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr = Field(
         SecretStr(""), validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "telegram_bot_token")
     )
+    # Telegram Payments: the provider token BotFather gives (Payments → a provider; test tokens
+    # end in ":TEST:…"), and what the invoice asks for ("name,phone,address", any subset).
+    telegram_payment_provider_token: SecretStr = Field(
+        SecretStr(""),
+        validation_alias=AliasChoices(
+            "TELEGRAM_PAYMENT_PROVIDER_TOKEN", "telegram_payment_provider_token"
+        ),
+    )
+    telegram_payment_needs: str = Field(
+        "", validation_alias=AliasChoices("TELEGRAM_PAYMENT_NEEDS", "telegram_payment_needs")
+    )
     telegram_api_url: str = Field(
         DEFAULT_TELEGRAM_API, validation_alias=AliasChoices("TELEGRAM_API_URL", "telegram_api_url")
     )
@@ -114,7 +125,8 @@ class Settings(BaseSettings):
 
     def secret_values(self) -> list[str]:
         """The values no log line may show."""
-        tokens = (self.telegram_bot_token, self.discord_bot_token, self.stripe_api_key,
+        tokens = (self.telegram_bot_token, self.discord_bot_token,
+                  self.telegram_payment_provider_token, self.stripe_api_key,
                   self.stripe_webhook_secret)  # fmt: skip
         return [token.get_secret_value() for token in tokens if token.get_secret_value()]
 
@@ -125,6 +137,15 @@ class Settings(BaseSettings):
         if not value.isascii() or not value.isalpha() or not 2 <= len(value) <= 3:
             raise ValueError("WAVEBOT_LANG must be a language code such as en or fr")
         return value.lower()
+
+    @field_validator("telegram_payment_needs")
+    @classmethod
+    def _known_needs(cls, value: str) -> str:
+        """Only the details Telegram can ask for with a payment."""
+        words = {word.strip().lower() for word in value.split(",") if word.strip()}
+        if words - {"name", "phone", "address"}:
+            raise ValueError("TELEGRAM_PAYMENT_NEEDS lists name, phone and/or address")
+        return ",".join(sorted(words))
 
     @field_validator("stripe_shipping_countries")
     @classmethod

@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from core.checkout_ports import PaymentNeedsStore
 from core.feature_ports import (
     BackerStore,
     DirectChannelStore,
@@ -215,6 +216,11 @@ class OutboxStore(Protocol):
         self, delivery_id: int, next_at: datetime, error: str, now: datetime
     ) -> None: ...
     async def defer_deliveries(self, delivery_ids: Sequence[int], next_at: datetime) -> None: ...
+    async def finish_sent(self, sent: Sequence[tuple[int, str]], now: datetime) -> None: ...
+    async def hold_chat_after(
+        self, platform: str, chat_id: str, delivery_id: int, until: datetime
+    ) -> None: ...
+    async def release_deliveries(self, owner: str, delivery_ids: Sequence[int]) -> None: ...
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> None: ...
     async def all_subscribed_targets(self) -> list[Target]: ...
     async def follow(self, member_id: int, category: str, now: datetime) -> bool: ...
@@ -278,6 +284,7 @@ class Tx(
     IdentityStore,
     PaymentStore,
     PaymentLedger,
+    PaymentNeedsStore,
     TalkStore,
     StatsStore,
     ModerationStore,

@@ -13,6 +13,13 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from storage.schema_check import (
+    PreflightError,
+    require_known_schema,
+    server_preflight,
+    sqlite_revision,
+)
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -42,7 +49,13 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def preflight(url: str) -> None:
-    """Refuse, in one line, a file that is not SQLite, cannot be written, or is damaged."""
+    """Refuse, in one line, a bad URL, a PostgreSQL server that does not answer, a file that is
+    not SQLite, cannot be written or is damaged, or a schema newer than this code."""
+    try:
+        if server_preflight(url):
+            return
+    except PreflightError as problem:
+        raise DatabaseUnusable(problem.key, dict(problem.params)) from problem
     path = sqlite_path(url)
     if path is None:
         return
@@ -57,6 +70,10 @@ def preflight(url: str) -> None:
     problems = _pragma_check(path, "quick_check")
     if problems:
         raise DatabaseUnusable("cli.db_damaged", {"path": str(path), "detail": problems[0]})
+    try:
+        require_known_schema(sqlite_revision(path), str(path))
+    except PreflightError as problem:
+        raise DatabaseUnusable(problem.key, dict(problem.params)) from problem
 
 
 @contextmanager

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage.database import BUSY_TIMEOUT_MS, is_memory
+from storage.urls import normalise_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-SYNC_DRIVERS = {"sqlite+aiosqlite": "sqlite", "postgresql+asyncpg": "postgresql+psycopg"}
+SYNC_DRIVERS = {"sqlite+aiosqlite": "sqlite"}
 
 
 def sync_url(url: str) -> URL:
@@ -28,10 +31,21 @@ def alembic_config() -> Config:
     return config
 
 
+def _upgrade_on(connection: Connection, revision: str) -> None:
+    """Run Alembic on a connection the caller opened (and commits)."""
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply every pending migration (idempotent: nothing happens when already at head)."""
     if is_memory(url):
         raise ValueError("in-memory SQLite cannot be migrated separately; use a file")
+    url = normalise_url(url)
+    if make_url(url).get_backend_name() == "postgresql":
+        asyncio.run(_upgrade_postgresql(url, revision))
+        return
     engine = create_engine(sync_url(url))
     if engine.dialect.name == "sqlite":
 
@@ -45,8 +59,24 @@ def upgrade(url: str, revision: str = "head") -> None:
 
     try:
         with engine.begin() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            _upgrade_on(connection, revision)
     finally:
         engine.dispose()
+
+
+async def _upgrade_postgresql(url: str, revision: str) -> None:
+    """PostgreSQL through the bot's own asyncpg driver (no second, synchronous driver to ship).
+
+    DDL is transactional there, so a failed migration leaves the schema as it was; an advisory
+    lock makes processes that start together migrate one after the other.
+    """
+    engine = create_async_engine(url, pool_size=1, max_overflow=0)
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            await connection.run_sync(_upgrade_on, revision)
+    finally:
+        await engine.dispose()
+
+
+MIGRATION_LOCK = 0x7761_7665  # 'wave': the advisory lock key migrations hold on PostgreSQL

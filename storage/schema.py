@@ -457,3 +457,14 @@ payment_instructions = Table(
     Column("set_by", Integer, ForeignKey("members.id"), nullable=False),
     Column("set_at", UTCDateTime, nullable=False),
 )
+
+payment_needs = Table(  # what a wave's invoices ask for with the payment (migration 0013)
+    "payment_needs",
+    metadata,
+    Column("wave_id", Integer, ForeignKey("waves.id"), primary_key=True, autoincrement=False),
+    Column("need_name", Boolean, nullable=False),
+    Column("need_phone", Boolean, nullable=False),
+    Column("need_address", Boolean, nullable=False),
+    Column("set_by", Integer, ForeignKey("members.id"), nullable=False),
+    Column("set_at", UTCDateTime, nullable=False),
+)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Executable, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 CHUNK = 500
@@ -16,8 +17,10 @@ CHUNK = 500
 class TxBase:
     """Holds the one connection a transaction runs on; mixins add the store methods."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, *, locking: bool = False) -> None:
         self._conn = conn
+        self._locking = locking  # a PostgreSQL write: rows read in order to change are locked
+        self.failure: BaseException | None = None  # the first statement error, even if swallowed
 
     @property
     def connection(self) -> AsyncConnection:
@@ -28,7 +31,12 @@ class TxBase:
         self, statement: Executable, params: Sequence[Mapping[str, Any]] | None = None
     ) -> CursorResult[Any]:
         """Run a statement in this transaction (executemany when given a list of rows)."""
-        return await self._conn.execute(statement, params)
+        try:
+            return await self._conn.execute(statement, params)
+        except DBAPIError as error:
+            if self.failure is None:
+                self.failure = error
+            raise
 
     def _insert(self, table: Table) -> Any:
         """The dialect's own INSERT, so upserts stay one statement on SQLite and PostgreSQL."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from storage.tx_backers import BackerMixin
 from storage.tx_cards import CardMixin
+from storage.tx_checkout import CheckoutMixin
 from storage.tx_digest import DigestMixin
+from storage.tx_dispatch import DispatchMixin
 from storage.tx_dm_channels import DirectChannelMixin
 from storage.tx_fanout import FanoutMixin
 from storage.tx_follows import FollowMixin
@@ -30,6 +32,7 @@ class SqlTx(
     PledgeMixin,
     OutboxMixin,
     FanoutMixin,
+    DispatchMixin,
     FollowMixin,
     DigestMixin,
     CardMixin,
@@ -37,6 +40,7 @@ class SqlTx(
     IdentityMixin,
     PaymentMixin,
     LedgerMixin,
+    CheckoutMixin,
     TalkMixin,
     StatsMixin,
     ModerationMixin,

@@ -143,33 +143,6 @@ class OutboxMixin(TxBase):
             await self._exec(insert(deliveries), rows)
         return announcement_id
 
-    async def claim_deliveries(
-        self,
-        owner: str,
-        platforms: Sequence[str],
-        now: datetime,
-        lease_until: datetime,
-        limit: int,
-    ) -> list[Delivery]:
-        """Due deliveries for these platforms that nobody holds a live lease on, now leased to
-        owner until lease_until.
-
-        Only the rows this very update leased are returned (UPDATE … RETURNING), so even where
-        another dispatcher selected the same rows concurrently, each delivery goes to one of
-        them (PostgreSQL will add SKIP LOCKED to keep them from waiting on each other).
-        """
-        due = await self.due_deliveries(now, limit, platforms)
-        if not due:
-            return []
-        stmt = (
-            update(deliveries)
-            .where(deliveries.c.id.in_([d.id for d in due]), _unclaimed(now))
-            .values(claimed_by=owner, claimed_until=lease_until)
-            .returning(deliveries.c.id)
-        )
-        claimed = set((await self._exec(stmt)).scalars().all())
-        return [delivery for delivery in due if delivery.id in claimed]
-
     async def release_claims(self, owner: str | None = None) -> int:
         """Give back the leases of one dispatcher, or every lease (a lone process starting)."""
         stmt = update(deliveries).where(deliveries.c.claimed_until.is_not(None))

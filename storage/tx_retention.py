@@ -123,6 +123,8 @@ class RetentionMixin(TxBase):
         """Examine the next `limit` update keys after `after_rowid` (insertion order): those
         claimed before `before` whose answer was sent, or that kept none, are deleted. Returns
         (last rowid examined, keys deleted, whether a newer key was reached)."""
+        if self._conn.dialect.name != "sqlite":
+            return await self._prune_keys_without_rowid(before, after_rowid, limit)
         rowid: ColumnClause[int] = literal_column("rowid")  # insertion order, no index
         stmt = (
             select(rowid.label("rid"), processed_keys.c.at)
@@ -142,6 +144,23 @@ class RetentionMixin(TxBase):
         )
         deleted = int((await self._exec(stmt_del)).rowcount or 0)
         return last, deleted, any(row.at >= before for row in rows)
+
+    async def _prune_keys_without_rowid(
+        self, before: datetime, after: int, limit: int
+    ) -> tuple[int, int, bool]:
+        """PostgreSQL has no rowid: delete up to `limit` old keys owing nothing, wherever they
+        are (the scan stops once it found them); the walk ends with a batch that was not full."""
+        owed_nothing = or_(
+            processed_keys.c.answered_at.is_not(None), processed_keys.c.answer.is_(None)
+        )
+        old = (
+            select(processed_keys.c.key)
+            .where(processed_keys.c.at < before, owed_nothing)
+            .limit(limit)
+        )
+        stmt = delete(processed_keys).where(processed_keys.c.key.in_(old.scalar_subquery()))
+        deleted = int((await self._exec(stmt)).rowcount or 0)
+        return after + 1, deleted, deleted < limit
 
     async def prune_pending_actions(self, before: datetime, limit: int) -> int:
         """Confirmation buttons created before `before` (long expired, used or not)."""

@@ -104,8 +104,12 @@ class WaveMixin(TxBase):
         await self._exec(update(waves).where(waves.c.id == wave_id).values(photo=photo))
 
     async def get_wave(self, wave_id: int) -> Wave | None:
-        """A wave by id."""
-        row = (await self._exec(select(waves).where(waves.c.id == wave_id))).first()
+        """A wave by id; inside a PostgreSQL write its row stays locked until the commit, so
+        concurrent pledges on one wave take turns and their counts stay exact."""
+        stmt = select(waves).where(waves.c.id == wave_id)
+        if self._locking:
+            stmt = stmt.with_for_update()
+        row = (await self._exec(stmt)).first()
         return wave_from_row(row) if row else None
 
     async def list_waves(self, statuses: Sequence[WaveStatus], limit: int) -> list[Wave]:

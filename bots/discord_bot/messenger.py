@@ -15,6 +15,7 @@ from bots.discord_bot.dm_channels import DmChannels
 from bots.discord_bot.holds import ChannelHeld, retry_of
 from bots.discord_bot.layout import Outgoing, outgoing
 from bots.discord_bot.throttle import Throttle
+from core.lanes import Lane, sending_in
 from core.messages import Reply
 from core.ports import SendOutcome, SendResult
 
@@ -100,8 +101,9 @@ class DiscordMessenger:
             partial = client.get_partial_messageable(channel_id).get_partial_message(
                 int(message_id)
             )
-            async with self._paced(channel_id):
-                await partial.edit(**outgoing(message, lang).edit_kwargs())
+            with sending_in(Lane.BROADCAST):  # a live card is the chat's, like a broadcast
+                async with self._paced(channel_id):
+                    await partial.edit(**outgoing(message, lang).edit_kwargs())
         except Exception as error:
             return self._failed("edit in", chat_id, error)
         return SendResult(SendOutcome.SENT, message_id=message_id)

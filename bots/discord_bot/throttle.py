@@ -9,8 +9,10 @@ from contextlib import asynccontextmanager
 from aiolimiter import AsyncLimiter
 
 from bots.discord_bot.holds import ChannelHolds
+from bots.pacing import LanePacer
+from core.lanes import SENDING_LANE
 
-GLOBAL_PER_SECOND = 45.0  # under Discord's 50/s, which discord.py does not pace itself
+GLOBAL_PER_SECOND = 45  # under Discord's 50/s, which discord.py does not pace itself
 CHANNEL_LIMIT = (5, 5.0)
 MAX_TRACKED_CHANNELS = 10_000
 
@@ -26,11 +28,12 @@ class Throttle:
 
     def __init__(
         self,
-        per_second: float = GLOBAL_PER_SECOND,
+        per_second: int = GLOBAL_PER_SECOND,
         per_channel: tuple[int, float] = CHANNEL_LIMIT,
         max_channels: int = MAX_TRACKED_CHANNELS,
     ) -> None:
-        self.overall = pacer(per_second, 1.0)
+        # One budget for the token, handed out by lane: broadcasts before DMs (core/lanes.py).
+        self.overall = LanePacer(per_second, 1.0)
         self.per_channel = per_channel
         self.max_channels = max_channels
         self._channels: OrderedDict[int, AsyncLimiter] = OrderedDict()
@@ -54,7 +57,7 @@ class Throttle:
         if channel_id is not None:
             await self.holds.wait(channel_id)
             await self.channel(channel_id).acquire()
-        async with self.overall:
-            if channel_id is not None:
-                await self.holds.wait(channel_id)  # a 429 may have come while we queued
-            yield
+        await self.overall.acquire(SENDING_LANE.get())
+        if channel_id is not None:
+            await self.holds.wait(channel_id)  # a 429 may have come while we queued
+        yield

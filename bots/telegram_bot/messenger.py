@@ -17,6 +17,7 @@ from telegram.error import (
 from bots.i18n.formatting import DEFAULT_TIMEZONE
 from bots.telegram_bot.ratelimit import retry_seconds
 from bots.telegram_bot.sending import BotHandle, chat_key, edit_reply, post_reply
+from core.lanes import Lane, sending_in
 from core.messages import Reply
 from core.ports import SendOutcome, SendResult
 
@@ -76,8 +77,9 @@ class TelegramMessenger:
     async def edit(self, chat_id: str, message_id: str, message: Reply, lang: str) -> SendResult:
         """Edit a live card in place; 'not modified' counts as done."""
         try:
-            await edit_reply(self.handle, chat_key(chat_id), int(message_id), message, lang,
-                             self.timezone)  # fmt: skip
+            with sending_in(Lane.BROADCAST):  # a live card is the chat's, like a broadcast
+                await edit_reply(self.handle, chat_key(chat_id), int(message_id), message, lang,
+                                 self.timezone)  # fmt: skip
         except Exception as error:
             result = outcome_of(error, editing=True)
             if result.outcome is not SendOutcome.SENT:

@@ -15,6 +15,9 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bots.pacing import LanePacer
+from core.lanes import SENDING_LANE
+
 log = logging.getLogger(__name__)
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 
@@ -46,19 +49,17 @@ class Limits:
 class _Window:
     """A sliding log of send times: never more than `limit` within `period` seconds."""
 
-    def __init__(self, limit: int, period: float, even: bool = False) -> None:
+    def __init__(self, limit: int, period: float) -> None:
         self.limit = limit
         self.period = period
-        self.spacing = period / limit if even else 0.0
         self.sent: deque[float] = deque()
 
     def wait(self, now: float) -> float:
         """Seconds until one more send fits (0 when it fits now)."""
         while self.sent and self.sent[0] <= now - self.period:
             self.sent.popleft()
-        paced = self.sent[-1] + self.spacing - now if self.sent and self.spacing else 0.0
         full = 0.0 if len(self.sent) < self.limit else self.sent[0] + self.period - now
-        return max(paced, full, 0.0)
+        return max(full, 0.0)
 
 
 class SendLimiter(BaseRateLimiter[int]):
@@ -78,7 +79,8 @@ class SendLimiter(BaseRateLimiter[int]):
         """Adopt new limits (forgetting what was sent), e.g. relaxed ones in tests."""
         self.limits = limits
         # Evenly paced: bursts admitted together can arrive bunched and trip Telegram's counter.
-        self._overall = _Window(limits.overall, limits.overall_period, even=True)
+        # One budget for the token, handed out by lane: answers, then broadcasts, then DMs.
+        self.overall = LanePacer(limits.overall, limits.overall_period, self._clock)
         self._groups: dict[str, _Window] = {}
         self._chats: dict[str, _Window] = {}
 
@@ -114,13 +116,13 @@ class SendLimiter(BaseRateLimiter[int]):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _windows(self, chat_id: object) -> list[_Window]:
-        """The overall window, the chat's, and the group's for groups and channels."""
+        """The chat's window, and the group's for groups and channels (the overall budget is
+        the lane pacer's)."""
         if chat_id is None:
-            return [self._overall]
+            return []
         key = str(chat_id)
         self._forget_idle()
-        windows = [self._overall, self._window(self._chats, key, self.limits.chat,
-                                               self.limits.chat_period)]  # fmt: skip
+        windows = [self._window(self._chats, key, self.limits.chat, self.limits.chat_period)]
         if key.startswith(("-", "@")):
             windows.append(
                 self._window(self._groups, key, self.limits.group, self.limits.group_period)
@@ -143,20 +145,30 @@ class SendLimiter(BaseRateLimiter[int]):
                 for key in [k for k, w in table.items() if w.wait(now) == 0 and not w.sent]:
                     del table[key]
 
+    async def _chat_room(self, windows: list[_Window]) -> None:
+        """Sleep until each of the chat's windows admits one more send."""
+        wait = max((window.wait(self._clock()) for window in windows), default=0.0)
+        while wait > 0:
+            await asyncio.sleep(wait)
+            wait = max(window.wait(self._clock()) for window in windows)
+
     def chat_wait(self, chat_id: object) -> float:
         """Seconds until this chat's own windows (chat, group) admit one more message; the
-        overall window is everyone's and does not single a chat out."""
+        overall budget is everyone's (the lane pacer) and does not single a chat out."""
         now = self._clock()
-        return max(window.wait(now) for window in self._windows(chat_id)[1:])
+        return max((window.wait(now) for window in self._windows(chat_id)), default=0.0)
 
     async def _acquire(self, chat_id: object) -> None:
-        """Sleep until every window has room, then record the send in all of them at once."""
+        """Wait for room in the chat's own windows, then for a grant of the overall budget in
+        this send's lane; record the send in the chat's windows once both agree."""
         windows = self._windows(chat_id)
+        lane = SENDING_LANE.get()
         while True:
+            await self._chat_room(windows)  # a full chat never holds a place in the queue
+            await self.overall.acquire(lane)
             now = self._clock()
-            wait = max(window.wait(now) for window in windows)
-            if wait <= 0:
+            if all(window.wait(now) <= 0 for window in windows):
                 for window in windows:
                     window.sent.append(now)
                 return
-            await asyncio.sleep(wait)
+            # Another send to this chat took its room while we queued: the grant is spent.

@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
+from collections import deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from core.lanes import SENDING_LANE, Lane, delivery_lane
 from core.messages import Reply
 from core.ports import Delivery, Messenger, SendOutcome, SendResult
 from core.services.announce import decode
 from core.services.context import Context
+from core.services.dispatch_record import (
+    MAX_ATTEMPTS,
+    DispatchStats,
+    Recorder,
+    backoff,
+)
+
+__all__ = ["MAX_ATTEMPTS", "DispatchStats", "Dispatcher", "backoff", "chat_lanes"]
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
 BATCH = 5000  # large enough that every platform of a big broadcast starts at once
 # Long enough to send a whole batch at the platforms' rates; a dead dispatcher's leases lapse.
 LEASE = timedelta(minutes=10)
-
-
-def backoff(attempts: int) -> timedelta:
-    """Exponential backoff for transient failures: 2 s, 4 s, 8 s… capped at 10 minutes."""
-    return timedelta(seconds=min(600, 2 ** max(1, attempts)))
+# While sending, look for new due deliveries at least this often (a wake-up comes sooner).
+RECLAIM_EVERY = 0.25
+ChatKey = tuple[str, str]
 
 
 def delivery_reply(delivery: Delivery) -> Reply:
@@ -31,22 +39,27 @@ def delivery_reply(delivery: Delivery) -> Reply:
     return decode(delivery.body)
 
 
+def chat_key(delivery: Delivery) -> ChatKey:
+    """Deliveries to the same chat share a lane: one at a time, in order."""
+    return delivery.target.platform, delivery.target.chat_id
+
+
 def chat_lanes(due: Sequence[Delivery]) -> list[list[Delivery]]:
-    """Split a batch by chat, keeping each chat's deliveries in the batch's (oldest-first) order."""
-    lanes: dict[tuple[str, str], list[Delivery]] = {}
-    for delivery in due:
-        lanes.setdefault((delivery.target.platform, delivery.target.chat_id), []).append(delivery)
+    """Split a batch by chat, each chat's deliveries in creation (id) order."""
+    lanes: dict[ChatKey, list[Delivery]] = {}
+    for delivery in sorted(due, key=lambda d: d.id):
+        lanes.setdefault(chat_key(delivery), []).append(delivery)
     return list(lanes.values())
 
 
 @dataclass
-class DispatchStats:
-    """What one sweep did, for logs and benchmarks."""
+class _ChatQueue:
+    """One chat's claimed deliveries, sent one at a time by whichever worker takes the chat."""
 
-    sent: int = 0
-    retried: int = 0
-    gone: int = 0
-    failed: int = 0
+    waiting: deque[Delivery] = field(default_factory=deque)
+
+
+WorkKey = tuple[str, Lane]  # a platform and a lane: `parallel` workers each
 
 
 class Dispatcher:
@@ -67,25 +80,137 @@ class Dispatcher:
         self.owner = owner or f"dispatcher-{uuid.uuid4().hex[:12]}"
         self.lease = lease
         self._lock = asyncio.Lock()
+        self._poked = asyncio.Event()
+        self._chats: dict[ChatKey, _ChatQueue] = {}
+        self._ready: dict[WorkKey, deque[ChatKey]] = {}
+        self._workers: dict[WorkKey, set[asyncio.Task[None]]] = {}
+        self._recorder: Recorder | None = None
+        self._replies: dict[int, Reply] = {}
+
+    def poke(self) -> None:
+        """New deliveries were committed: a running sweep claims again at once."""
+        self._poked.set()
 
     async def sweep(self) -> DispatchStats:
-        """Send everything due now; one sweep at a time."""
+        """Send everything due now, claiming again while sending (so a broadcast recorded
+        during a long batch of DMs starts at once); returns when nothing is left in flight."""
         stats = DispatchStats()
         async with self._lock:
-            while True:
-                due = await self._claim()
-                if not due:
-                    return stats
-                await self._send_batch(due, stats)
-                if len(due) < BATCH:
-                    return stats
+            self._recorder = recorder = Recorder(self.ctx, stats)
+            try:
+                while True:
+                    self._poked.clear()
+                    self._enqueue(await self._claim())
+                    if not self._chats:
+                        return stats
+                    # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation
+                    # that lands as the event is set, and a stopping clock would wait forever.
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(RECLAIM_EVERY):
+                            await self._poked.wait()
+            finally:
+                await self._stop_chats()
+                await recorder.close()
 
     async def _claim(self) -> list[Delivery]:
-        """Lease a batch of due deliveries for the platforms this process can send to."""
+        """Lease due deliveries for the platforms this process can send to, broadcasts first."""
         now = self.ctx.clock.now()
+        self._replies.clear()
         async with self.ctx.db.write() as tx:
             return await tx.claim_deliveries(self.owner, sorted(self.messengers), now,
                                              now + self.lease, BATCH)  # fmt: skip
+
+    def _enqueue(self, claimed: list[Delivery]) -> None:
+        """Append each delivery to its chat's queue; an idle chat joins its platform and lane's
+        line for a worker. A claim never holds a chat's later deliveries while earlier ones are
+        in flight, so an appended delivery can only follow its chat's last one, just recorded."""
+        for queue in chat_lanes(claimed):
+            key = chat_key(queue[0])
+            chat = self._chats.get(key)
+            if chat is None:
+                chat = self._chats[key] = _ChatQueue()
+                work = (key[0], delivery_lane(queue[0].target.member_id))
+                self._ready.setdefault(work, deque()).append(key)
+                self._hire(work)
+            chat.waiting.extend(queue)
+
+    def _hire(self, work: WorkKey) -> None:
+        """Up to `parallel` workers per platform and lane, so DMs never take the places
+        broadcasts need; the messenger's pacer then serves the lanes by priority."""
+        workers = self._workers.setdefault(work, set())
+        while len(workers) < min(self.parallel, len(self._ready[work])):
+            workers.add(asyncio.create_task(self._work(work)))
+
+    async def _work(self, work: WorkKey) -> None:
+        """Serve chats of one platform and lane, one after another, in this lane."""
+        SENDING_LANE.set(work[1])  # this task's own context: every send here is in that lane
+        ready, me = self._ready[work], asyncio.current_task()
+        try:
+            while ready:
+                key = ready.popleft()
+                await self._serve(key, self._chats[key])
+        finally:
+            # Gone from the roll in the same step that found no chat waiting: a chat queued
+            # from now on hires a new worker.
+            self._workers[work].discard(me)
+
+    async def _serve(self, key: ChatKey, chat: _ChatQueue) -> None:
+        """Send a chat's deliveries in order, each result committed before the next send, so a
+        crash leaves at most one message per chat sent and unrecorded."""
+        try:
+            while chat.waiting:
+                delivery = chat.waiting[0]
+                result = await self._send(delivery)
+                assert self._recorder is not None
+                held_until = await self._recorder.record(delivery, result)
+                chat.waiting.popleft()
+                if held_until is not None:
+                    chat.waiting.clear()  # the record deferred the rest of the chat already
+        except Exception:
+            log.exception("dispatching to %s/%s failed; giving its deliveries back", *key)
+            await self._give_back([delivery.id for delivery in chat.waiting])
+        finally:
+            self._chats.pop(key, None)
+            if not self._chats:
+                self._poked.set()  # nothing in flight: the sweep looks once more and ends
+
+    async def _send(self, delivery: Delivery) -> SendResult:
+        """Send one delivery; a crashing messenger counts as a transient failure."""
+        messenger = self.messengers[delivery.target.platform]
+        try:
+            return await messenger.send(
+                delivery.target.chat_id, self._reply(delivery), delivery.target.lang
+            )
+        except Exception as error:
+            log.exception("delivery %s crashed", delivery.id)
+            return SendResult(SendOutcome.RETRY, error=repr(error)[:200])
+
+    def _reply(self, delivery: Delivery) -> Reply:
+        """The announcement's message, rebuilt once for all of its targets (Reply is frozen).
+        Emptied at each claim: an id is only reused once its announcement, with no delivery
+        left, was pruned, which cannot happen while one of its deliveries is in our hands."""
+        reply = self._replies.get(delivery.announcement_id)
+        if reply is None:
+            reply = self._replies[delivery.announcement_id] = delivery_reply(delivery)
+        return reply
+
+    async def _give_back(self, ids: list[int]) -> None:
+        """Release what a failed chat still holds (its first may have been sent: at most one
+        duplicate); if even that fails, the leases lapse and the chat waits until then."""
+        try:
+            async with self.ctx.db.write() as tx:
+                await tx.release_deliveries(self.owner, ids)
+        except Exception:
+            log.exception("could not give back %d deliveries; their leases will lapse", len(ids))
+
+    async def _stop_chats(self) -> None:
+        """Ending (or cancelled): stop every worker; unsent claims lapse or are released."""
+        tasks = [task for workers in self._workers.values() for task in workers]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._chats.clear()
+        self._ready.clear()
 
     async def release_orphans(self) -> int:
         """A lone process starting: leases left by a dead one would only delay their sends."""
@@ -96,82 +221,3 @@ class Dispatcher:
         """Stopping: give back what this dispatcher claimed and did not send."""
         async with self.ctx.db.write() as tx:
             return await tx.release_claims(self.owner)
-
-    async def _send_batch(self, due: list[Delivery], stats: DispatchStats) -> None:
-        """Send a batch: chats in parallel, each platform through its own gate so none waits on
-        another, but one message at a time per chat, its result committed before the next, so
-        a crash can leave at most one message per chat sent and unrecorded."""
-        gates = {platform: asyncio.Semaphore(self.parallel) for platform in self.messengers}
-
-        async def lane(queue: list[Delivery]) -> None:
-            for index, delivery in enumerate(queue):
-                async with gates[delivery.target.platform]:
-                    result = await self._send(delivery)
-                if await self._record(delivery, result, stats, later=queue[index + 1 :]):
-                    return
-
-        await asyncio.gather(*(lane(queue) for queue in chat_lanes(due)))
-
-    async def _send(self, delivery: Delivery) -> SendResult:
-        """Send one delivery; a crashing messenger counts as a transient failure."""
-        messenger = self.messengers[delivery.target.platform]
-        try:
-            return await messenger.send(
-                delivery.target.chat_id, delivery_reply(delivery), delivery.target.lang
-            )
-        except Exception as error:
-            log.exception("delivery %s crashed", delivery.id)
-            return SendResult(SendOutcome.RETRY, error=repr(error)[:200])
-
-    async def _record(
-        self,
-        delivery: Delivery,
-        result: SendResult,
-        stats: DispatchStats,
-        later: Sequence[Delivery] = (),
-    ) -> bool:
-        """Persist what happened (sent, retry later, or permanent failure handling) in one write;
-        True when the chat's later deliveries wait behind a retried one, keeping their order."""
-        now = self.ctx.clock.now()
-        target = delivery.target
-        held_until: datetime | None = None
-        async with self.ctx.db.write() as tx:
-            if result.outcome is SendOutcome.SENT:
-                stats.sent += 1
-                await tx.finish_delivery(delivery.id, "sent", now, message_id=result.message_id)
-                card = delivery.body.get("card") if isinstance(delivery.body, dict) else None
-                if card and result.message_id and target.member_id is None:
-                    # Rendered when announced: the wave may have moved since, so edit it once.
-                    await tx.add_card(target.platform, target.chat_id, result.message_id, card,
-                                      target.lang, now, dirty=True)  # fmt: skip
-            elif result.outcome is SendOutcome.MIGRATED and result.new_chat_id:
-                stats.retried += 1
-                await tx.move_chat(target.platform, target.chat_id, result.new_chat_id)
-                await tx.retry_delivery(delivery.id, now, "migrated", now)
-                held_until = now
-            elif result.outcome is SendOutcome.GONE:
-                stats.gone += 1
-                await tx.finish_delivery(delivery.id, "gone", now, error=result.error)
-                await tx.unsubscribe(target.platform, target.chat_id)
-                if target.member_id is not None:
-                    await tx.set_member_notify(target.member_id, False)
-                    await tx.set_member_news(target.member_id, False)
-                    for category in await tx.follows_of(target.member_id):
-                        await tx.unfollow(target.member_id, category)
-            elif result.outcome is SendOutcome.RETRY and (
-                result.retry_after is not None or delivery.attempts + 1 < MAX_ATTEMPTS
-            ):
-                stats.retried += 1
-                wait = (
-                    timedelta(seconds=result.retry_after)
-                    if result.retry_after is not None
-                    else backoff(delivery.attempts + 1)
-                )
-                await tx.retry_delivery(delivery.id, now + wait, result.error, now)
-                held_until = now + wait
-            else:
-                stats.failed += 1
-                await tx.finish_delivery(delivery.id, "failed", now, error=result.error)
-            if held_until is not None and later:
-                await tx.defer_deliveries([waiting.id for waiting in later], held_until)
-        return held_until is not None

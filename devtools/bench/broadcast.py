@@ -34,6 +34,7 @@ from core.ports import Actor, ChatKind, ChatRef, Messenger, SendOutcome, SendRes
 from core.services import community, ideas, waves
 from core.services.waves import LaunchPlan
 from core.tiers import milestones_for
+from devtools.bench import dispatch_cost
 from devtools.bench.lag import Lag, LagMonitor, report_stall
 from devtools.bench.report import BenchResult, check, verdict
 from devtools.fakes.discord_api import FakeDiscordAPI
@@ -252,6 +253,7 @@ def run(quick: bool = False) -> BenchResult:
         outcome, tg_kinds, dc_violations = asyncio.run(_broadcast(path, chats, lag))
         checks, dropped = _verify(path, chats)
         result.checks += checks
+        dispatch_cost.report(result, quick, Path(tmp))  # the dispatcher's own cost, no platform
     sends = len(outcome.telegram) + len(outcome.discord)
     check(sends == 2 * chats - dropped, f"messengers reported {sends} sends, the database not")
     tg_violations = sum(tg_kinds.values())

@@ -186,8 +186,14 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def run(quick: bool = False) -> BenchResult:
+def run(quick: bool = False, database_url: str | None = None) -> BenchResult:
     """Record the joins' SQL; then, repeatedly, replay it (the ceiling) and run the core."""
+    # --- PostgreSQL hook (lane pgstore): another server, its own ceiling (pledges_pg.py) ---
+    if database_url is not None and "sqlite" not in database_url.split("://")[0]:
+        from devtools.bench import pledges_pg
+
+        return pledges_pg.run(quick, database_url)
+    # --- end of the PostgreSQL hook ---
     pledges = QUICK_PLEDGES if quick else FULL_PLEDGES
     result = BenchResult("pledges", quick)
     choice = Settings().event_loop

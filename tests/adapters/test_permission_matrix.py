@@ -29,7 +29,8 @@ SAMPLE_ARGS = {"approve": "1", "reject": "1 dup", "merge": "1 2", "launch": "1 1
                "ban": "someone", "unban": "someone", "relaunch": "1", "pending": "",
                "subscribe": "", "unsubscribe": "", "modchat": "", "paid": "1 #1",
                "unpaid": "1 #1", "refunds": "", "refunded": "1 #1",
-               "payhow": "IBAN FR76 0000, reference: wave and member number"}  # fmt: skip
+               "payhow": "IBAN FR76 0000, reference: wave and member number",
+               "shipping": "1 name address"}  # fmt: skip
 MODERATOR_COMMANDS = sorted({spec.name for spec in REGISTRY.values() if spec.moderator})
 REFUSALS = {"error.not_moderator", "error.not_owner", "error.not_group_admin"}
 

@@ -1,4 +1,5 @@
-"""Real SQLite files in tmp_path, migrated, with the core's use cases on top."""
+"""Real databases (SQLite files in tmp_path, or PostgreSQL), migrated, with the core's use
+cases on top."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from core.clock import FakeClock
 from core.errors import DomainError
@@ -18,7 +20,7 @@ from core.ports import Actor
 from core.services import ideas
 from core.services.context import Context
 from core.services.waves import LaunchPlan
-from storage.database import SqlDatabase
+from storage.backends import AnyDatabase, open_database
 
 OWNER = Actor("console:owner", "Owner")
 
@@ -46,20 +48,14 @@ class CountingWakeup:
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
-    """Where this test's database file lives."""
+    """Where this test's database file lives (asking for it keeps the test on SQLite)."""
     return tmp_path / "wavebot.db"
 
 
 @pytest.fixture
-def db_url(db_path: Path) -> str:
-    """The async URL of this test's database file."""
-    return f"sqlite+aiosqlite:///{db_path}"
-
-
-@pytest.fixture
-async def db(db_url: str) -> AsyncIterator[SqlDatabase]:
-    """A migrated database, closed after the test."""
-    database = await SqlDatabase.open(db_url, migrate=True)
+async def db(db_url: str) -> AsyncIterator[AnyDatabase]:
+    """A migrated database on this run's backend, closed after the test."""
+    database = await open_database(db_url, migrate=True)
     try:
         yield database
     finally:
@@ -73,7 +69,7 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def ctx(db: SqlDatabase, clock: FakeClock) -> Context:
+def ctx(db: AnyDatabase, clock: FakeClock) -> Context:
     """The use cases' context on the real database, with console:owner as owner."""
     return Context(db=db, clock=clock, owners=frozenset({OWNER.account}), wakeup=CountingWakeup())
 
@@ -93,6 +89,12 @@ def rows(db_path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+async def query(db: AnyDatabase, sql: str) -> list[tuple[Any, ...]]:
+    """Look at the database with plain SQL on either backend (a read transaction of its own)."""
+    async with db.read() as tx:
+        return [tuple(row) for row in await tx.connection.execute(text(sql))]
 
 
 async def approved_idea(ctx: Context, title: str = "Cast iron pan #kitchen") -> int:

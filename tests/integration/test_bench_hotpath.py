@@ -104,6 +104,7 @@ async def test_hot_path_writes_and_returns_what_the_mixins_do(tmp_path: Path) ->
     assert dump(tmp_path / "hot.db") == dump(tmp_path / "generic.db")
 
 
+@pytest.mark.sqlite_only  # the raw sqlite3 hot path exists only there
 async def test_hot_path_errors_look_like_sqlalchemy_errors(db: SqlDatabase) -> None:
     with pytest.raises(StatementError, match="naive datetime"):
         async with db.write() as tx:

@@ -74,11 +74,30 @@ def test_quick_benchmarks_count_exactly_and_print_their_figures(
         assert re.search(rf"last DM row exists after, {size}\s+[\d.,]+ ms", out), out
         assert f"exact: {size} participants: each of 3 crossings gave every pledger" in out
 
+    # broadcast: the dispatcher's own cost next to the same statements in raw sqlite3
+    assert re.search(r"dispatcher cost, 2,000 deliveries to an instant platform\s+[\d,]+ "
+                     r"deliveries/s .*raw sqlite3: [\d,]+ rows/s", out), out  # fmt: skip
+    assert re.search(r"dispatcher share of its same-work ceiling\s+[\d.]+ ", out), out
+    assert "exact: dispatcher cost: 2,000 deliveries sent, each recorded once" in out
+
+    # broadcast-under-load: milestone delays and order in the group, with and without a flooder
+    for label in ("crowd", "crowd \\+ flooder"):
+        assert re.search(rf"{label}: group milestone p99, commit → received\s+[\d.]+ s", out)
+        assert re.search(rf"{label}: group received 10 < 25 < 50 < 100\s+\d of 1 runs", out)
+        assert re.search(rf"{label}: longest loop stall\s+{stall}", out), out
+    assert re.search(r"crowd: group received 10 < 25 < 50 < 100\s+1 of 1 runs", out), out
+    assert "120 joins answered (crowd scenario)" in out
+
     # stalls: /export and the /stats chart, each next to the same work done on the loop
     for command in (r"/export 1, 2,000 pledges", r"/stats 1, chart of 2,000 events"):
         row = rf"{command}: longest loop stall\s+[\d.]+ / [\d.]+ / [\d.]+ ms .*on the loop: "
         assert re.search(row, out), out
     assert "exact: every /export listed the 2,000 pledges under its 10-line summary" in out
+
+    # checkout: pre-checkout answers of a crowd of payers, next to /pay for the same payers
+    row = r"pre-checkout answered, p99 of 10 at once\s+[\d.]+ s .*deadline 10 s; /pay p99 [\d.]+ s"
+    assert re.search(row, out), out
+    assert "exact: 10 payers × 2 rounds: every pre-checkout approved" in out
 
 
 def test_unknown_and_planned_benchmarks_are_refused(capsys: pytest.CaptureFixture[str]) -> None:

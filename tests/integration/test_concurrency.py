@@ -15,13 +15,15 @@ from core.clock import FakeClock
 from core.model import WaveStatus
 from core.services import fanout, waves
 from core.services.context import Context
+from storage.backends import AnyDatabase
 from storage.database import SqlDatabase
-from tests.integration.conftest import OWNER, approved_idea, person, plan, rows
+from tests.integration.conftest import OWNER, approved_idea, person, plan, query, rows
 
 BURST = 200
 
 
-async def test_burst_of_concurrent_pledges(ctx: Context, db_path: Path) -> None:
+async def test_burst_of_concurrent_pledges(ctx: Context, db: AnyDatabase) -> None:
+    """On SQLite the single writer serialises the joins; on PostgreSQL the wave row lock does."""
     tiers = ((1, 10_000), (50, 9_000), (100, 8_000), (200, 7_000))
     wave = await waves.launch(ctx, OWNER, plan(await approved_idea(ctx), *tiers))
     joins = [waves.join(ctx, person(n), wave.id) for n in range(BURST)]
@@ -34,20 +36,22 @@ async def test_burst_of_concurrent_pledges(ctx: Context, db_path: Path) -> None:
     assert sorted(o.wave.units for o in outcomes) == list(range(1, BURST + 1))  # serialised
     reached = sorted(m for o in outcomes for m in o.milestones)
     assert reached == [10, 25, 50, 100, 200]
-    assert rows(db_path, "SELECT COUNT(*), SUM(quantity) FROM pledges WHERE status = 'active'") == [
-        (BURST, BURST)
-    ]
-    assert rows(db_path, "SELECT COUNT(*) FROM pledge_events") == [(BURST,)]
-    marks = rows(db_path, "SELECT milestone, COUNT(*) FROM milestones GROUP BY milestone")
+    assert await query(
+        db, "SELECT COUNT(*), SUM(quantity) FROM pledges WHERE status = 'active'"
+    ) == [(BURST, BURST)]
+    assert await query(db, "SELECT COUNT(*) FROM pledge_events") == [(BURST,)]
+    marks = await query(
+        db, "SELECT milestone, COUNT(*) FROM milestones GROUP BY milestone ORDER BY milestone"
+    )
     assert marks == [(10, 1), (25, 1), (50, 1), (100, 1), (200, 1)]
-    kinds = rows(db_path, "SELECT kind FROM announcements WHERE kind != 'opened' ORDER BY id")
+    kinds = await query(db, "SELECT kind FROM announcements WHERE kind != 'opened' ORDER BY id")
     assert kinds == [(f"milestone:{m}",) for m in (10, 25, 50, 100, 200)]
     # the crossing pledges wrote no participant delivery: the expander does, afterwards
-    assert rows(db_path, "SELECT COUNT(*) FROM deliveries") == [(0,)]
+    assert await query(db, "SELECT COUNT(*) FROM deliveries") == [(0,)]
     await fanout.expand(ctx, batch=7)
     # every announcement went to the pledgers of that moment, once each
-    per_announcement = rows(
-        db_path,
+    per_announcement = await query(
+        db,
         "SELECT COUNT(*), COUNT(DISTINCT chat_id) FROM deliveries "
         "GROUP BY announcement_id ORDER BY announcement_id",
     )

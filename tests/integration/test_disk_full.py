@@ -44,6 +44,7 @@ async def _fill_until_full(world: ConsoleWorld) -> tuple[list[Person], Person]:
     raise AssertionError("the database never filled up")
 
 
+@pytest.mark.sqlite_only  # fills a SQLite page limit; PostgreSQL disk-full is not simulated here
 async def test_full_storage_is_told_plainly_and_recovers(
     world: ConsoleWorld, caplog: pytest.LogCaptureFixture
 ) -> None:

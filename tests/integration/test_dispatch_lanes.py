@@ -6,6 +6,8 @@ import asyncio
 from collections import defaultdict, deque
 from datetime import timedelta
 
+from sqlalchemy import text
+
 from bots.i18n import render
 from core.messages import Reply, t
 from core.model import Target
@@ -58,8 +60,8 @@ class WatchedPlatform:
     async def _recorded_sent(self, chat_id: str) -> int:
         """What the database says was sent to this chat (committed writes only)."""
         async with self.world.rt.db.read() as tx:
-            sql = "SELECT COUNT(*) FROM deliveries WHERE chat_id = ? AND status = 'sent'"
-            row = (await tx.connection.exec_driver_sql(sql, (chat_id,))).one()
+            sql = text("SELECT COUNT(*) FROM deliveries WHERE chat_id = :chat AND status = 'sent'")
+            row = (await tx.connection.execute(sql, {"chat": chat_id})).one()
         return int(row[0])
 
 

@@ -122,6 +122,7 @@ async def test_a_read_only_button_answers_while_the_writer_is_held(
     assert keys[0] == EXPECTED.get(payload, keys[0])
 
 
+@pytest.mark.sqlite_only  # one writer per SQLite file; PostgreSQL writes side by side
 async def test_changing_a_setting_still_takes_the_writer(world: ConsoleWorld) -> None:
     interpreter = await _community(world)
     async with writer_held(world.rt.ctx.db):

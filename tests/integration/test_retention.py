@@ -10,7 +10,8 @@ from core.model import Target, WaveStatus
 from core.services import lifecycle, stats, talk, waves
 from core.services.context import Context
 from core.services.retention import RetentionPolicy, prune
-from tests.integration.conftest import OWNER, approved_idea, person, plan, rows
+from storage.backends import AnyDatabase
+from tests.integration.conftest import OWNER, approved_idea, person, plan, query, rows
 
 KEEP = RetentionPolicy(timedelta(days=30))
 CHAT = Target("telegram", "-100", "en")
@@ -58,8 +59,9 @@ async def _claim(ctx: Context, key: str, answer: object | None, sent: bool) -> N
 
 
 async def test_old_finished_rows_go_and_everything_still_needed_stays(
-    ctx: Context, clock: FakeClock, db_path: Path
+    ctx: Context, clock: FakeClock, db: AnyDatabase
 ) -> None:
+    """On both backends (PostgreSQL has no rowid to walk the update keys by)."""
     sent, gone, waiting = await _announce(ctx, "opened", [CHAT, _target(1), _target(2)])
     await _finish(ctx, sent, "sent")
     await _finish(ctx, gone, "gone")
@@ -85,12 +87,12 @@ async def test_old_finished_rows_go_and_everything_still_needed_stays(
 
     done = await prune(ctx, KEEP)
 
-    left = {row[0] for row in rows(db_path, "SELECT id FROM deliveries")}
+    left = {row[0] for row in await query(db, "SELECT id FROM deliveries")}
     assert sent not in left and gone not in left and digest_delivery not in left
     assert {waiting, fresh} <= left
-    attempts = rows(db_path, "SELECT DISTINCT delivery_id FROM delivery_attempts")
+    attempts = await query(db, "SELECT DISTINCT delivery_id FROM delivery_attempts")
     assert {row[0] for row in attempts} == {waiting, fresh}
-    kinds = rows(db_path, "SELECT kind, body FROM announcements ORDER BY id")
+    kinds = await query(db, "SELECT kind, body FROM announcements ORDER BY id")
     # the first still owes a message; the digest is a marker (when the last one went) and
     # keeps its row without its body; the fresh one is within the retention
     assert [kind for kind, _ in kinds] == ["opened", "digest", "opened"]
@@ -100,7 +102,7 @@ async def test_old_finished_rows_go_and_everything_still_needed_stays(
         assert await tx.unsent_answer("telegram:2") == {"replies": ["owed"]}
         assert await tx.get_pending_action(old_button) is None
         assert await tx.get_pending_action(new_button) is not None
-    keys = {row[0] for row in rows(db_path, "SELECT key FROM processed_keys")}
+    keys = {row[0] for row in await query(db, "SELECT key FROM processed_keys")}
     assert keys == {"telegram:2", "telegram:4"}
     assert (done.deliveries, done.keys, done.pending_actions) == (6, 2, 1)  # 3 + 3 attempts
 
@@ -110,7 +112,7 @@ async def test_old_finished_rows_go_and_everything_still_needed_stays(
     await _finish(ctx, waiting, "sent")  # once the owed message went and aged, it goes too
     clock.advance(timedelta(days=31))
     await prune(ctx, KEEP)
-    assert rows(db_path, "SELECT kind FROM announcements") == [("digest",)]
+    assert await query(db, "SELECT kind FROM announcements") == [("digest",)]
 
 
 async def _open_wave(ctx: Context, title: str = "Pan #kitchen") -> int:

@@ -3,7 +3,7 @@
 collected (moderators only), and the community's payment instructions.
 
 Revision ID: 0012
-Revises: 0010 (the lead re-chains it after 0011)
+Revises: 0011
 Create Date: 2026-11-27
 """
 
