@@ -28,9 +28,10 @@ async def close_desk(desk: PaymentDesk) -> None:
 
 def stripe_provider(settings: Settings, clock: Clock) -> PaymentProvider:
     """Stripe Checkout on the official client; the library is imported only when configured."""
-    from bots.web.stripe_checkout import StripeCheckout, stripe_client
+    from bots.web.stripe_checkout import StripeCheckout, link_key, stripe_client
 
     client, http = stripe_client(settings.stripe_api_key.get_secret_value(),
                                  settings.stripe_api_base)  # fmt: skip
     countries = tuple(code for code in settings.stripe_shipping_countries.split(",") if code)
-    return StripeCheckout(client, clock, settings.public_url, countries, http)
+    key = link_key(settings.stripe_api_key.get_secret_value())
+    return StripeCheckout(client, clock, settings.public_url, countries, http, key)

@@ -20,9 +20,13 @@ def web_server(rt: Runtime) -> WebServer | None:
     server.gauges["wavebot_up"] = lambda: 1.0
     secret = settings.stripe_webhook_secret.get_secret_value()
     if settings.stripe_enabled and secret:
+        from bots.web.stripe_checkout import StripeCheckout
         from bots.web.stripe_webhook import StripeWebhook
 
-        webhook = StripeWebhook(rt.ctx, secret)
+        checkout = rt.ctx.payments.default
+        if not isinstance(checkout, StripeCheckout):  # the demo's simulated provider wins
+            return server
+        webhook = StripeWebhook(rt.ctx, secret, checkout)
         server.routes.extend(webhook.routes())
         server.gauges["wavebot_stripe_payments_recorded_total"] = lambda: webhook.recorded
         server.gauges["wavebot_stripe_webhooks_refused_total"] = lambda: webhook.refused

@@ -9,6 +9,8 @@ carry Stripe idempotency keys, so a retry (or a restart within the hour) never m
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,6 +31,23 @@ SLOT = timedelta(hours=1)  # a session made in one hour for one request is the s
 FRESH_FOR = timedelta(minutes=5)  # a kept link this close to its expiry is replaced
 NAME_MAX = 250  # product names shown on the Checkout page
 REFUNDED = ("succeeded", "pending")  # pending: accepted, the bank pays it back later
+
+
+def link_key(api_key: str) -> bytes:
+    """The key that signs pay links (derived from the secret key: nothing more to configure)."""
+    return hashlib.sha256(b"wavebot-pay-link\0" + api_key.encode()).digest()
+
+
+def sign(reference: str, key: bytes) -> str:
+    """A pay link's token: the reference and its MAC, so nobody forges one for another pledge."""
+    mac = hmac.new(key, reference.encode(), hashlib.sha256).hexdigest()[:24]
+    return f"{reference}.{mac}"
+
+
+def verified(token: str, key: bytes) -> str | None:
+    """The reference of a token we signed, else None."""
+    reference, _, mac = token.partition(".")
+    return reference if hmac.compare_digest(sign(reference, key), token) and mac else None
 
 
 @dataclass(frozen=True)
@@ -101,9 +120,11 @@ class StripeCheckout:
         public_url: str = "",
         shipping_countries: tuple[str, ...] = (),
         http: stripe.AIOHTTPClient | None = None,
+        key: bytes = b"",
     ) -> None:
         self.client = client
         self.http = http
+        self.key = key
         self.clock = clock
         self.public_url = public_url
         self.countries = shipping_countries
@@ -115,11 +136,20 @@ class StripeCheckout:
             await self.http.close_async()
 
     async def prompt(self, request: PaymentRequest) -> Reply:
-        """The amount owed, the Checkout link in the text and as a link button."""
-        session = await self.session_for(request)
-        body = (owed_line(request), t("pay.stripe_link", url=session.url,
-                                       expires=session.expires_at))  # fmt: skip
-        button = Button(t("button.stripe_pay", total=request.amount), LINK + session.url)
+        """The amount owed and the pay link, in the text and as a link button.
+
+        With a public URL the link is the bot's own (/stripe/pay/<signed reference>): no call to
+        Stripe here, so the Confirm button never waits on Stripe while its update holds the
+        writer; the session is made when the link is opened. Without one, the session now.
+        """
+        if self.public_url:
+            url = f"{self.public_url.rstrip('/')}/stripe/pay/{sign(request.reference, self.key)}"
+            expires = request.due_at
+        else:
+            session = await self.session_for(request)
+            url, expires = session.url, session.expires_at
+        body = (owed_line(request), t("pay.stripe_link", url=url, expires=expires))
+        button = Button(t("button.stripe_pay", total=request.amount), LINK + url)
         return Reply(body=body, buttons=((button,),), private=True)
 
     async def session_for(self, request: PaymentRequest) -> OpenSession:

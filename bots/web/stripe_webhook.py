@@ -18,9 +18,9 @@ from aiohttp import web
 
 from bots.i18n import render_plain
 from bots.web.server import Route
-from bots.web.stripe_checkout import PROVIDER
+from bots.web.stripe_checkout import PROVIDER, StripeCheckout, verified
 from core.errors import DomainError
-from core.messages import t
+from core.messages import T, t
 from core.payment_records import PaymentReceipt, ShippingDetails, parse_reference
 from core.services import paying
 from core.services.context import Context
@@ -49,9 +49,10 @@ def shipping_of(session: dict[str, Any]) -> ShippingDetails | None:
 class StripeWebhook:
     """POST /stripe/webhook: verify, then record paid sessions once."""
 
-    def __init__(self, ctx: Context, secret: str) -> None:
+    def __init__(self, ctx: Context, secret: str, checkout: StripeCheckout) -> None:
         self.ctx = ctx
         self.secret = secret
+        self.checkout = checkout
         self.lang = ctx.rules.default_lang
         self.recorded = 0  # new payments recorded (for /metrics)
         self.refused = 0  # bodies refused for a bad signature or size
@@ -61,7 +62,25 @@ class StripeWebhook:
         return [
             Route("POST", "/stripe/webhook", self.handle),
             Route("GET", "/stripe/done", self.done),
+            Route("GET", "/stripe/pay/{token}", self.open_checkout),
         ]
+
+    async def open_checkout(self, request: web.Request) -> web.Response:
+        """A pay link opened: re-check what is owed now, then on to the pledge's Checkout page."""
+        reference = verified(request.match_info["token"], self.checkout.key)
+        ref = parse_reference(reference or "")
+        if ref is None:
+            return web.Response(status=404, text=self.said(t("error.pay_changed")))
+        try:
+            owed = await paying.check(self.ctx, reference or "", ref.amount_cents, ref.currency)
+            session = await self.checkout.session_for(owed)
+        except DomainError as error:  # paid already, window over, amount changed, Stripe down
+            return web.Response(status=410, text=self.said(t(error.key, **error.params)))
+        raise web.HTTPSeeOther(session.url)
+
+    def said(self, text: T) -> str:
+        """A page's text in the community's language."""
+        return render_plain(text, self.lang) + "\n"
 
     async def done(self, _: web.Request) -> web.Response:
         """Where Checkout sends the payer back: the bot confirms in the chat when Stripe says."""

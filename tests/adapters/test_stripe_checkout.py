@@ -26,9 +26,11 @@ async def test_pay_opens_a_checkout_session_and_the_signed_webhook_records_it_on
     async with stripe_world(world, countries=("FR", "BE")) as sw:
         _, ana, _, _ = await closed_lamp(world, min_units=1)
         prompt = await ana.say("/pay 1")
+        assert sw.api.sessions == {}  # /pay (and the Confirm button) never wait on Stripe
+        link = f"{sw.provider.public_url}/stripe/pay/"
+        assert f"[{said('button.stripe_pay', total=eur(35))}: {link}{ANA}." in prompt
+        assert await sw.opens(prompt) == (303, sw.api.session_for(ANA)["url"])
         session = sw.api.session_for(ANA)
-        assert session["url"] in prompt
-        assert f"[{said('button.stripe_pay', total=eur(35))}: {session['url']}]" in prompt
         assert (session["amount_total"], session["currency"]) == (3500, "eur")
         [item] = session["line_items_sent"]
         assert (item["quantity"], item["price_data"]["unit_amount"]) == ("1", "3500")
@@ -36,7 +38,8 @@ async def test_pay_opens_a_checkout_session_and_the_signed_webhook_records_it_on
         longest = hour + timedelta(hours=24)  # the window is 7 days: Stripe's longest session
         assert session["expires_at"] == int(longest.timestamp())
         assert session["shipping_address_collection"] == {"allowed_countries": ["FR", "BE"]}
-        assert await ana.say("/pay 1") == prompt  # the same link while it lasts
+        assert await ana.say("/pay 1") == prompt  # the same link
+        assert await sw.opens(prompt) == (303, session["url"])  # the same session while it lasts
         assert len(sw.api.sessions) == 1
 
         assert await sw.pays(ANA) == 200
@@ -50,27 +53,31 @@ async def test_pay_opens_a_checkout_session_and_the_signed_webhook_records_it_on
             assert payment.provider == "stripe" and payment.counted
             assert payment.charge_id == sw.api.session_for(ANA)["payment_intent"]
         assert said("error.pay_already_paid", id=1) in await ana.say("/pay 1")
+        assert await sw.opens(prompt) == (410, said("error.pay_already_paid", id=1) + "\n")
         assert sw.webhook.recorded == 1
 
 
 async def test_an_expired_session_gives_way_to_a_fresh_one(world: ConsoleWorld) -> None:
     async with stripe_world(world) as sw:
         _, ana, _, _ = await closed_lamp(world, min_units=1)
-        first = await ana.say("/pay 1")
+        prompt = await ana.say("/pay 1")
+        _, first = await sw.opens(prompt)
         world.clock.advance(timedelta(hours=25))
-        second = await ana.say("/pay 1")
+        _, second = await sw.opens(prompt)
         assert len(sw.api.sessions) == 2 and first != second
         fresh = sw.api.session_for(ANA)
-        assert fresh["url"] in second and fresh["amount_total"] == 3500
+        assert fresh["url"] == second and fresh["amount_total"] == 3500
+        forged = prompt.replace(ANA, "w1m2a1EUR")
+        assert (await sw.opens(forged))[0] == 404  # another amount: not a link we signed
 
 
 async def test_stripe_down_when_asked_to_pay_is_a_clear_answer(world: ConsoleWorld) -> None:
     async with stripe_world(world) as sw:
         _, ana, _, _ = await closed_lamp(world, min_units=1)
         sw.api.fail_sessions = 1
-        assert said("error.stripe_unavailable", id=1) in await ana.say("/pay 1")
-        back_up = await ana.say("/pay 1")
-        assert sw.api.session_for(ANA)["url"] in back_up
+        prompt = await ana.say("/pay 1")
+        assert await sw.opens(prompt) == (410, said("error.stripe_unavailable", id=1) + "\n")
+        assert await sw.opens(prompt) == (303, sw.api.session_for(ANA)["url"])  # back up
 
 
 async def test_a_bad_or_missing_signature_is_refused_and_records_nothing(
@@ -78,7 +85,7 @@ async def test_a_bad_or_missing_signature_is_refused_and_records_nothing(
 ) -> None:
     async with stripe_world(world) as sw:
         _, ana, _, _ = await closed_lamp(world, min_units=1)
-        await ana.say("/pay 1")
+        await sw.opens(await ana.say("/pay 1"))
         session = sw.api.complete(sw.api.session_for(ANA)["id"])
         body = sw.api.event("checkout.session.completed", session)
         assert await sw.api.send(sw.webhook_url, body, "whsec_someone_else") == 400
@@ -99,7 +106,7 @@ async def test_a_session_paid_for_another_amount_is_flagged_not_counted(
 ) -> None:
     async with stripe_world(world) as sw:
         _, ana, _, _ = await closed_lamp(world, min_units=1)
-        await ana.say("/pay 1")
+        await sw.opens(await ana.say("/pay 1"))
         assert await sw.pays(ANA, amount_total=350) == 200  # a tampered 3.50 €
         async with world.rt.ctx.db.read() as tx:
             [payment] = await tx.live_payments(1)
@@ -114,7 +121,7 @@ async def test_a_wave_failing_on_paid_units_is_refunded_through_stripe(
 ) -> None:
     async with stripe_world(world) as sw:
         _, _, bo, _ = await closed_lamp(world, min_units=2)
-        await bo.say("/pay 1")
+        await sw.opens(await bo.say("/pay 1"))
         await sw.pays(BO)
         world.clock.advance(timedelta(days=7, minutes=1))
         await sweep(world)  # the window ends on 1 paid unit of 2: failed, bo refunded
@@ -135,7 +142,7 @@ async def test_a_refund_api_outage_becomes_a_moderators_task_and_is_retried(
     async with stripe_world(world) as sw:
         await community.register_modchat(world.rt.ctx, Actor("console:owner", "Owner"), MODS)
         owner, _, bo, _ = await closed_lamp(world, min_units=2)
-        await bo.say("/pay 1")
+        await sw.opens(await bo.say("/pay 1"))
         await sw.pays(BO)
         sw.api.fail_refunds = 3
         world.clock.advance(timedelta(days=7, minutes=1))

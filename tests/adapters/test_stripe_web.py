@@ -62,7 +62,7 @@ async def test_stripe_keys_never_reach_the_log(world: ConsoleWorld) -> None:
     with debug_log(secrets) as log:
         async with stripe_world(world) as sw:
             _, ana, _, _ = await closed_lamp(world, min_units=1)
-            await ana.say("/pay 1")
+            await sw.opens(await ana.say("/pay 1"))
             await sw.pays("w1m2a3500EUR")
     text = log.getvalue()
     assert "checkout/sessions" in text  # the client logged its requests
