@@ -11,13 +11,14 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from app.charts import MatplotlibCharts
 from app.clockwork import Clockwork
 from app.heap import freeze_long_lived
-from app.payments import payment_desk
-from app.wiring import PlatformAdapter, build_enabled, enabled_rows, platforms
+from app.payments import close_desk, payment_desk
+from app.web import web_server
+from app.wiring import build_enabled, enabled_rows, platforms
 from bots.i18n import LANGUAGES, command_aliases, render, render_plain
 from config.settings import Settings
 from core.clock import Clock, SystemClock
@@ -39,6 +40,13 @@ REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an ho
 RETENTION_SWEEP_SECONDS = 3600.0  # bounded storage: old finished rows go hourly, in batches
 ADAPTER_GRACE_SECONDS = 5.0  # updates in hand finish and are confirmed; SIGTERM to exit < 10 s
 CLOCK_GRACE_SECONDS = 3.0
+
+
+class Service(Protocol):
+    """What `wavebot run` runs side by side: the platform adapters and the HTTP server."""
+
+    async def run(self) -> None: ...
+    async def shutdown(self) -> None: ...
 
 
 @dataclass
@@ -71,7 +79,7 @@ async def runtime(
                       platforms=tuple(name.capitalize() for name in platforms()))  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
                       rules=rules, charts=MatplotlibCharts(), plain=render_plain,
-                      payments=payment_desk(settings))  # fmt: skip
+                      payments=payment_desk(settings, clock))  # fmt: skip
         messengers: dict[str, Messenger] = {}
         db.on_saved = ctx.storage.saved
         ctx.storage.alert = owners_alert(ctx, messengers)
@@ -84,7 +92,10 @@ async def runtime(
         clockwork.extra_jobs.append((lambda: retention.prune(ctx, policy), RETENTION_SWEEP_SECONDS))
         ctx.wakeup = clockwork
         interpreter = Interpreter(ctx, aliases=command_aliases())
-        yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers)
+        try:
+            yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers)
+        finally:
+            await close_desk(ctx.payments)
     finally:
         await db.close()
 
@@ -139,7 +150,11 @@ async def _run_adapters(
     # other processes may hold live ones, which expire on their own.
     alone = not is_postgresql(settings.database_url)
     async with runtime(settings, alone=alone) as rt:
-        adapters = build_enabled(rt, adapter_options)
+        adapters: list[Service] = [*build_enabled(rt, adapter_options)]
+        server = web_server(rt)
+        if server is not None:  # health, metrics, payment webhooks: listening before the bots
+            await server.start()
+            adapters.append(server)
         freeze_long_lived()  # everything is imported and wired: keep full collections short
         await rt.clockwork.start()
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
@@ -177,9 +192,7 @@ def _on_signals(handler: Callable[[], None] | None) -> None:
                 loop.add_signal_handler(signum, handler)
 
 
-async def _stop_gracefully(
-    adapters: list[PlatformAdapter], tasks: list[asyncio.Task[None]]
-) -> None:
+async def _stop_gracefully(adapters: list[Service], tasks: list[asyncio.Task[None]]) -> None:
     """Stop taking updates, let the ones in hand finish and be confirmed, within the grace."""
     for adapter in adapters:
         with contextlib.suppress(Exception):

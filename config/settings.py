@@ -18,6 +18,7 @@ from pydantic_settings import (
 
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_DISCORD_API = "https://discord.com/api/v10"
+DEFAULT_STRIPE_API = "https://api.stripe.com"
 PAYMENT_PROVIDERS = ("manual", "simulated")
 
 
@@ -95,10 +96,38 @@ class Settings(BaseSettings):
         "manual", validation_alias=AliasChoices("WAVEBOT_PAYMENT_PROVIDER", "payment_provider")
     )
 
+    # The bot's HTTP server (health, metrics, payment webhooks): off unless a port is set;
+    # WAVEBOT_PUBLIC_URL is how the outside world reaches it (Stripe's return pages).
+    http_port: int | None = Field(
+        None, validation_alias=AliasChoices("WAVEBOT_HTTP_PORT", "http_port")
+    )
+    http_host: str = Field(
+        "0.0.0.0", validation_alias=AliasChoices("WAVEBOT_HTTP_HOST", "http_host")
+    )
+    public_url: str = Field("", validation_alias=AliasChoices("WAVEBOT_PUBLIC_URL", "public_url"))
+    # Stripe Checkout: members without Telegram Payments pay on a Checkout page; the webhook
+    # (POST <public url>/stripe/webhook) records the payments. Shipping countries: ISO codes
+    # ("FR,BE") the Checkout page asks a delivery address for; empty asks none.
+    stripe_api_key: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("STRIPE_API_KEY", "stripe_api_key")
+    )
+    stripe_webhook_secret: SecretStr = Field(
+        SecretStr(""),
+        validation_alias=AliasChoices("STRIPE_WEBHOOK_SECRET", "stripe_webhook_secret"),
+    )
+    stripe_api_base: str = Field(
+        DEFAULT_STRIPE_API, validation_alias=AliasChoices("STRIPE_API_BASE", "stripe_api_base")
+    )
+    stripe_shipping_countries: str = Field(
+        "",
+        validation_alias=AliasChoices("STRIPE_SHIPPING_COUNTRIES", "stripe_shipping_countries"),
+    )
+
     def secret_values(self) -> list[str]:
         """The values no log line may show."""
         tokens = (self.telegram_bot_token, self.discord_bot_token,
-                  self.telegram_payment_provider_token)  # fmt: skip
+                  self.telegram_payment_provider_token, self.stripe_api_key,
+                  self.stripe_webhook_secret)  # fmt: skip
         return [token.get_secret_value() for token in tokens if token.get_secret_value()]
 
     @field_validator("lang")
@@ -117,6 +146,28 @@ class Settings(BaseSettings):
         if words - {"name", "phone", "address"}:
             raise ValueError("TELEGRAM_PAYMENT_NEEDS lists name, phone and/or address")
         return ",".join(sorted(words))
+
+    @field_validator("stripe_shipping_countries")
+    @classmethod
+    def _countries(cls, value: str) -> str:
+        """Two-letter ISO country codes, as Stripe's shipping address collection takes them."""
+        codes = [code.strip().upper() for code in value.split(",") if code.strip()]
+        if any(len(code) != 2 or not code.isalpha() for code in codes):
+            raise ValueError("STRIPE_SHIPPING_COUNTRIES lists 2-letter country codes: FR,BE")
+        return ",".join(codes)
+
+    @field_validator("http_port")
+    @classmethod
+    def _port(cls, value: int | None) -> int | None:
+        """A TCP port (0 picks a free one, for tests)."""
+        if value is not None and not 0 <= value <= 65535:
+            raise ValueError("WAVEBOT_HTTP_PORT must be a TCP port, 1 to 65535")
+        return value
+
+    @property
+    def stripe_enabled(self) -> bool:
+        """Stripe Checkout takes the money of members without Telegram Payments."""
+        return bool(self.stripe_api_key.get_secret_value())
 
     @field_validator("timezone")
     @classmethod

@@ -43,12 +43,20 @@ class Lines:
     items: tuple[T, ...]
 
 
+LINK = "link:"  # a Button whose action is LINK + url opens the page instead of acting
+
+
 @dataclass(frozen=True)
 class Button:
     """A button: its label and the action re-checked on the server when pressed."""
 
     label: T
     action: str
+
+    @property
+    def url(self) -> str:
+        """The address a link button opens (a checkout page); empty for an action button."""
+        return self.action.removeprefix(LINK) if self.action.startswith(LINK) else ""
 
 
 @dataclass(frozen=True)

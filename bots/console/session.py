@@ -56,8 +56,11 @@ class ConsoleSession:
             labels = []
             for row in reply.buttons:
                 for button in row:
-                    self.choices.append(button)
                     label = render(button.label, answer.lang, PLAIN)
+                    if button.url:  # a page to open, not a choice
+                        labels.append(f"[{label}: {button.url}]")
+                        continue
+                    self.choices.append(button)
                     labels.append(f"[{len(self.choices)}] {label}")
             if labels:
                 self.write("     " + "  ".join(labels))

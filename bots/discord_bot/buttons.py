@@ -85,8 +85,15 @@ def build_view(rows: tuple[tuple[Button, ...], ...], lang: str) -> discord.ui.Vi
                 return view
             for button in row[start : start + ROW_WIDTH]:
                 label = clip(to_plain(button.label, lang), LABEL_MAX)
-                item = ActionButton(button.action[:97], label, style_for(button.action))
+                item = link_or_action(button, label)
                 item.row = row_index
                 view.add_item(item)
             row_index += 1
     return view
+
+
+def link_or_action(button: Button, label: str) -> discord.ui.Item[Any]:
+    """A link button opens its page (a checkout); any other carries the core's action."""
+    if button.url:
+        return discord.ui.Button(label=label, style=discord.ButtonStyle.link, url=button.url)
+    return ActionButton(button.action[:97], label, style_for(button.action))

@@ -119,6 +119,9 @@ def keyboard(reply: Reply, lang: str, link_username: str = "") -> InlineKeyboard
     for row in reply.buttons:
         buttons = []
         for button in row:
+            if button.url:  # a checkout page: opened by the client, no callback
+                buttons.append(InlineKeyboardButton(render(button.label, lang), url=button.url))
+                continue
             if not 1 <= len(button.action.encode("utf-8")) <= CALLBACK_DATA_LIMIT:
                 log.warning("dropping a button whose action does not fit: %r", button.action)
                 continue

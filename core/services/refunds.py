@@ -24,6 +24,7 @@ from core.services.waves import load_wave
 log = logging.getLogger(__name__)
 SWEEP_BATCH = 50
 LIST_MAX = 30
+FAILING_AFTER = 3  # failed attempts of an automatic refund before the moderators are told
 
 
 def refund_key(refund: Refund) -> str:
@@ -104,7 +105,10 @@ async def _record_result(ctx: Context, refund: Refund, result: RefundResult | No
     """Mark the refund done and tell the payer, or count the failed attempt."""
     async with ctx.db.write() as tx:
         if result is None or not result.done:
-            await tx.note_refund_error(refund.id, result.error if result else "provider error")
+            error = result.error if result else "provider error"
+            await tx.note_refund_error(refund.id, error)
+            if refund.attempts + 1 == FAILING_AFTER:
+                await _tell_failing(ctx, tx, refund, error)
             return 0
         if not await tx.finish_refund(refund.id, ctx.clock.now(), None, result.provider_refund_id):
             return 0
@@ -114,6 +118,14 @@ async def _record_result(ctx: Context, refund: Refund, result: RefundResult | No
             await ann.record(ctx, tx, refund.wave_id, f"refund:done:{refund.id}",
                              ann.encode(body), [target])  # fmt: skip
         return 1
+
+
+async def _tell_failing(ctx: Context, tx: Tx, refund: Refund, error: str) -> None:
+    """An automatic refund keeps failing: the moderators see it as a task (still retried)."""
+    body = (t("refund.mod_failing", id=refund.wave_id, amount=refund.amount,
+              member=refund.member_id, error=error[:120]),)  # fmt: skip
+    await ann.record(ctx, tx, refund.wave_id, f"refund:failing:{refund.id}", ann.encode(body),
+                     await tx.moderator_targets(ctx.rules.default_lang))  # fmt: skip
 
 
 async def due_refunds(ctx: Context, actor: Actor, wave_id: int | None) -> list[Refund]:
