@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from app.charts import MatplotlibCharts
+from app.chart_process import ChartProcess
 from app.clockwork import Clockwork
 from app.heap import freeze_long_lived
 from app.wiring import PlatformAdapter, build_enabled, enabled_rows, platforms
@@ -64,12 +64,13 @@ async def runtime(
     await asyncio.to_thread(preflight, settings.database_url)
     await asyncio.to_thread(upgrade, settings.database_url)
     db = await open_database(settings.database_url, synchronous=settings.synchronous)
+    charts = ChartProcess()  # matplotlib only in its child process (app/chart_process.py)
     try:
         rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES,
                       timezone=settings.timezone, fair_share=fair_share_rules(settings),
                       platforms=tuple(name.capitalize() for name in platforms()))  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
-                      rules=rules, charts=MatplotlibCharts(), plain=render_plain)  # fmt: skip
+                      rules=rules, charts=charts, plain=render_plain)  # fmt: skip
         messengers: dict[str, Messenger] = {}
         db.on_saved = ctx.storage.saved
         ctx.storage.alert = owners_alert(ctx, messengers)
@@ -84,6 +85,7 @@ async def runtime(
         interpreter = Interpreter(ctx, aliases=command_aliases())
         yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers)
     finally:
+        await asyncio.to_thread(charts.close)
         await db.close()
 
 
