@@ -3,7 +3,9 @@
 Both are measured in fresh child processes (devtools/bench/memory_child.py), so nothing the parent
 imported or allocated counts: the bot child runs the runtime, interpreter and clockwork on a
 database seeded with 100,000 members, 10,000 ideas and 1,000 waves; the baseline child only
-imports the same libraries. The parent also samples each child's RSS with psutil while it runs.
+imports the same libraries. /stats charts are drawn in the bot's own child process (matplotlib is
+never loaded in the bot): its peak is reported on its own line. The parent also samples each
+child's RSS with psutil while it runs.
 """
 
 from __future__ import annotations
@@ -131,6 +133,12 @@ def run(quick: bool = False) -> BenchResult:
         "bare interpreter + same libraries",
         _spread_mib(base),
         f"bot adds {(peak.median - base.median) / mib:.1f} MB to it (medians)",
+    )
+    worker = spread([float(bot["worker"]) for bot in bots])
+    result.add(
+        "chart worker peak RSS (its own process)",
+        _spread_mib(worker),
+        "matplotlib lives only there (app/chart_process.py); not part of the bot's figure",
     )
     last = bots[-1]
     result.add(

@@ -114,7 +114,8 @@ async def _bot(db_path: str, owner: str, wave_ids: list[int], member: str) -> di
         await _settle_jobs()
         sent = sum(sink.sent for sink in sinks.values())
     return {"replies": replies, "errors": errors, "sent": sent, "swept": stats.sent + more.sent,
-            "charts": charts, "stall": lag.longest, "stall_p99": lag.p99, "worker": worker}  # fmt: skip
+            "charts": charts, "stall": lag.longest, "stall_p99": lag.p99,
+            "worker": worker}  # fmt: skip
 
 
 def _children_peak() -> int:
