@@ -11,7 +11,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.errors import StorageUnavailable
-from core.services import cards, digest, fanout, lifecycle, payments
+from core.services import cards, digest, fanout, lifecycle, payments, refunds
 from core.services.context import Context
 from core.services.dispatch import Dispatcher
 
@@ -133,8 +133,10 @@ class Clockwork:
         await self._guarded(digest.send_reminders(self.ctx), "reminders")
 
     async def sweep_payments(self) -> None:
-        """Pay at the end: reminders every 48 h, abandonment when the window closes."""
+        """Pay at the end: reminders every 48 h, abandonment when the window closes, then the
+        refunds the providers can make (after the commit that decided them)."""
         await self._guarded(payments.sweep(self.ctx), "payment sweep")
+        await self._guarded(refunds.sweep(self.ctx), "refund sweep")
 
     async def digest(self) -> None:
         """The periodic digest, at most once per period whatever the restarts."""

@@ -19,8 +19,9 @@ from bots.i18n import render
 from core.errors import DomainError
 from core.messages import T, t
 from core.model import PledgeStatus, WaveStatus
+from core.payment_records import SIMULATED
 from core.ports import Actor
-from core.services import community, lifecycle, payments, waves
+from core.services import community, lifecycle, paying, payments, waves
 from core.services.context import Context
 
 PACE_SECONDS = 6.0  # the whole crowd joins in about this long, then decides in about as long
@@ -174,7 +175,7 @@ class Crowd:
         abandons, says_so = self.rng.random() < self.rate, self.rng.random() < WITHDRAW_SHARE
         try:
             if not abandons:
-                await lifecycle.confirm(self.ctx, actor, self.wave_id)
+                await self._pay(actor)
                 self.tally.confirmed += 1
             elif says_so:
                 await payments.withdraw(self.ctx, actor, self.wave_id)
@@ -184,6 +185,14 @@ class Crowd:
         except DomainError:  # the window closed before this member got round to it
             self.tally.silent += 1
         return True
+
+    async def _pay(self, actor: Actor) -> None:
+        """Pay through the simulated provider (the demo's), else confirm for a manual payment."""
+        assert self.wave_id is not None
+        if self.ctx.payments.for_account(actor.account).name == SIMULATED:
+            await paying.simulate(self.ctx, actor, self.wave_id)
+        else:
+            await lifecycle.confirm(self.ctx, actor, self.wave_id)
 
     def _tell(self, text: T) -> None:
         """A crowd line in the console, in the community's language."""

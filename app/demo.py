@@ -23,6 +23,7 @@ from core.clock import OffsetClock
 from core.messages import T, t
 from core.ports import Actor, ChatKind, ChatRef
 from core.services import community
+from core.services.providers import PaymentDesk, SimulatedProvider
 
 DEMO_ACCOUNT = "console:you"
 
@@ -40,6 +41,7 @@ async def run_demo(
         rt.messengers[CONSOLE] = ConsoleMessenger(write, actor.user_id, settings.timezone)
         chat = ChatRef(CONSOLE, actor.user_id, ChatKind.PRIVATE, "console")
         await community.subscribe(rt.ctx, actor, chat, [])
+        rt.ctx.payments = PaymentDesk(default=SimulatedProvider())  # the whole cycle, no account
         simulated = Crowd(rt.ctx, crowd, write, seed) if crowd > 0 else None
         hooks = [simulated.catch_up] if simulated else []
         rt.ctx.time_travel = DemoTime(clock, rt.clockwork, hooks)

@@ -16,6 +16,7 @@ from typing import Any
 from app.chart_process import ChartProcess
 from app.clockwork import Clockwork
 from app.heap import freeze_long_lived
+from app.payments import payment_desk
 from app.wiring import PlatformAdapter, build_enabled, enabled_rows, platforms
 from bots.i18n import LANGUAGES, command_aliases, render, render_plain
 from config.settings import Settings
@@ -70,7 +71,8 @@ async def runtime(
                       timezone=settings.timezone, fair_share=fair_share_rules(settings),
                       platforms=tuple(name.capitalize() for name in platforms()))  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
-                      rules=rules, charts=charts, plain=render_plain)  # fmt: skip
+                      rules=rules, charts=charts, plain=render_plain,
+                      payments=payment_desk(settings))  # fmt: skip
         messengers: dict[str, Messenger] = {}
         db.on_saved = ctx.storage.saved
         ctx.storage.alert = owners_alert(ctx, messengers)

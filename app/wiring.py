@@ -39,14 +39,20 @@ class AdapterRow:
 def _telegram(rt: Runtime, options: Options) -> TelegramAdapter:
     """The Telegram bot; python-telegram-bot is imported only when Telegram is used."""
     from bots.telegram_bot import TelegramAdapter
+    from core.checkout_ports import PaymentNeeds
 
     settings = rt.settings
-    return TelegramAdapter(
+    adapter = TelegramAdapter(
         rt.interpreter,
         settings.telegram_bot_token.get_secret_value(),
         settings.telegram_api_url,
+        payment_token=settings.telegram_payment_provider_token.get_secret_value(),
+        payment_needs=PaymentNeeds.parse(settings.telegram_payment_needs),
         **options,
     )
+    if adapter.payment_provider is not None:  # Telegram members pay through Telegram Payments
+        rt.ctx.payments.by_platform["telegram"] = adapter.payment_provider
+    return adapter
 
 
 def _discord(rt: Runtime, options: Options) -> DiscordAdapter:

@@ -18,6 +18,7 @@ from pydantic_settings import (
 
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_DISCORD_API = "https://discord.com/api/v10"
+PAYMENT_PROVIDERS = ("manual", "simulated")
 
 
 class Settings(BaseSettings):
@@ -33,6 +34,17 @@ class Settings(BaseSettings):
     owners: str = Field("", validation_alias=AliasChoices("WAVEBOT_OWNERS", "owners"))
     telegram_bot_token: SecretStr = Field(
         SecretStr(""), validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "telegram_bot_token")
+    )
+    # Telegram Payments: the provider token BotFather gives (Payments → a provider; test tokens
+    # end in ":TEST:…"), and what the invoice asks for ("name,phone,address", any subset).
+    telegram_payment_provider_token: SecretStr = Field(
+        SecretStr(""),
+        validation_alias=AliasChoices(
+            "TELEGRAM_PAYMENT_PROVIDER_TOKEN", "telegram_payment_provider_token"
+        ),
+    )
+    telegram_payment_needs: str = Field(
+        "", validation_alias=AliasChoices("TELEGRAM_PAYMENT_NEEDS", "telegram_payment_needs")
     )
     telegram_api_url: str = Field(
         DEFAULT_TELEGRAM_API, validation_alias=AliasChoices("TELEGRAM_API_URL", "telegram_api_url")
@@ -76,9 +88,17 @@ class Settings(BaseSettings):
         15, validation_alias=AliasChoices("WAVEBOT_SLOW_DOWN_SECONDS", "slow_down_seconds")
     )
 
+    # Who takes the money at the end: "manual" (moderators mark /paid; the default) or
+    # "simulated" (the demo's provider: a button pays, nothing moves). Telegram Payments and
+    # Stripe add their own settings (docs/ARCHITECTURE.md, "Payments").
+    payment_provider: str = Field(
+        "manual", validation_alias=AliasChoices("WAVEBOT_PAYMENT_PROVIDER", "payment_provider")
+    )
+
     def secret_values(self) -> list[str]:
         """The values no log line may show."""
-        tokens = (self.telegram_bot_token, self.discord_bot_token)
+        tokens = (self.telegram_bot_token, self.discord_bot_token,
+                  self.telegram_payment_provider_token)  # fmt: skip
         return [token.get_secret_value() for token in tokens if token.get_secret_value()]
 
     @field_validator("lang")
@@ -88,6 +108,15 @@ class Settings(BaseSettings):
         if not value.isascii() or not value.isalpha() or not 2 <= len(value) <= 3:
             raise ValueError("WAVEBOT_LANG must be a language code such as en or fr")
         return value.lower()
+
+    @field_validator("telegram_payment_needs")
+    @classmethod
+    def _known_needs(cls, value: str) -> str:
+        """Only the details Telegram can ask for with a payment."""
+        words = {word.strip().lower() for word in value.split(",") if word.strip()}
+        if words - {"name", "phone", "address"}:
+            raise ValueError("TELEGRAM_PAYMENT_NEEDS lists name, phone and/or address")
+        return ",".join(sorted(words))
 
     @field_validator("timezone")
     @classmethod
@@ -145,6 +174,15 @@ class Settings(BaseSettings):
     def retention(self) -> timedelta | None:
         """How long finished rows are kept; None keeps them forever."""
         return timedelta(days=self.retention_days) if self.retention_days else None
+
+    @field_validator("payment_provider")
+    @classmethod
+    def _known_provider(cls, value: str) -> str:
+        """One of the providers this build ships."""
+        name = value.strip().lower() or "manual"
+        if name not in PAYMENT_PROVIDERS:
+            raise ValueError("WAVEBOT_PAYMENT_PROVIDER must be manual or simulated")
+        return name
 
     @field_validator("currency")
     @classmethod

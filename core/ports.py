@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from core.checkout_ports import PaymentNeedsStore
 from core.feature_ports import (
     BackerStore,
     DirectChannelStore,
@@ -32,6 +33,7 @@ from core.model import (
     Wave,
     WaveStatus,
 )
+from core.payment_ports import PaymentLedger
 from core.tiers import Bid
 
 
@@ -281,6 +283,8 @@ class Tx(
     InboxStore,
     IdentityStore,
     PaymentStore,
+    PaymentLedger,
+    PaymentNeedsStore,
     TalkStore,
     StatsStore,
     ModerationStore,

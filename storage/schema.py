@@ -397,3 +397,74 @@ dm_channels = Table(
     Column("user_id", String(64), primary_key=True),
     Column("channel_id", String(64), nullable=False),
 )
+
+# --- paying at the end (migration 0012): payments by provider charge id, refunds, instructions ---
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider", String(16), nullable=False),
+    Column("charge_id", String(128), nullable=False),
+    Column("wave_id", Integer, ForeignKey("waves.id"), nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("counted", Boolean, nullable=False),
+    Column("paid_at", UTCDateTime, nullable=False),
+    Column("recorded_by", Integer, ForeignKey("members.id"), nullable=True),
+    Column("voided_at", UTCDateTime, nullable=True),
+    Column("voided_by", Integer, ForeignKey("members.id"), nullable=True),
+    UniqueConstraint("provider", "charge_id", name="uq_payments_provider_charge"),
+    Index("ix_payments_wave_member", "wave_id", "member_id"),
+)
+
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("payment_id", Integer, ForeignKey("payments.id"), nullable=False, unique=True),
+    Column("reason", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("done_at", UTCDateTime, nullable=True),
+    Column("done_by", Integer, ForeignKey("members.id"), nullable=True),
+    Column("provider_refund_id", String(128), nullable=False, server_default=""),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("error", Text, nullable=False, server_default=""),
+    Index("ix_refunds_state", "state"),
+)
+
+# Personal data a provider collected with a payment (name, phone, address): moderators only.
+payment_shipping = Table(
+    "payment_shipping",
+    metadata,
+    Column("payment_id", Integer, ForeignKey("payments.id"), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("phone", Text, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+# How the community collects (manual provider): scope 0 is the community, else a wave id.
+payment_instructions = Table(
+    "payment_instructions",
+    metadata,
+    Column("scope", Integer, primary_key=True, autoincrement=False),
+    Column("text", Text, nullable=False),
+    Column("set_by", Integer, ForeignKey("members.id"), nullable=False),
+    Column("set_at", UTCDateTime, nullable=False),
+)
+
+payment_needs = Table(  # what a wave's invoices ask for with the payment (migration 0013)
+    "payment_needs",
+    metadata,
+    Column("wave_id", Integer, ForeignKey("waves.id"), primary_key=True, autoincrement=False),
+    Column("need_name", Boolean, nullable=False),
+    Column("need_phone", Boolean, nullable=False),
+    Column("need_address", Boolean, nullable=False),
+    Column("set_by", Integer, ForeignKey("members.id"), nullable=False),
+    Column("set_at", UTCDateTime, nullable=False),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storage.tx_backers import BackerMixin
 from storage.tx_cards import CardMixin
+from storage.tx_checkout import CheckoutMixin
 from storage.tx_digest import DigestMixin
 from storage.tx_dispatch import DispatchMixin
 from storage.tx_dm_channels import DirectChannelMixin
@@ -12,6 +13,7 @@ from storage.tx_follows import FollowMixin
 from storage.tx_ideas import IdeaMixin
 from storage.tx_identity import IdentityMixin
 from storage.tx_inbox import InboxMixin
+from storage.tx_ledger import LedgerMixin
 from storage.tx_members import MemberMixin
 from storage.tx_moderation import ModerationMixin
 from storage.tx_outbox import OutboxMixin
@@ -37,6 +39,8 @@ class SqlTx(
     InboxMixin,
     IdentityMixin,
     PaymentMixin,
+    LedgerMixin,
+    CheckoutMixin,
     TalkMixin,
     StatsMixin,
     ModerationMixin,

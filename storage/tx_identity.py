@@ -18,9 +18,12 @@ from storage.schema import (
     link_codes,
     member_merges,
     modchats,
+    payment_instructions,
     payment_reminders,
+    payments,
     pledge_events,
     pledges,
+    refunds,
     wants,
     waves,
 )
@@ -158,6 +161,10 @@ class IdentityMixin(TxBase):
         await self._move(waves, waves.c.created_by, source_id, target_id)
         await self._move(modchats, modchats.c.registered_by, source_id, target_id)
         await self._move(deliveries, deliveries.c.member_id, source_id, target_id)
+        counts["payments"] = await self._move(payments, payments.c.member_id, source_id, target_id)
+        for column in (payments.c.recorded_by, payments.c.voided_by, refunds.c.done_by,
+                       payment_instructions.c.set_by):  # fmt: skip
+            await self._move(column.table, column, source_id, target_id)
         counts["codes_voided"] = (
             await self._exec(
                 update(link_codes)

@@ -15,11 +15,14 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    PreCheckoutQueryHandler,
     filters,
 )
 
 from bots.telegram_bot.admins import TelegramAdminCheck
 from bots.telegram_bot.backlog import ChatBacklog
+from bots.telegram_bot.checkout import CheckoutHandlers
+from bots.telegram_bot.invoices import TelegramPaymentProvider, invoice_key
 from bots.telegram_bot.menu import publish_menu
 from bots.telegram_bot.messenger import TelegramMessenger
 from bots.telegram_bot.polling import Backoff, Poller
@@ -27,6 +30,7 @@ from bots.telegram_bot.ratelimit import Limits, SendLimiter
 from bots.telegram_bot.replies import ReplySender
 from bots.telegram_bot.sending import BotHandle
 from bots.telegram_bot.updates import UpdateHandlers
+from core.checkout_ports import PaymentNeeds
 from core.commands.interpreter import Interpreter
 from core.commands.registry import REGISTRY
 
@@ -55,6 +59,8 @@ class TelegramAdapter:
         limits: Limits | None = None,
         admin_cache_seconds: float = 30.0,
         request_timeout: float = 10.0,
+        payment_token: str = "",
+        payment_needs: PaymentNeeds | None = None,
     ) -> None:
         self.interpreter = interpreter
         self.limiter = SendLimiter(limits)
@@ -75,10 +81,17 @@ class TelegramAdapter:
         self.handle = BotHandle(self.application.bot)
         self.messenger = TelegramMessenger(self.handle, interpreter.ctx.rules.timezone)
         self.admin_check = TelegramAdminCheck(self.handle, ttl=admin_cache_seconds)
+        sender = ReplySender(self.handle, interpreter.ctx)
         self.backlog = ChatBacklog(self.limiter.chat_wait)
-        self.handlers = UpdateHandlers(interpreter, self.handle,
-                                       ReplySender(self.handle, interpreter.ctx),
-                                       self.backlog)  # fmt: skip
+        self.handlers = UpdateHandlers(interpreter, self.handle, sender, self.backlog)
+        key = invoice_key(token)
+        self.checkout = CheckoutHandlers(interpreter, sender, key)
+        # Telegram Payments when a provider token is set (BotFather → Payments); else none here.
+        self.payment_provider: TelegramPaymentProvider | None = None
+        if payment_token:
+            self.payment_provider = TelegramPaymentProvider(
+                self.handle, interpreter.ctx, payment_token, key, payment_needs
+            )
         self.poller = Poller(self.application.bot, self.application.process_update,
                              timeout=poll_timeout, concurrency=concurrency)  # fmt: skip
         self.started = asyncio.Event()
@@ -90,7 +103,8 @@ class TelegramAdapter:
         return self.handle.username
 
     def _register_handlers(self) -> None:
-        """Known commands (also /cmd@us), other commands, photos captioned /cmd, button presses."""
+        """Known commands (also /cmd@us), other commands, photos captioned /cmd, button presses,
+        and Telegram Payments' pre-checkout questions and payments."""
         known = [*REGISTRY, *self.interpreter.aliases]
         names = sorted(name for name in known if _COMMAND_NAME.fullmatch(name))
         only_messages = filters.UpdateType.MESSAGE
@@ -103,6 +117,9 @@ class TelegramAdapter:
         captioned = filters.PHOTO & filters.CaptionRegex(r"^/") & only_messages
         self.application.add_handler(MessageHandler(captioned, self.handlers.on_command))
         self.application.add_handler(CallbackQueryHandler(self.handlers.on_callback))
+        self.application.add_handler(PreCheckoutQueryHandler(self.checkout.on_pre_checkout))
+        paid = filters.SUCCESSFUL_PAYMENT & only_messages
+        self.application.add_handler(MessageHandler(paid, self.checkout.on_successful_payment))
         self.application.add_error_handler(self._on_error)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -15,7 +15,7 @@ from bots.telegram_bot.ratelimit import retry_seconds
 
 log = logging.getLogger(__name__)
 Process = Callable[[Update], Awaitable[None]]
-ALLOWED_UPDATES = ("message", "callback_query")
+ALLOWED_UPDATES = ("message", "callback_query", "pre_checkout_query")
 
 
 class Backoff:

@@ -8,10 +8,12 @@ from dataclasses import replace
 
 from core.commands import (  # noqa: F401  (importing a command module registers its commands)
     bans,
+    checkout,
     ideas,
     identity,
     members,
     moderation,
+    paying,
     payments,
     stats,
     talk,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from core.commands.params import WAVE, Param, WaveId
 from core.commands.parsing import parse_id
+from core.commands.paying import confirm_or_pay
 from core.commands.registry import Request, action, command
 from core.commands.usage import say_private
 from core.messages import Button, Reply, T, t
 from core.model import Pledge, PledgeStatus, Wave, WaveStatus
-from core.services import lifecycle, payments, settlement
+from core.services import payments, settlement
 from core.services.context import Context, is_moderator
 
 THE_WAVE = Param("wave", WaveId)
@@ -37,10 +39,9 @@ async def _withdraw(req: Request, wave_id: int) -> list[Reply]:
 
 @action("pay")
 async def pay(req: Request) -> list[Reply]:
-    """The Confirm button of a payment request: the same as /confirm."""
-    wave = await lifecycle.confirm(req.ctx, req.actor, parse_id(req.args, WAVE))
-    price = wave.money(wave.final_price_cents or 0)
-    return say_private(t("pledge.confirmed", id=wave.id, title=wave.title, price=price))
+    """The Confirm button of a payment request: the same as /confirm (which leads to /pay)."""
+    return [replace(reply, private=True)
+            for reply in await confirm_or_pay(req, parse_id(req.args, WAVE))]  # fmt: skip
 
 
 async def mine_section(
@@ -74,6 +75,7 @@ async def moderator_outlook(req: Request, wave: Wave) -> list[Reply]:
     body = [
         t("pay.outlook_head", id=wave.id, units=final, price=price),
         settlement.counts_text(view),
+        t("pay.outlook_paid", paid=view.paid.payers, paid_units=view.paid.units),
         t("pay.outlook_dropped", dropped=view.pledgers.get(dropped, 0),
           dropped_units=view.units.get(dropped, 0)),
         t("pay.outlook_rate", category=wave.category, rate=payments.percent(view.rate),
@@ -81,14 +83,14 @@ async def moderator_outlook(req: Request, wave: Wave) -> list[Reply]:
           decided=view.decided_in_category),
         t("pay.outlook_expected", expected=view.expected_units, units=final),
         t("pay.outlook_minimum", moq=wave.moq),
-        *_window_lines(wave, view),
+        *_window_lines(req.ctx, wave, view),
     ]  # fmt: skip
     return [Reply(body=tuple(body), private=True)]
 
 
-def _window_lines(wave: Wave, view: payments.Outlook) -> list[T]:
+def _window_lines(ctx: Context, wave: Wave, view: payments.Outlook) -> list[T]:
     """While open: the due date (and a warning when short); once decided: the outcome."""
-    confirmed = view.units.get(PledgeStatus.CONFIRMED, 0)
+    confirmed = settlement.counted_units(ctx, view)
     if wave.status is WaveStatus.SUCCEEDED and view.due_at is not None:
         lines = [t("pay.outlook_due", deadline=view.due_at)]
         if settlement.is_short(wave, view):

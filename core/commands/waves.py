@@ -17,6 +17,7 @@ from core.commands.params import (
     WaveId,
 )
 from core.commands.parsing import parse_id
+from core.commands.paying import confirm_or_pay
 from core.commands.registry import Request, action, command
 from core.commands.usage import say
 from core.messages import Lines, Reply, t
@@ -116,10 +117,8 @@ async def leave(req: Request) -> list[Reply]:
 @action("confirm")
 @command("confirm", THE_WAVE)
 async def confirm(req: Request) -> list[Reply]:
-    """Confirm (pay) after a successful close."""
-    wave = await lifecycle.confirm(req.ctx, req.actor, req.arg(THE_WAVE))
-    price = wave.money(wave.final_price_cents or 0)
-    return say("pledge.confirmed", id=wave.id, title=wave.title, price=price)
+    """Confirm (pay) after a successful close: leads to /pay."""
+    return await confirm_or_pay(req, req.arg(THE_WAVE))
 
 
 @command("launch", IDEA, TIERS, DURATION, LAUNCH_OPTIONS, moderator=True,

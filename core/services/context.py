@@ -13,6 +13,7 @@ from core.model import Member
 from core.ports import Actor, AdminCheck, Database, Tx, Wakeup
 from core.services.fairshare import FairShareRules
 from core.services.health import StorageHealth
+from core.services.providers import PaymentDesk
 from core.services.rights import ask_admin
 
 
@@ -60,6 +61,7 @@ class Context:
     rng: random.Random = field(default_factory=random.Random)
     time_travel: TimeTravel | None = None  # only the console demo can move time (/clock)
     health: StorageHealth | None = None
+    payments: PaymentDesk = field(default_factory=PaymentDesk)  # who takes the money, per account
 
     def __post_init__(self) -> None:
         """Every context watches its storage; the composition root adds the owners' alert."""

@@ -51,6 +51,18 @@ async def _find(tx: Tx, account: str, word: str) -> Member:
     return member
 
 
+async def named_member(tx: Tx, actor: Actor, word: str) -> Member:
+    """The member a moderator named: '#12' as the bot shows members, or an account."""
+    word = word.strip()
+    if word.startswith("#") and word[1:].isdigit() and len(word) <= 12:
+        member = await tx.get_member(int(word[1:]))
+    else:
+        member = await tx.member_for_account(account_named(actor, word))
+    if member is None:
+        raise NotFound("error.member_unknown", who=word[:64])
+    return member
+
+
 async def _refuse_protected(ctx: Context, member: Member) -> None:
     """Owners and moderators cannot be suspended, asked on every linked account right now
     (before the write: a moderator check may call the platform)."""

@@ -21,12 +21,13 @@ takes over as it accumulates. The expected paying count shown to moderators is
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from core.errors import DomainError
 from core.messages import Button, T, t, until
 from core.model import PaymentWindow, Pledge, PledgeStatus, Wave, WaveStatus
+from core.payment_records import PaidTally
 from core.ports import Actor, Tx
 from core.services import announce as ann
 from core.services import settlement
@@ -51,6 +52,7 @@ class Outlook:
     units: dict[PledgeStatus, int]
     expected_units: int
     due_at: datetime | None
+    paid: PaidTally = field(default_factory=PaidTally)
 
 
 @dataclass
@@ -210,7 +212,9 @@ async def standing(tx: Tx, wave: Wave, due_at: datetime | None = None) -> Outloo
     units = {status: amount for status, (_, amount) in tally.items()}
     confirmed = units.get(PledgeStatus.CONFIRMED, 0)
     expected = confirmed + expected_paying(units.get(PledgeStatus.AWAITING, 0), rate)
-    return Outlook(wave, rate, decided, pledgers, units, expected, due_at)
+    return Outlook(
+        wave, rate, decided, pledgers, units, expected, due_at, await tx.paid_tally(wave.id)
+    )
 
 
 async def due_dates(ctx: Context, wave_ids: Iterable[int]) -> dict[int, datetime]:

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 
 from core.messages import T, t
 from core.model import PaymentWindow, PledgeStatus, Target, Wave, WaveStatus
+from core.payment_records import RefundReason
 from core.ports import Tx
 from core.services import announce as ann
+from core.services import refunds
 from core.services.context import Context
 
 REMIND_EVERY = timedelta(hours=48)  # undecided pledgers are reminded once per period
@@ -34,6 +36,11 @@ async def moderator_targets(ctx: Context, tx: Tx) -> list[Target]:
 def units_of(view: Outlook, status: PledgeStatus) -> int:
     """Units pledged in this status."""
     return view.units.get(status, 0)
+
+
+def counted_units(ctx: Context, view: Outlook) -> int:
+    """What decides the outcome: paid units when a provider takes the money, else confirmed."""
+    return view.paid.units if ctx.payments.collects else units_of(view, PledgeStatus.CONFIRMED)
 
 
 def counts_text(view: Outlook) -> T:
@@ -74,21 +81,23 @@ async def alert_if_short(
 
 
 async def settle(ctx: Context, tx: Tx, wave: Wave, view: Outlook) -> WaveStatus:
-    """Decide a succeeded wave on its confirmed units and tell every audience; the new status."""
-    confirmed = units_of(view, PledgeStatus.CONFIRMED)
-    status = WaveStatus.COMPLETED if confirmed >= wave.moq else WaveStatus.FAILED
+    """Decide a succeeded wave on its paid (or confirmed) units, tell every audience, and owe
+    every payer of a failed wave their money back; the new status."""
+    counted = counted_units(ctx, view)
+    status = WaveStatus.COMPLETED if counted >= wave.moq else WaveStatus.FAILED
     await tx.set_wave_status(wave.id, status, ctx.clock.now())
     if status is WaveStatus.COMPLETED:
-        await _tell_completed(ctx, tx, wave, view)
+        await _tell_completed(ctx, tx, wave, view, counted)
     else:
-        await _tell_failed(ctx, tx, wave, view)
+        await _tell_failed(ctx, tx, wave, view, counted)
+        paid = [payment for payment in await tx.live_payments(wave.id) if payment.counted]
+        await refunds.owe_back(ctx, tx, wave, paid, RefundReason.FAILED)
     return status
 
 
-async def _tell_completed(ctx: Context, tx: Tx, wave: Wave, view: Outlook) -> None:
+async def _tell_completed(ctx: Context, tx: Tx, wave: Wave, view: Outlook, confirmed: int) -> None:
     """Confirmed members, subscribed chats and moderators hear the wave is complete."""
     price = wave.money(wave.final_price_cents or 0)
-    confirmed = units_of(view, PledgeStatus.CONFIRMED)
     mine = (t("pay.completed", id=wave.id, title=wave.title, units=confirmed, price=price),)
     await _tell_confirmed(ctx, tx, wave, "pay:completed", mine)
     public = (t("announce.completed", id=wave.id, title=wave.title, units=confirmed, price=price),)
@@ -99,9 +108,8 @@ async def _tell_completed(ctx: Context, tx: Tx, wave: Wave, view: Outlook) -> No
                      await moderator_targets(ctx, tx))  # fmt: skip
 
 
-async def _tell_failed(ctx: Context, tx: Tx, wave: Wave, view: Outlook) -> None:
+async def _tell_failed(ctx: Context, tx: Tx, wave: Wave, view: Outlook, confirmed: int) -> None:
     """Confirmed members hear they will not be charged; chats and moderators hear why."""
-    confirmed = units_of(view, PledgeStatus.CONFIRMED)
     params = {"id": wave.id, "title": wave.title, "confirmed": confirmed, "moq": wave.moq}
     await _tell_confirmed(ctx, tx, wave, "pay:failed", (t("pay.failed", **params),))
     public = (t("announce.failed_confirmations", **params),)

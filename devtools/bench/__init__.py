@@ -29,6 +29,7 @@ REGISTRY: dict[str, str] = {
     "memory": "devtools.bench.memory",
     "stalls": "devtools.bench.stalls",
     "soak": "devtools.bench.soak",
+    "checkout": "devtools.bench.checkout",
 }
 PLANNED: dict[str, str] = {}
 

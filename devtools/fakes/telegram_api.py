@@ -10,7 +10,8 @@ Usage::
         [reply] = await api.wait_for_messages(chat, 1)
 
 Layers: TelegramWorld (telegram_state.py: state, driving, inspection, waiting) ← TelegramMethods
-(telegram_methods.py: chat and message methods) ← FakeTelegramAPI (HTTP server, long polling,
+(telegram_methods.py: chat and message methods) ← TelegramPayments (telegram_payments.py:
+invoices, pre-checkout, a user paying) ← FakeTelegramAPI (HTTP server, long polling,
 faults, limits). Markdown parse modes are accepted but not parsed; allowed_updates is ignored.
 """
 
@@ -27,17 +28,21 @@ from typing import Any, Self
 
 from aiohttp import BodyPartReader, web
 
-from devtools.fakes.telegram_methods import TelegramMethods, UploadedFile
+from devtools.fakes.telegram_methods import UploadedFile
 from devtools.fakes.telegram_models import JSON, ApiError, bad_request, retry_after_error
+from devtools.fakes.telegram_payments import TelegramPayments
 
 Handler = Callable[[JSON], Awaitable[Any]]
 _REQUEST: contextvars.ContextVar[web.Request] = contextvars.ContextVar("fake_telegram_request")
 _JSON_FIELDS = {"reply_markup", "commands", "scope", "entities", "caption_entities",
-                "allowed_updates", "reply_parameters", "link_preview_options"}  # fmt: skip
+                "allowed_updates", "reply_parameters", "link_preview_options", "prices",
+                "suggested_tip_amounts"}  # fmt: skip
 _INT_FIELDS = {"offset", "limit", "timeout", "message_id", "user_id", "reply_to_message_id",
-               "cache_time", "message_thread_id"}  # fmt: skip
+               "cache_time", "message_thread_id", "max_tip_amount"}  # fmt: skip
 _BOOL_FIELDS = {"show_alert", "disable_notification", "protect_content", "drop_pending_updates",
-                "allow_sending_without_reply"}  # fmt: skip
+                "allow_sending_without_reply", "ok", "need_name", "need_phone_number",
+                "need_email", "need_shipping_address", "is_flexible",
+                "send_phone_number_to_provider", "send_email_to_provider"}  # fmt: skip
 _HTML_PAGE = ("<html>\r\n<head><title>{0}</title></head>\r\n<body>\r\n<center><h1>{0}</h1>"
               "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")  # fmt: skip
 
@@ -69,7 +74,7 @@ def _error_response(err: ApiError) -> web.Response:
     return web.json_response(err.body(), status=err.code)
 
 
-class FakeTelegramAPI(TelegramMethods):
+class FakeTelegramAPI(TelegramPayments):
     """The fake Bot API server; see TelegramWorld for the driving and inspection methods."""
 
     def __init__(

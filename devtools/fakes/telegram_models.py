@@ -140,6 +140,14 @@ def member_api(status: MemberStatus, user: FakeUser) -> JSON:
     return out
 
 
+def invoice_api(sent: JSON) -> JSON:
+    """The Invoice object a user sees in the message: no payload, no provider token."""
+    total = sum(int(price["amount"]) for price in sent["prices"])
+    return {"title": sent["title"], "description": sent["description"],
+            "start_parameter": sent.get("start_parameter") or "", "currency": sent["currency"],
+            "total_amount": total}  # fmt: skip
+
+
 @dataclass
 class StoredFile:
     """An uploaded (or referenced) file, downloadable through getFile and the file URL."""
@@ -161,7 +169,7 @@ class BotMessage:
 
     chat_id: int
     message_id: int
-    kind: Literal["text", "photo", "document"]
+    kind: Literal["text", "photo", "document", "invoice"]
     text: str  # the raw text (or caption) as sent, markup included
     plain_text: str  # the text after entity parsing, as users see it
     parse_mode: str | None
@@ -174,6 +182,7 @@ class BotMessage:
     edit_date: int | None = None
     deleted: bool = False
     history: list[tuple[str, JSON | None]] = field(default_factory=list)  # (text, markup) before
+    invoice: JSON | None = None  # sendInvoice's fields as sent (payload, prices, need_* flags)
 
     def to_api(self, chat: FakeChat, bot: FakeUser) -> JSON:
         """The Message object returned by send/edit methods and embedded in callback queries."""
@@ -207,6 +216,8 @@ class BotMessage:
                     "file_size": self.file.file_size,
                 }
             ]
+        if self.invoice is not None:
+            out["invoice"] = invoice_api(self.invoice)
         if self.reply_markup is not None:
             out["reply_markup"] = self.reply_markup
         if self.edit_date is not None:

@@ -27,7 +27,10 @@ ROLES = {  # user id → the chats that person administers
 SAMPLE_ARGS = {"approve": "1", "reject": "1 dup", "merge": "1 2", "launch": "1 1:10 5:8 3d",
                "close": "1", "cancel": "1 why", "extend": "1 2d", "export": "1", "stats": "",
                "ban": "someone", "unban": "someone", "relaunch": "1", "pending": "",
-               "subscribe": "", "unsubscribe": "", "modchat": ""}  # fmt: skip
+               "subscribe": "", "unsubscribe": "", "modchat": "", "paid": "1 #1",
+               "unpaid": "1 #1", "refunds": "", "refunded": "1 #1",
+               "payhow": "IBAN FR76 0000, reference: wave and member number",
+               "shipping": "1 name address"}  # fmt: skip
 MODERATOR_COMMANDS = sorted({spec.name for spec in REGISTRY.values() if spec.moderator})
 REFUSALS = {"error.not_moderator", "error.not_owner", "error.not_group_admin"}
 

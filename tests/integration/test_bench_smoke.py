@@ -94,6 +94,11 @@ def test_quick_benchmarks_count_exactly_and_print_their_figures(
         assert re.search(row, out), out
     assert "exact: every /export listed the 2,000 pledges under its 10-line summary" in out
 
+    # checkout: pre-checkout answers of a crowd of payers, next to /pay for the same payers
+    row = r"pre-checkout answered, p99 of 10 at once\s+[\d.]+ s .*deadline 10 s; /pay p99 [\d.]+ s"
+    assert re.search(row, out), out
+    assert "exact: 10 payers × 2 rounds: every pre-checkout approved" in out
+
 
 def test_unknown_and_planned_benchmarks_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "nope", "--quick"]) == 2

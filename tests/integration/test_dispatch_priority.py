@@ -246,6 +246,7 @@ async def test_a_crash_in_the_middle_of_a_bulk_record_loses_and_repeats_nothing_
     assert await _sql(world, "SELECT COUNT(*) FROM deliveries WHERE status != 'sent'") == [(0,)]
 
 
+@pytest.mark.sqlite_only  # the fast path is SQLite's driver SQL
 async def test_bulk_records_leave_the_same_rows_on_the_fast_and_the_portable_path(
     world: ConsoleWorld,
 ) -> None:

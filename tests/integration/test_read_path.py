@@ -25,6 +25,7 @@ READ_COMMANDS = [  # (who, what was typed) for every command declared read-only
     (ALICE, "/help"), (ALICE, "/waves"), (ALICE, "/wave 1"), (ALICE, "/ideas"),
     (ALICE, "/ideas new"), (ALICE, "/mine"), (ALICE, "/settings"), (ALICE, "/helpers"),
     (ALICE, "/inspire"), (OWNER, "/pending"), (OWNER, "/stats"), (OWNER, "/export 1"),
+    (ALICE, "/pay 2"), (OWNER, "/refunds"), (OWNER, "/payhow"),
 ]  # fmt: skip
 READ_BUTTONS = [  # (who, button payload) for every button declared read-only
     (ALICE, "wave:1"), (ALICE, "page:ideas:top:1"), (ALICE, "inspire"), (OWNER, "keep:1"),
@@ -35,7 +36,8 @@ EXPECTED = {  # the first key of the answer: the command did its work, no refusa
     "/ideas new": "idea.list_header", "/mine": "mine.header", "/settings": "settings.show",
     "/helpers": "talk.helpers_show", "/inspire": "inspire.spark", "/pending": "mod.queue_header",
     "/stats": "stats.funnel_header", "/export 1": "stats.exported", "keep:1": "mod.kept_open",
-    "page:ideas:top:1": "idea.list_header", "inspire": "inspire.spark",
+    "page:ideas:top:1": "idea.list_header", "inspire": "inspire.spark", "/pay 2": "pay.owed",
+    "/refunds": "refunds.none", "/payhow": "payhow.unset",
 }  # fmt: skip
 
 
@@ -59,14 +61,21 @@ async def writer_held(db: Database) -> AsyncIterator[None]:
 
 
 async def _community(world: ConsoleWorld) -> Interpreter:
-    """An open wave Alice joined, an approved idea, a pending one; both people known."""
+    """An open wave Alice joined, an approved idea, a pending one; both people known; and a
+    succeeded wave #2 where Alice has to pay."""
     owner = world.person("owner")
     await owner.say("/idea Kettle #kitchen")
     await owner.say("/approve 1")
     await owner.say("/launch 1 1:100 50:90 7d per=3")
     await owner.say("/idea Camping hammock #garden")
+    await owner.say("/idea Tent #garden")
+    await owner.say("/approve 3")
+    await owner.say("/launch 3 1:50 7d min=1")
     interpreter = world.rt.interpreter
     await interpreter.text_once("telegram:1", ALICE, ALICE_CHAT, "/join 1")
+    await interpreter.text_once("telegram:2", ALICE, ALICE_CHAT, "/join 2")
+    await owner.say("/close 2")
+    await owner.say("1")  # Yes, close #2 now
     return interpreter
 
 
