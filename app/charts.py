@@ -1,7 +1,7 @@
 """PNG charts for /stats, drawn with matplotlib's Agg canvas (no pyplot, no display).
 
-matplotlib is imported inside the functions: start-up stays fast, and only the first chart pays
-for the import. Figures are built with the object API, so charts may render in worker threads;
+The bot never calls this directly: app/chart_process.py runs it in a child process, so matplotlib
+is imported there only, on the first chart. Figures are built with the object API;
 long series are thinned to what the chart's pixels can show (app/chart_points.py), so matplotlib's
 C code never holds the GIL long enough to stall the event loop.
 """

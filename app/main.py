@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
-from app.charts import MatplotlibCharts
+from app.chart_process import ChartProcess
 from app.clockwork import Clockwork
 from app.heap import freeze_long_lived
 from app.payments import close_desk, payment_desk
@@ -73,12 +73,13 @@ async def runtime(
     await asyncio.to_thread(preflight, settings.database_url)
     await asyncio.to_thread(upgrade, settings.database_url)
     db = await open_database(settings.database_url, synchronous=settings.synchronous)
+    charts = ChartProcess()  # matplotlib only in its child process (app/chart_process.py)
     try:
         rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES,
                       timezone=settings.timezone, fair_share=fair_share_rules(settings),
                       platforms=tuple(name.capitalize() for name in platforms()))  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
-                      rules=rules, charts=MatplotlibCharts(), plain=render_plain,
+                      rules=rules, charts=charts, plain=render_plain,
                       payments=payment_desk(settings, clock))  # fmt: skip
         messengers: dict[str, Messenger] = {}
         db.on_saved = ctx.storage.saved
@@ -97,6 +98,7 @@ async def runtime(
         finally:
             await close_desk(ctx.payments)
     finally:
+        await asyncio.to_thread(charts.close)
         await db.close()
 
 

@@ -22,3 +22,7 @@ class Forbidden(DomainError):
 
 class StorageUnavailable(Exception):
     """The database cannot save right now (disk full or failing); the write was rolled back."""
+
+
+class ChartUnavailable(DomainError):
+    """The chart could not be drawn this time (the renderer failed or took too long)."""

@@ -16,8 +16,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-# What a `wavebot run` process has loaded: the app and both platform libraries.
+# What a `wavebot run` process has loaded: the app and both platform libraries. matplotlib is
+# not among them: /stats charts are drawn in a child process (app/chart_process.py), whose RSS
+# is reported on its own ("worker").
 LIBRARIES = ("app.main", "telegram.ext", "discord")
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def _peak() -> int:
@@ -87,7 +90,9 @@ async def _bot(db_path: str, owner: str, wave_ids: list[int], member: str) -> di
             (someone, "/ideas top"), (someone, "/mine"), (boss, "/pending"), (boss, "/help"),
             *((someone, f"/wave {wave_id}") for wave_id in wave_ids[:5]),
             (someone, f"/join {wave_ids[-1]}"), (someone, "/mine"),
+            (boss, "/stats"), (boss, f"/stats {wave_ids[0]}"), (boss, f"/stats {wave_ids[1]}"),
         ]  # fmt: skip
+        charts = 0
         for actor, text in commands:
             answer = await rt.interpreter.handle_text(actor, private, text)
             if answer is not None:
@@ -95,18 +100,37 @@ async def _bot(db_path: str, owner: str, wave_ids: list[int], member: str) -> di
                     "\n".join(render(part, answer.lang) for part in reply.body)
                     replies += 1
                     errors += any(part.key.startswith("error.") for part in reply.body)
+                    charts += sum(a.kind == "image" and a.data.startswith(PNG)
+                                  for a in reply.attachments)  # fmt: skip
         stats = await rt.dispatcher.sweep()
         await rt.clockwork.sweep_waves()
         await rt.clockwork.refresh_cards()
         await rt.clockwork.remind()
         await rt.clockwork.digest()
         more = await rt.dispatcher.sweep()
+        worker = _children_peak()
         await monitor.__aexit__()
         await rt.clockwork.stop()
         await _settle_jobs()
         sent = sum(sink.sent for sink in sinks.values())
     return {"replies": replies, "errors": errors, "sent": sent, "swept": stats.sent + more.sent,
-            "stall": lag.longest, "stall_p99": lag.p99}  # fmt: skip
+            "charts": charts, "stall": lag.longest, "stall_p99": lag.p99,
+            "worker": worker}  # fmt: skip
+
+
+def _children_peak() -> int:
+    """The largest RSS high-water mark among this process's children (the chart worker)."""
+    import psutil
+
+    peaks = [0]
+    for child in psutil.Process().children(recursive=True):
+        try:
+            status = Path(f"/proc/{child.pid}/status").read_text(encoding="ascii")
+        except OSError:
+            continue
+        peaks += [int(line.split()[1]) * 1024 for line in status.splitlines()
+                  if line.startswith("VmHWM:")]  # fmt: skip
+    return max(peaks)
 
 
 async def _settle_jobs() -> None:

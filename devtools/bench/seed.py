@@ -248,11 +248,12 @@ def _outbox(
     sent = size.members
     pending = size.members // 50
     rows = []
+    taken: set[tuple[int, int]] = set()  # one delivery per announcement and chat (unique index)
     for n in range(sent + pending):
-        member = rng.randrange(1, size.members + 1)
+        member, announcement = _free_pair(rng, size.members, count, taken)
         platform, chat = accounts[member - 1].split(":", 1)
         done = n < sent
-        rows.append((rng.randrange(1, count + 1), platform, chat, "en", member,
+        rows.append((announcement, platform, chat, "en", member,
                      "sent" if done else "pending", 1 if done else 0, at(5 if done else 0.001), "",
                      "1" if done else "", at(5) if done else None))  # fmt: skip
     _many(
@@ -262,3 +263,14 @@ def _outbox(
         rows,
     )
     return {"announcements": count, "deliveries sent": sent, "deliveries pending": pending}
+
+
+def _free_pair(
+    rng: random.Random, members: int, announcements: int, taken: set[tuple[int, int]]
+) -> tuple[int, int]:
+    """A random (member, announcement) pair not drawn before."""
+    while True:
+        pair = (rng.randrange(1, members + 1), rng.randrange(1, announcements + 1))
+        if pair not in taken:
+            taken.add(pair)
+            return pair

@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
+from app.chart_process import ChartProcess
 from core.commands.registry import REGISTRY
 from core.messages import t
 from tests.conftest import ConsoleWorld
@@ -90,3 +91,21 @@ async def test_funnel_wave_chart_demand_curve_and_export(
         ["Alice", "1", "", said("pledge_status.confirmed"), "2026-01-01 13:00:00"],
         ["'=chloe", "1", "", said("pledge_status.awaiting"), "2026-01-01 15:00:00"],
     ]
+
+
+def _broken_chart(method: str, args: tuple[object, ...]) -> bytes:
+    """A chart worker that cannot draw (runs in the chart process)."""
+    raise OSError("no fonts")
+
+
+async def test_a_chart_that_cannot_be_drawn_is_answered_clearly(world: ConsoleWorld) -> None:
+    broken = ChartProcess(worker=_broken_chart)
+    world.rt.ctx.charts = broken
+    owner = world.person("owner")
+    await owner.say("/idea Kettle #kitchen")
+    await owner.say("/approve 1")
+    await owner.say("/want 1 80€")
+    try:
+        assert said("error.chart_failed") in await owner.say("/stats idea 1")
+    finally:
+        broken.close()

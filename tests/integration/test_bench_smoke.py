@@ -40,8 +40,11 @@ def test_quick_benchmarks_count_exactly_and_print_their_figures(
     assert len(exact) == 3, out
 
     # memory: the bot's peak next to the target and to a bare interpreter's
-    assert re.search(r"bot peak RSS\s+[\d.]+ MB\s+≤ 150\.0 MB", out), out
-    assert re.search(r"bare interpreter \+ same libraries\s+[\d.]+ MB", out), out
+    runs = r"[\d.]+ MB \(min [\d.]+, max [\d.]+; 1 runs\)"
+    assert re.search(rf"bot peak RSS\s+{runs}\s+≤ 150\.0 MB \(median\)", out), out
+    assert re.search(rf"bare interpreter \+ same libraries\s+{runs}", out), out
+    assert re.search(rf"chart worker peak RSS \(its own process\)\s+{runs}", out), out
+    assert re.search(r"/stats drew [1-9]\d* PNG charts", out), out
     assert "exact: seeded 10,000 members, 1,000 ideas, 100 waves" in out
     assert re.search(r"delivered [\d,]+ messages \(the 200 pending ones", out), out
 

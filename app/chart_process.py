@@ -1,0 +1,119 @@
+"""core.ports.ChartRenderer that draws in a child process, so matplotlib never loads in the bot.
+
+matplotlib, numpy and the font manager add ~40 MB to a process and a chart's figures and Agg
+buffers ~30 MB more: in the bot's process that alone broke its 150 MB budget. One worker process
+(`spawn`: nothing of the bot's heap is copied into it) starts on the first chart and is replaced
+after MAX_TASKS charts, which bounds its own memory. The port stays synchronous: /stats already
+calls it in a worker thread, which waits here for the child's PNG, so the event loop never does.
+A chart that fails or takes longer than the timeout becomes a clear refusal (ChartUnavailable);
+a stuck worker is killed so the next chart starts a fresh one.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+from typing import Any
+
+from core.errors import ChartUnavailable
+
+CHART_TIMEOUT = 30.0  # seconds, the child's import of matplotlib on a cold start included
+MAX_TASKS = 50  # charts per worker before a fresh one: bounds what its caches can grow to
+log = logging.getLogger(__name__)
+
+
+def _draw(method: str, args: tuple[Any, ...]) -> bytes:
+    """In the child: draw with matplotlib (app/charts.py), imported there only."""
+    from app.charts import MatplotlibCharts
+
+    result: bytes = getattr(MatplotlibCharts(), method)(*args)
+    return result
+
+
+class ChartProcess:
+    """core.ports.ChartRenderer drawing in one child process, started on first use."""
+
+    def __init__(
+        self, timeout: float = CHART_TIMEOUT, max_tasks: int = MAX_TASKS, worker: Any = _draw
+    ) -> None:
+        self.timeout = timeout
+        self.max_tasks = max_tasks
+        self._worker = worker  # tests pass a module-level function that fails or hangs
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()  # charts are asked for from several worker threads
+        self._closed = False
+
+    def units_chart(
+        self,
+        title: str,
+        axes: tuple[str, str],
+        points: Sequence[tuple[datetime, int]],
+        levels: Sequence[tuple[int, str]],
+    ) -> bytes:
+        """Units over time (see MatplotlibCharts.units_chart), drawn in the child."""
+        return self._render("units_chart", (title, axes, list(points), list(levels)))
+
+    def demand_chart(
+        self, title: str, axes: tuple[str, str], steps: Sequence[tuple[int, int]], beyond: int
+    ) -> bytes:
+        """The demand curve (see MatplotlibCharts.demand_chart), drawn in the child."""
+        return self._render("demand_chart", (title, axes, list(steps), beyond))
+
+    def close(self) -> None:
+        """Stop the worker (the runtime's exit): queued charts are cancelled, none started later."""
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _render(self, method: str, args: tuple[Any, ...]) -> bytes:
+        """Submit to the child and wait (on the calling thread) for its PNG."""
+        future = self._submit(method, args)
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            log.warning("chart %s took longer than %.0f s: worker replaced", method, self.timeout)
+            self._discard(kill=True)
+            raise ChartUnavailable("error.chart_timeout") from None
+        except BrokenProcessPool as broken:
+            log.warning("chart worker died drawing %s", method)
+            self._discard(kill=False)
+            raise ChartUnavailable("error.chart_failed") from broken
+        except Exception as failure:
+            log.exception("chart %s failed", method)
+            raise ChartUnavailable("error.chart_failed") from failure
+
+    def _submit(self, method: str, args: tuple[Any, ...]) -> Future[bytes]:
+        """The running worker's future for this chart (the worker started if need be)."""
+        with self._lock:
+            if self._closed:
+                raise ChartUnavailable("error.chart_failed")
+            if self._pool is None:
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=context, max_tasks_per_child=self.max_tasks
+                )
+            try:
+                return self._pool.submit(self._worker, method, args)
+            except BrokenProcessPool:
+                self._pool = None
+                raise ChartUnavailable("error.chart_failed") from None
+
+    def _discard(self, kill: bool) -> None:
+        """Drop the current worker; a hung one is killed (the executor cannot cancel it)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if kill:
+            processes = dict(getattr(pool, "_processes", None) or {})  # no public kill in 3.11
+            for process in processes.values():
+                process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
