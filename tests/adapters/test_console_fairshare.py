@@ -56,7 +56,8 @@ async def test_a_press_over_the_budget_gets_the_notice(fair_world: ConsoleWorld)
 @pytest.fixture
 async def french_world(tmp_path: Path) -> AsyncIterator[ConsoleWorld]:
     """A community whose penalty is one second, to hear the singular."""
-    async for world in _world(tmp_path, {"slow_down_seconds": 1}):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'french.db'}"  # beside fair_world's database
+    async for world in _world(url, {"slow_down_seconds": 1}):
         yield world
 
 
