@@ -36,7 +36,8 @@ def factory(choice: str) -> LoopFactory:
         import uvloop  # an ImportError here means uvloop was asked for but is not installed
 
         return uvloop.new_event_loop
-    return asyncio.new_event_loop
+    # the standard library's own loop, whatever policy this process was given before
+    return asyncio.DefaultEventLoopPolicy().new_event_loop
 
 
 def set_default(choice: str) -> str:

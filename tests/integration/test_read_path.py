@@ -25,7 +25,7 @@ READ_COMMANDS = [  # (who, what was typed) for every command declared read-only
     (ALICE, "/help"), (ALICE, "/waves"), (ALICE, "/wave 1"), (ALICE, "/ideas"),
     (ALICE, "/ideas new"), (ALICE, "/mine"), (ALICE, "/settings"), (ALICE, "/helpers"),
     (ALICE, "/inspire"), (OWNER, "/pending"), (OWNER, "/stats"), (OWNER, "/export 1"),
-    (ALICE, "/pay 2"), (OWNER, "/refunds"), (OWNER, "/payhow"),
+    (ALICE, "/pay 2"), (OWNER, "/refunds"), (OWNER, "/payhow"), (OWNER, "/shipping 1"),
 ]  # fmt: skip
 READ_BUTTONS = [  # (who, button payload) for every button declared read-only
     (ALICE, "wave:1"), (ALICE, "page:ideas:top:1"), (ALICE, "inspire"), (OWNER, "keep:1"),
@@ -37,7 +37,7 @@ EXPECTED = {  # the first key of the answer: the command did its work, no refusa
     "/helpers": "talk.helpers_show", "/inspire": "inspire.spark", "/pending": "mod.queue_header",
     "/stats": "stats.funnel_header", "/export 1": "stats.exported", "keep:1": "mod.kept_open",
     "page:ideas:top:1": "idea.list_header", "inspire": "inspire.spark", "/pay 2": "pay.owed",
-    "/refunds": "refunds.none", "/payhow": "payhow.unset",
+    "/refunds": "refunds.none", "/payhow": "payhow.unset", "/shipping 1": "shipping.default",
 }  # fmt: skip
 
 

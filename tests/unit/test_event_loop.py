@@ -63,3 +63,15 @@ def test_an_unknown_loop_is_refused_at_start(
     assert main(["run"]) == 2
     assert "WAVEBOT_EVENT_LOOP must be auto, uvloop or asyncio" in capsys.readouterr().err
     assert loops_seen == []
+
+
+def test_asyncio_is_kept_even_after_a_uvloop_policy_was_set(
+    loops_seen: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event_loop.set_default("uvloop")  # what `wavebot bench` does earlier in a process
+    try:
+        monkeypatch.setenv("WAVEBOT_EVENT_LOOP", "asyncio")
+        assert main(["run"]) == 0
+    finally:
+        event_loop.set_default("asyncio")
+    assert loops_seen == ["asyncio"]
