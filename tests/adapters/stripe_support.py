@@ -16,7 +16,7 @@ from bots.web.stripe_webhook import StripeWebhook
 from core.services.providers import PaymentDesk
 from devtools.fakes.stripe_api import FakeStripeAPI
 from tests.adapters.inbox import Inbox, inbox_of
-from tests.conftest import ConsoleWorld, Person
+from tests.conftest import ConsoleWorld
 
 API_KEY = "sk_test_wavebot_51Hsecret"
 SECRET = "whsec_test_wavebot_secret"
@@ -69,23 +69,3 @@ async def stripe_world(
         finally:
             await server.close()
             await provider.aclose()
-
-
-async def closed_lamp(world: ConsoleWorld, min_units: int) -> tuple[Person, ...]:
-    """Owner (#1) launches; ana (#2), bo (#3) and cy (#4) join; it closes at 35 € each."""
-    owner = world.person("owner")
-    people = world.person("ana"), world.person("bo"), world.person("cy")
-    await owner.say("/idea Desk lamp #office")
-    await owner.say("/approve 1")
-    await owner.say(f"/launch 1 1:40 3:35 2d min={min_units}")
-    for buyer in people:
-        await buyer.say("/join 1")
-    await owner.say("/close 1")
-    await owner.say("1")  # Yes, close #1 now
-    return (owner, *people)
-
-
-async def sweep(world: ConsoleWorld) -> None:
-    """What the clock does every few minutes: payments and refunds, then the outbox."""
-    await world.rt.clockwork.sweep_payments()
-    await world.rt.dispatcher.sweep()

@@ -6,31 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.adapters.closing import closed_with_three, sweep
 from tests.adapters.inbox import Inbox, inbox_of
 from tests.conftest import ConsoleWorld, Person
 from tests.texts import eur, said
 
 IBAN = "Transfer to FR76 3000 6000 0112 3456 7890 189, reference: wave and member number"
-
-
-async def succeeded_backpack(world: ConsoleWorld, min_units: int) -> tuple[Person, ...]:
-    """Owner (#1) launches; ana (#2), bo (#3) and cy (#4) join; it closes at 90 € each."""
-    owner = world.person("owner")
-    people = world.person("ana"), world.person("bo"), world.person("cy")
-    await owner.say("/idea Backpack #travel")
-    await owner.say("/approve 1")
-    await owner.say(f"/launch 1 1:100 3:90 2d min={min_units}")
-    for buyer in people:
-        await buyer.say("/join 1")
-    await owner.say("/close 1")
-    await owner.say("1")  # Yes, close #1 now
-    return (owner, *people)
-
-
-async def sweep(world: ConsoleWorld) -> None:
-    """What the clock does every few minutes: payments (and refunds), then the outbox."""
-    await world.rt.clockwork.sweep_payments()
-    await world.rt.dispatcher.sweep()
 
 
 def owed(world: ConsoleWorld) -> str:
@@ -155,3 +136,8 @@ async def test_pay_refusals_before_the_close_and_without_a_pledge(world: Console
     assert said("error.pay_window_closed", id=1) in await ana.say("/pay 1")
     async with world.rt.ctx.db.read() as tx:
         assert await tx.live_payments(1) == []
+
+
+async def succeeded_backpack(world: ConsoleWorld, min_units: int) -> tuple[Person, ...]:
+    """A backpack closed at 90 € each."""
+    return await closed_with_three(world, "Backpack #travel", f"1:100 3:90 2d min={min_units}")

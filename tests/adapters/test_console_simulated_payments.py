@@ -20,8 +20,9 @@ from core.payment_records import (
 from core.ports import Actor, ChatRef
 from core.services import paying
 from core.services.providers import ManualProvider, PaymentDesk, SimulatedProvider
+from tests.adapters.closing import closed_lamp, sweep
 from tests.adapters.inbox import Inbox, inbox_of
-from tests.conftest import ConsoleWorld, Person
+from tests.conftest import ConsoleWorld
 from tests.texts import eur, said
 
 ANA, ANA_CHAT = Actor("console:ana", "Ana"), ChatRef("console", "ana")
@@ -39,26 +40,6 @@ class FlakyProvider(SimulatedProvider):
         if len(self.keys) == 1:
             raise ConnectionError("provider unreachable")
         return await super().refund(payment, key)
-
-
-async def closed_lamp(world: ConsoleWorld, min_units: int) -> tuple[Person, ...]:
-    """Owner (#1) launches; ana (#2), bo (#3) and cy (#4) join; it closes at 35 € each."""
-    owner = world.person("owner")
-    people = world.person("ana"), world.person("bo"), world.person("cy")
-    await owner.say("/idea Desk lamp #office")
-    await owner.say("/approve 1")
-    await owner.say(f"/launch 1 1:40 3:35 2d min={min_units}")
-    for buyer in people:
-        await buyer.say("/join 1")
-    await owner.say("/close 1")
-    await owner.say("1")  # Yes, close #1 now
-    return (owner, *people)
-
-
-async def sweep(world: ConsoleWorld) -> None:
-    """What the clock does every few minutes: payments and refunds, then the outbox."""
-    await world.rt.clockwork.sweep_payments()
-    await world.rt.dispatcher.sweep()
 
 
 async def test_pay_button_outcome_on_paid_units_and_duplicates_recorded_once(

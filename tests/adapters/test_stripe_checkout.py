@@ -12,7 +12,8 @@ from core.payment_records import PaymentState, RefundReason, RefundState
 from core.ports import Actor, ChatKind, ChatRef
 from core.services import community
 from devtools.fakes.stripe_api import signature
-from tests.adapters.stripe_support import SECRET, closed_lamp, stripe_world, sweep
+from tests.adapters.closing import closed_lamp, sweep
+from tests.adapters.stripe_support import SECRET, stripe_world
 from tests.conftest import ConsoleWorld
 from tests.texts import eur, said
 

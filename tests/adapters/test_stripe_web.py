@@ -17,7 +17,8 @@ from bots.web.stripe_checkout import SESSION_MAX, SESSION_MIN, StripeCheckout, s
 from config.settings import Settings
 from core.clock import FakeClock
 from core.messages import LINK, Button, t
-from tests.adapters.stripe_support import API_KEY, SECRET, closed_lamp, stripe_world
+from tests.adapters.closing import closed_lamp
+from tests.adapters.stripe_support import API_KEY, SECRET, stripe_world
 from tests.adapters.test_secrets_in_logs import debug_log
 from tests.conftest import ConsoleWorld
 
