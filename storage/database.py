@@ -13,7 +13,6 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
@@ -30,6 +29,7 @@ from storage.group_commit import (
 )
 from storage.sql_tx import SqlTx
 from storage.sqlite_inline import already_begun, inline_creator
+from storage.task_write import enter_write, leave_write, own_write
 
 if TYPE_CHECKING:
     from core.ports import Database
@@ -37,17 +37,6 @@ if TYPE_CHECKING:
 DEFAULT_URL = "sqlite+aiosqlite:///wavebot.db"
 SYNC_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
 BUSY_TIMEOUT_MS = 10_000
-_CURRENT_WRITE: ContextVar[tuple[object, SqlTx] | None] = ContextVar(
-    "wavebot_current_write", default=None
-)
-
-
-def _own_write() -> SqlTx | None:
-    """The write transaction this very task opened (tasks it spawned get their own)."""
-    current = _CURRENT_WRITE.get()
-    if current is not None and current[0] is asyncio.current_task():
-        return current[1]
-    return None
 
 
 def cannot_store(error: BaseException) -> bool:
@@ -147,12 +136,12 @@ class SqlDatabase:
 
     def writing_here(self) -> bool:
         """Whether the calling task holds the writer (tests: no platform call is made inside)."""
-        return _own_write() is not None
+        return own_write() is not None
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqlTx]:
         """A write transaction; a full or failing disk becomes the core's StorageUnavailable."""
-        top_level = _own_write() is None
+        top_level = own_write() is None
         try:
             async with self._write() as tx:
                 yield tx
@@ -172,7 +161,7 @@ class SqlDatabase:
         task it becomes a savepoint of that one, so a caller can make several use cases (and an
         idempotency claim) commit or fail together.
         """
-        outer = _own_write()
+        outer = own_write()
         if outer is not None:
             async with outer.connection.begin_nested():
                 yield outer
@@ -180,16 +169,16 @@ class SqlDatabase:
         if self._closed:  # a straggler (a sweep still running at shutdown): the old way
             async with self._late_lock, self._writer.begin() as conn:
                 tx = SqlTx(conn)
-                token = _CURRENT_WRITE.set((asyncio.current_task(), tx))
+                token = enter_write(tx)
                 try:
                     yield tx
                 finally:
-                    _CURRENT_WRITE.reset(token)
+                    leave_write(token)
             return
         turn = self._group.enqueue()
         grant = await granted(turn)
         tx = grant.tx()
-        token = _CURRENT_WRITE.set((asyncio.current_task(), tx))
+        token = enter_write(tx)
         try:
             if grant.raw is None:
                 async with grant.savepoint():
@@ -203,7 +192,7 @@ class SqlDatabase:
                     raise
                 grant.leave(failed=False)
         finally:
-            _CURRENT_WRITE.reset(token)
+            leave_write(token)
         await turn.committed
 
     @asynccontextmanager
@@ -212,7 +201,7 @@ class SqlDatabase:
 
         Inside a write of the same task it reads that transaction, so it sees its own changes.
         """
-        outer = _own_write()
+        outer = own_write()
         if outer is not None:
             yield outer
             return

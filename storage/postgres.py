@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from core.errors import StorageUnavailable
 from storage.sql_tx import SqlTx
+from storage.task_write import enter_write, leave_write, own_write
 from storage.urls import normalise_url
 
 if TYPE_CHECKING:
@@ -35,17 +35,6 @@ CONNECT_TIMEOUT_SECONDS = 5.0
 # as a server shutting down (57), a deadlock or serialization victim (40P01, 40001).
 TRANSIENT_CLASSES = ("08", "53", "57")
 TRANSIENT_CODES = ("40001", "40P01")
-_CURRENT_WRITE: ContextVar[tuple[object, SqlTx] | None] = ContextVar(
-    "wavebot_pg_write", default=None
-)
-
-
-def _own_write() -> SqlTx | None:
-    """The write transaction this very task opened (tasks it spawned get their own)."""
-    current = _CURRENT_WRITE.get()
-    if current is not None and current[0] is asyncio.current_task():
-        return current[1]
-    return None
 
 
 def unavailable(error: BaseException) -> bool:
@@ -106,7 +95,7 @@ class PgDatabase:
 
     def writing_here(self) -> bool:
         """Whether the calling task is inside a write (tests: no platform call is made inside)."""
-        return _own_write() is not None
+        return own_write() is not None
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqlTx]:
@@ -114,7 +103,7 @@ class PgDatabase:
 
         Inside another write of the same task it becomes a savepoint of that one, as on SQLite.
         """
-        outer = _own_write()
+        outer = own_write()
         if outer is not None:
             async with outer.connection.begin_nested():
                 yield outer
@@ -123,11 +112,11 @@ class PgDatabase:
         try:
             async with self._engine.begin() as conn:
                 tx = SqlTx(conn, locking=True)
-                token = _CURRENT_WRITE.set((asyncio.current_task(), tx))
+                token = enter_write(tx)
                 try:
                     yield tx
                 finally:
-                    _CURRENT_WRITE.reset(token)
+                    leave_write(token)
         except (DBAPIError, OSError, TimeoutError) as error:
             # A body may have caught the first error (a handler answering "internal error"):
             # what failed then is "transaction aborted", but the cause is that first error.
@@ -145,7 +134,7 @@ class PgDatabase:
 
         Inside a write of the same task it reads that transaction, so it sees its own changes.
         """
-        outer = _own_write()
+        outer = own_write()
         if outer is not None:
             yield outer
             return
