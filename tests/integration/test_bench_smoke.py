@@ -65,7 +65,8 @@ def test_quick_benchmarks_count_exactly_and_print_their_figures(
         assert re.search(rf"longest loop stall, {concurrency} in flight\s+{stall}", out), out
     assert re.search(rf"longest loop stall, adapter run\s+{stall}", out), out
     assert re.search(rf"longest loop stall while sending\s+{stall}", out), out
-    assert re.search(rf"longest loop stall \(commands and sweeps\)\s+{stall}", out), out
+    repeated_stall = r"[\d.]+ ms \(min [\d.]+, max [\d.]+; \d+ runs\)"
+    assert re.search(rf"longest loop stall \(commands and sweeps\)\s+{repeated_stall}", out), out
     assert re.search(rf"longest loop stall, soak with retention\s+{stall}", out), out
 
     # fanout: the crossing join next to a join crossing nothing, at each size, and the expansion
