@@ -14,7 +14,7 @@ import pytest
 from core.lanes import SENDING_LANE, Lane, LaneQueue
 from core.messages import Reply, t
 from core.model import Target
-from core.ports import SendOutcome, SendResult
+from core.ports import Delivery, SendOutcome, SendResult
 from core.services import dispatch_record
 from core.services.announce import encode
 from tests.conftest import ConsoleWorld
@@ -286,26 +286,14 @@ async def test_a_claim_that_loses_a_chat_s_first_delivery_to_another_dispatcher_
     """PostgreSQL, two processes: between this claim's SELECT and its lease, another dispatcher
     leased the chat's first delivery (its lease was not committed when we selected). The later
     ones of that chat must not be taken without it, or both dispatchers send the chat at once."""
-    from sqlalchemy.sql.dml import Update
-
     await _announce(world, 10, [group("-1"), group("-2")])
     await _announce(world, 25, [group("-1"), group("-2")])
-    now = world.clock.now()
-    async with world.rt.db.write() as tx:
-        real = tx._exec
-
-        async def racing(statement: Any, params: Any = None) -> Any:
-            if isinstance(statement, Update) and statement.table.name == "deliveries":
-                await tx.connection.exec_driver_sql(
-                    "UPDATE deliveries SET claimed_by = 'other', claimed_until = "
-                    "'2999-01-01 00:00:00.000000' WHERE id = (SELECT min(id) FROM deliveries "
-                    "WHERE chat_id = '-1')"
-                )
-            return await real(statement, params)
-
-        tx._exec = racing  # type: ignore[method-assign]
-        mine = await tx.claim_deliveries("me", [PLATFORM], now, now + timedelta(minutes=1), 10)
-        tx._exec = real  # type: ignore[method-assign]
+    mine = await _claim_racing(
+        world,
+        "UPDATE deliveries SET claimed_by = 'other', claimed_until = "
+        "'2999-01-01 00:00:00.000000' WHERE id = (SELECT min(id) FROM deliveries "
+        "WHERE chat_id = '-1')",
+    )
     assert [d.target.chat_id for d in mine] == ["-2", "-2"]  # "-1"'s 25 waits for its 10
     left = await _sql(world, "SELECT id FROM deliveries WHERE claimed_by = 'me'")
     assert len(left) == 2
@@ -316,22 +304,31 @@ async def test_a_delivery_sent_by_another_dispatcher_after_our_select_is_not_lea
 ) -> None:
     """PostgreSQL, two processes: the other dispatcher leased, sent and recorded a delivery
     between this claim's SELECT and its lease. The lease must not take a sent row."""
+    await _announce(world, 10, [group("-1")])
+    mine = await _claim_racing(
+        world,
+        "UPDATE deliveries SET status = 'sent', claimed_by = NULL, "
+        "claimed_until = NULL WHERE chat_id = '-1'",
+    )
+    assert mine == []
+
+
+async def _claim_racing(world: ConsoleWorld, other: str) -> list[Delivery]:
+    """Claim, with another dispatcher's statement `other` landing between our SELECT and our
+    lease UPDATE (what two processes on PostgreSQL can do)."""
     from sqlalchemy.sql.dml import Update
 
-    await _announce(world, 10, [group("-1")])
     now = world.clock.now()
     async with world.rt.db.write() as tx:
         real = tx._exec
 
         async def racing(statement: Any, params: Any = None) -> Any:
             if isinstance(statement, Update) and statement.table.name == "deliveries":
-                await tx.connection.exec_driver_sql(
-                    "UPDATE deliveries SET status = 'sent', claimed_by = NULL, "
-                    "claimed_until = NULL WHERE chat_id = '-1'"
-                )
+                await tx.connection.exec_driver_sql(other)
             return await real(statement, params)
 
         tx._exec = racing  # type: ignore[method-assign]
-        mine = await tx.claim_deliveries("me", [PLATFORM], now, now + timedelta(minutes=1), 10)
-        tx._exec = real  # type: ignore[method-assign]
-    assert mine == []
+        try:
+            return await tx.claim_deliveries("me", [PLATFORM], now, now + timedelta(minutes=1), 10)
+        finally:
+            tx._exec = real  # type: ignore[method-assign]
