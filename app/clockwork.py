@@ -38,13 +38,13 @@ class Clockwork:
         self.extra_jobs: list[tuple[Callable[[], Awaitable[object]], float]] = []
 
     def deliveries_pending(self) -> None:
-        """Called inside the transaction that created deliveries; the sweep runs just after
-        (a sweep already sending claims them at once)."""
+        """Called once the transaction that created deliveries is committed; the sweep runs
+        just after (a sweep already sending claims them at once)."""
         self._wake.set()
         self.dispatcher.poke()
 
     def fanout_pending(self) -> None:
-        """Called inside a crossing transaction; the expander runs just after its commit."""
+        """Called once a crossing transaction is committed; the expander runs at once."""
         self._fanout_wake.set()
 
     async def start(self) -> None:

@@ -29,7 +29,7 @@ from storage.group_commit import (
 )
 from storage.sql_tx import SqlTx
 from storage.sqlite_inline import already_begun, inline_creator
-from storage.task_write import enter_write, leave_write, own_write
+from storage.task_write import after_commit, enter_write, leave_write, own_write, run_owed
 
 if TYPE_CHECKING:
     from core.ports import Database
@@ -134,6 +134,11 @@ class SqlDatabase:
             pass
         return db
 
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Wake other tasks only once this write is committed (a reader connection would not
+        see its rows before)."""
+        after_commit(callback)
+
     def writing_here(self) -> bool:
         """Whether the calling task holds the writer (tests: no platform call is made inside)."""
         return own_write() is not None
@@ -173,7 +178,8 @@ class SqlDatabase:
                 try:
                     yield tx
                 finally:
-                    leave_write(token)
+                    owed = leave_write(token)
+            run_owed(owed)
             return
         turn = self._group.enqueue()
         grant = await granted(turn)
@@ -192,8 +198,9 @@ class SqlDatabase:
                     raise
                 grant.leave(failed=False)
         finally:
-            leave_write(token)
+            owed = leave_write(token)
         await turn.committed
+        run_owed(owed)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqlTx]:
