@@ -162,6 +162,10 @@ class HotSqlTx(SqlTx):
         except sqlite3.Error as error:
             raise DBAPIError.instance(sql, params, error, sqlite3.Error) from error
 
+    def run_raw(self, sql: str) -> None:
+        """A statement without parameters (savepoints) on the transaction's own connection."""
+        self._run(sql, ())
+
     def _one(self, sql: str, params: tuple[Any, ...], rows: _Rows) -> SimpleNamespace | None:
         """The first row, decoded as rows says, or None."""
         cursor = self._run(sql, params)
