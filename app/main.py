@@ -40,6 +40,9 @@ REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an ho
 RETENTION_SWEEP_SECONDS = 3600.0  # bounded storage: old finished rows go hourly, in batches
 ADAPTER_GRACE_SECONDS = 5.0  # updates in hand finish and are confirmed; SIGTERM to exit < 10 s
 CLOCK_GRACE_SECONDS = 3.0
+WEBHOOK_NEEDS_PORT = (
+    "wavebot: WAVEBOT_TELEGRAM_WEBHOOK_URL needs WAVEBOT_HTTP_PORT: the webhook is served there"
+)
 
 
 class Service(Protocol):
@@ -140,6 +143,9 @@ async def run_bots(
     if not enabled_rows(settings):
         print(render(t("cli.no_token"), settings.lang), file=sys.stderr)
         return 2
+    if settings.telegram_webhook_url and settings.http_port is None:
+        print(WEBHOOK_NEEDS_PORT, file=sys.stderr)
+        return 2
     with sole_process(settings.database_url):
         return await _run_adapters(settings, adapter_options or {})
 
@@ -152,8 +158,9 @@ async def _run_adapters(
     # other processes may hold live ones, which expire on their own.
     alone = not is_postgresql(settings.database_url)
     async with runtime(settings, alone=alone) as rt:
-        adapters: list[Service] = [*build_enabled(rt, adapter_options)]
-        server = web_server(rt)
+        platform_adapters = build_enabled(rt, adapter_options)
+        adapters: list[Service] = [*platform_adapters]
+        server = web_server(rt, {a.messenger.platform: a for a in platform_adapters})
         if server is not None:  # health, metrics, payment webhooks: listening before the bots
             await server.start()
             adapters.append(server)

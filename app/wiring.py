@@ -48,6 +48,8 @@ def _telegram(rt: Runtime, options: Options) -> TelegramAdapter:
         settings.telegram_api_url,
         payment_token=settings.telegram_payment_provider_token.get_secret_value(),
         payment_needs=PaymentNeeds.parse(settings.telegram_payment_needs),
+        webhook_url=settings.telegram_webhook_url,
+        webhook_secret=settings.telegram_webhook_secret.get_secret_value(),
         **options,
     )
     if adapter.payment_provider is not None:  # Telegram members pay through Telegram Payments

@@ -109,6 +109,11 @@ class DiscordAdapter:
             if not client.is_closed():
                 await client.close()
 
+    @property
+    def connected(self) -> bool:
+        """Connected to the gateway and ready — for /healthz."""
+        return self.ready.is_set()
+
     async def wait_ready(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until the current client received READY and its guilds."""
         await asyncio.wait_for(self.ready.wait(), timeout)
