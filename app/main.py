@@ -40,9 +40,6 @@ REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an ho
 RETENTION_SWEEP_SECONDS = 3600.0  # bounded storage: old finished rows go hourly, in batches
 ADAPTER_GRACE_SECONDS = 5.0  # updates in hand finish and are confirmed; SIGTERM to exit < 10 s
 CLOCK_GRACE_SECONDS = 3.0
-WEBHOOK_NEEDS_PORT = (
-    "wavebot: WAVEBOT_TELEGRAM_WEBHOOK_URL needs WAVEBOT_HTTP_PORT: the webhook is served there"
-)
 
 
 class Service(Protocol):
@@ -144,7 +141,7 @@ async def run_bots(
         print(render(t("cli.no_token"), settings.lang), file=sys.stderr)
         return 2
     if settings.telegram_webhook_url and settings.http_port is None:
-        print(WEBHOOK_NEEDS_PORT, file=sys.stderr)
+        print(f"wavebot: {render(t('cli.webhook_needs_port'), settings.lang)}", file=sys.stderr)
         return 2
     with sole_process(settings.database_url):
         return await _run_adapters(settings, adapter_options or {})
