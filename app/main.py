@@ -143,6 +143,8 @@ async def run_bots(
     if settings.telegram_webhook_url and settings.http_port is None:
         print(f"wavebot: {render(t('cli.webhook_needs_port'), settings.lang)}", file=sys.stderr)
         return 2
+    # A bad URL, a silent server or a newer schema: one line (exit 2) before anything starts.
+    await asyncio.to_thread(preflight, settings.database_url)
     with sole_process(settings.database_url):
         return await _run_adapters(settings, adapter_options or {})
 

@@ -45,9 +45,11 @@ class WebhookBot:
     async def post(self, update: JSON, secret: str | None) -> int:
         """POST one update as Telegram would (secret None: no header at all); the status."""
         headers = {} if secret is None else {SECRET_HEADER: secret}
-        async with aiohttp.ClientSession() as http:
-            async with http.post(self.url, json=update, headers=headers) as response:
-                return response.status
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(self.url, json=update, headers=headers) as response,
+        ):
+            return response.status
 
     async def keys_recorded(self) -> int:
         """Update keys in the database."""
