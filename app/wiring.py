@@ -66,7 +66,7 @@ def _discord(rt: Runtime, options: Options) -> DiscordAdapter:
         rt.interpreter,
         settings.discord_bot_token.get_secret_value(),
         settings.discord_api_url,
-        **options,
+        **{"shards": settings.shards, **options},
     )
 
 
