@@ -5,12 +5,15 @@ processes sharing the database has one effect and one answer."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
 from bots.telegram_bot.webhook import derived_secret
+from config.settings import Settings
 from core.model import IdeaStatus
 from devtools.fakes.telegram_api import FakeTelegramAPI
+from tests.adapters.test_secrets_in_logs import debug_log
 from tests.adapters.test_telegram_harness import BOT, TOKEN
 from tests.adapters.webhook_support import WebhookBot, webhook_bot
 from tests.texts import said
@@ -105,3 +108,20 @@ async def test_concurrent_copies_have_one_effect(db_url: str) -> None:
             # A copy that arrives while the first process is between its commit and its send
             # replays the kept answer: at most one extra answer per copy, never a second effect.
             assert 6 <= len(api.messages(dm)) <= 1 + 2 * 5
+
+
+async def test_the_webhook_secret_never_reaches_the_log(tmp_path: Path) -> None:
+    secret = "configured_Secret-0123456789"
+    settings = Settings(telegram_bot_token=TOKEN, telegram_webhook_secret=secret)
+    assert secret in settings.secret_values()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'w.db'}"
+    async with FakeTelegramAPI(TOKEN, bot_username=BOT) as api:
+        owner = api.add_user("Olivia")
+        with debug_log(settings.secret_values()) as log:
+            async with webhook_bot(api, url, f"telegram:{owner.id}", secret=secret) as bot:
+                update = api.push_message(api.private_chat(owner), owner, "/help")
+                await api.wait_for_confirmed(update, 10)
+                assert await bot.post(update, "wrong") == 403
+    assert api.webhook is not None and api.webhook["secret_token"] == secret
+    assert "setWebhook" in log.getvalue()  # the call was logged, its secret was not
+    assert secret not in log.getvalue()

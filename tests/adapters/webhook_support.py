@@ -59,12 +59,14 @@ class WebhookBot:
 
 
 @asynccontextmanager
-async def webhook_bot(api: FakeTelegramAPI, db_url: str, owners: str) -> AsyncIterator[WebhookBot]:
+async def webhook_bot(
+    api: FakeTelegramAPI, db_url: str, owners: str, secret: str = ""
+) -> AsyncIterator[WebhookBot]:
     """Start one bot process in webhook mode; it registers its own URL with the fake."""
     settings = Settings(database_url=db_url, owners=owners, telegram_bot_token=api.token,
                         telegram_api_url=api.base_url, http_port=0, http_host="127.0.0.1",
                         telegram_webhook_url=f"https://bot.example.com{PATH}",
-                        **UNLIMITED)  # fmt: skip
+                        telegram_webhook_secret=secret, **UNLIMITED)  # fmt: skip
     async with runtime(settings, clock=FakeClock()) as rt:
         adapter = build_adapter(rt, "telegram")
         adapter.limiter.configure(FAST)
