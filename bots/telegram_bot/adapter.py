@@ -30,7 +30,7 @@ from bots.telegram_bot.ratelimit import Limits, SendLimiter
 from bots.telegram_bot.replies import ReplySender
 from bots.telegram_bot.sending import BotHandle
 from bots.telegram_bot.updates import UpdateHandlers
-from bots.telegram_bot.webhook import WebhookReceiver, derived_secret
+from bots.telegram_bot.webhook import InFlight, WebhookReceiver, derived_secret
 from core.checkout_ports import PaymentNeeds
 from core.commands.interpreter import Interpreter
 from core.commands.registry import REGISTRY
@@ -64,6 +64,7 @@ class TelegramAdapter:
         payment_needs: PaymentNeeds | None = None,
         webhook_url: str = "",
         webhook_secret: str = "",
+        in_flight: InFlight | None = None,
     ) -> None:
         self.interpreter = interpreter
         self.limiter = SendLimiter(limits)
@@ -101,9 +102,8 @@ class TelegramAdapter:
         self.webhook: WebhookReceiver | None = None
         if webhook_url:
             secret = webhook_secret or derived_secret(token)
-            self.webhook = WebhookReceiver(
-                self.application.bot, self.application.process_update, webhook_url, secret
-            )
+            self.webhook = WebhookReceiver(self.application.bot, self.application.process_update,
+                                           webhook_url, secret, in_flight)  # fmt: skip
         self._stopping = asyncio.Event()
         self.started = asyncio.Event()
         self._register_handlers()

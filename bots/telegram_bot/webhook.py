@@ -5,7 +5,10 @@ header is compared in constant time with our secret; a missing or wrong one is a
 nothing is recorded. An accepted update goes through the same handlers as polling
 (`Application.process_update`), so its key (`telegram:<update_id>`) makes a redelivery — to this
 process or another one sharing the database — harmless. The 200 goes back only once the update
-was processed: until then Telegram keeps it and delivers it again.
+was processed: until then Telegram keeps it and delivers it again. While one process handles an
+update it holds it (`InFlight`, a PostgreSQL advisory lock): a copy posted to another process
+meanwhile is answered 503, so Telegram posts it again once the first is done, and the kept
+answer is never sent twice.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -24,10 +28,34 @@ from telegram.ext import ExtBot
 
 from bots import metrics
 from bots.telegram_bot.polling import ALLOWED_UPDATES
+from bots.telegram_bot.updates import update_key
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Process = Callable[[Update], Awaitable[None]]
+
+
+class InFlight(Protocol):
+    """Who handles an update now, across processes (storage/inflight.py implements it)."""
+
+    async def hold(self, key: str) -> bool: ...
+    async def release(self, key: str) -> None: ...
+    async def close(self) -> None: ...
+
+
+class Alone:
+    """Without a shared lock: every copy is handled (the update key still stops a second
+    effect); what tests and a single process without a database lock use."""
+
+    async def hold(self, key: str) -> bool:
+        """Always free."""
+        return True
+
+    async def release(self, key: str) -> None:
+        """Nothing held."""
+
+    async def close(self) -> None:
+        """Nothing to close."""
 
 
 def derived_secret(token: str) -> str:
@@ -38,11 +66,15 @@ def derived_secret(token: str) -> str:
 class WebhookReceiver:
     """The route Telegram posts to, and the setWebhook call that points Telegram at it."""
 
-    def __init__(self, bot: ExtBot[int], process: Process, url: str, secret: str) -> None:
+    def __init__(
+        self, bot: ExtBot[int], process: Process, url: str, secret: str,
+        in_flight: InFlight | None = None,
+    ) -> None:  # fmt: skip
         self.bot = bot
         self.process = process
         self.url = url
         self.secret = secret
+        self.in_flight: InFlight = in_flight or Alone()
         self.accepting = False
         self._in_hand = 0
         self._idle = asyncio.Event()
@@ -74,12 +106,16 @@ class WebhookReceiver:
             update = Update.de_json(json.loads(await request.read()), self.bot)
         except (ValueError, TypeError, KeyError):
             return web.Response(status=400, text="not an update\n")
+        key = update_key(update)
+        if not await self.in_flight.hold(key):  # another process is on it: ask again later
+            return web.Response(status=503, text="in hand elsewhere\n")
         self._in_hand += 1
         self._idle.clear()
         try:
             metrics.updates_handled("telegram", "webhook")
             await self.process(update)
         finally:
+            await self.in_flight.release(key)
             self._in_hand -= 1
             if not self._in_hand:
                 self._idle.set()
@@ -92,3 +128,4 @@ class WebhookReceiver:
             await asyncio.wait_for(self._idle.wait(), grace)
         except TimeoutError:
             log.warning("%d webhook updates still in hand at stop", self._in_hand)
+        await self.in_flight.close()
