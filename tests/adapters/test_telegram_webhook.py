@@ -131,3 +131,16 @@ async def test_the_webhook_secret_never_reaches_the_log(tmp_path: Path) -> None:
     assert api.webhook is not None and api.webhook["secret_token"] == secret
     assert "setWebhook" in log.getvalue()  # the call was logged, its secret was not
     assert secret not in log.getvalue()
+
+
+async def test_a_stopping_process_sends_updates_back_to_telegram(db_url: str) -> None:
+    async with FakeTelegramAPI(TOKEN, bot_username=BOT) as api:
+        owner = api.add_user("Olivia")
+        async with webhook_bot(api, db_url, f"telegram:{owner.id}") as bot:
+            api.webhook = None
+            bot.adapter.stop()
+            await api.wait_for(lambda: not bot.adapter.connected, 10)
+            update = api.push_message(api.private_chat(owner), owner, "/idea Kettle #kitchen")
+
+            assert await bot.post(update, SECRET) == 503  # Telegram posts it elsewhere
+            assert await bot.keys_recorded() == 0
