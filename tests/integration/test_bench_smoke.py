@@ -14,6 +14,7 @@ from app.cli import main
 from devtools.bench import PLANNED, REGISTRY
 
 
+@pytest.mark.timeout(900)  # every quick benchmark in turn: minutes on a loaded machine
 def test_quick_benchmarks_count_exactly_and_print_their_figures(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
