@@ -468,3 +468,16 @@ payment_needs = Table(  # what a wave's invoices ask for with the payment (migra
     Column("set_by", Integer, ForeignKey("members.id"), nullable=False),
     Column("set_at", UTCDateTime, nullable=False),
 )
+
+fulfilments = Table(  # a completed wave's fulfilment; no row = paid, nothing sent (migration 0014)
+    "fulfilments",
+    metadata,
+    Column("wave_id", Integer, ForeignKey("waves.id"), primary_key=True, autoincrement=False),
+    Column("status", String(16), nullable=False),
+    Column("tracking", Text, nullable=False, server_default=""),
+    Column("shipped_at", UTCDateTime, nullable=True),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Column("updated_by", Integer, ForeignKey("members.id"), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_fulfilments_delivered_at", "delivered_at"),
+)
