@@ -28,7 +28,7 @@ async def completed_lamp(world: ConsoleWorld) -> tuple[Person, ...]:
 async def test_ship_then_deliver_tells_paid_members_and_asks_their_review(
     world: ConsoleWorld,
 ) -> None:
-    owner, ana, bo, cy = await completed_lamp(world)
+    owner, ana, _, _ = await completed_lamp(world)
     inbox: Inbox = inbox_of(world)
     shown = await owner.say("/wave 1")
     assert said("fulfilment.state_paid") in shown
@@ -77,7 +77,7 @@ async def test_ship_then_deliver_tells_paid_members_and_asks_their_review(
 async def test_delivered_before_ship_implies_shipped_and_reviews_wait_for_delivery(
     world: ConsoleWorld,
 ) -> None:
-    owner, ana, bo, _ = await completed_lamp(world)
+    owner, ana, _, _ = await completed_lamp(world)
     inbox: Inbox = inbox_of(world)
     world.clock.advance(timedelta(days=30))
     assert await talk.ask_reviews(world.rt.ctx) == 0  # completed long ago, not delivered: no ask
@@ -108,7 +108,7 @@ async def test_a_wave_that_did_not_complete_is_neither_shipped_nor_delivered(
 
 
 async def test_the_story_in_french(world: ConsoleWorld) -> None:
-    owner, ana, _, _ = await completed_lamp(world)
+    _owner, ana, _, _ = await completed_lamp(world)
     patron = world.person("owner", "fr")
     membre = world.person("ana", "fr")
     await ana.say("/lang fr")
