@@ -45,8 +45,15 @@ async def test_the_order_lists_paid_units_and_shipping_details_in_private(
     assert summary[said("order.csv_units")] == "2"
     assert summary[said("order.csv_total")] == "70.00"
     assert rows == [
-        ["#2", "Ana", "1", "35.00", "Ana Lima", "'+33 6 12 34 56 78",  # text, not a formula
-         "12 rue des Lilas, 75020 Paris, FR"],
+        [
+            "#2",
+            "Ana",
+            "1",
+            "35.00",
+            "Ana Lima",
+            "'+33 6 12 34 56 78",  # text, not a formula
+            "12 rue des Lilas, 75020 Paris, FR",
+        ],
         ["#3", "Bo", "1", "35.00", "'=HYPERLINK(evil)", "", ""],
     ]  # fmt: skip  (cy confirmed but never paid: not in the order)
 

@@ -130,7 +130,9 @@ async def test_a_review_request_is_never_asked_again_after_its_row_ages(
     async with ctx.db.write() as tx:
         await tx.set_wave_status(wave, WaveStatus.COMPLETED, clock.now())
     await fulfilment.deliver(ctx, OWNER, wave)  # asks the paid member in the same commit
-    assert rows(db_path, "SELECT COUNT(*) FROM announcements WHERE kind LIKE 'review_ask:%'") == [(1,)]
+    assert rows(db_path, "SELECT COUNT(*) FROM announcements WHERE kind LIKE 'review_ask:%'") == [
+        (1,)
+    ]
     async with ctx.db.read() as tx:
         due = await tx.due_deliveries(clock.now(), 100)
     for delivery in due:
