@@ -51,10 +51,10 @@ async def state(ctx: Context, wave_id: int) -> Fulfilment:
 
 async def ship(ctx: Context, actor: Actor, wave_id: int, tracking: str) -> tuple[Wave, Fulfilment]:
     """Mark a completed wave shipped, or change its tracking text; paid members are told."""
+    await require_fulfiller(ctx, actor, wave_id)  # rights before the options are read
     tracking = tracking.strip()
     if len(tracking) > TRACKING_MAX:
         raise DomainError("error.tracking_long", max=TRACKING_MAX, length=len(tracking))
-    await require_fulfiller(ctx, actor, wave_id)
     async with ctx.db.write() as tx:
         wave, now = await _completed(tx, wave_id), ctx.clock.now()
         current = await tx.fulfilment(wave.id)

@@ -5,8 +5,11 @@ personal data and keeps anonymous counts; shipping details go a set time after d
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from core.payment_records import ShippingDetails
 from core.ports import ChatKind, ChatRef
@@ -119,3 +122,25 @@ async def test_shipping_details_go_a_set_time_after_delivery(world: ConsoleWorld
     async with world.rt.ctx.db.read() as tx:
         assert len(await tx.live_payments(1)) == 2  # the payments themselves stay
     assert world.rt.settings.shipping_retention == timedelta(days=30)  # the default
+
+
+async def test_personal_data_never_reaches_the_log(
+    world: ConsoleWorld, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    owner, ana, _, _ = await completed_lamp(world)
+    await give_shipping(world, 2, ANA)
+    owner.session.attachment_dir = ana.session.attachment_dir = tmp_path
+    await owner.say("/export 1 order")
+    await ana.say("/mydata")
+    await owner.say("/ship 1 Colissimo 6A123")
+    await owner.say("/delivered 1")
+    await world.rt.dispatcher.sweep()
+    world.clock.advance(timedelta(days=31))
+    for job, _ in world.rt.clockwork.extra_jobs:  # the review sweep and retention, as scheduled
+        await job()
+    await ana.say("/forgetme")
+    await ana.say("1")
+    assert await shipping_rows(world, 2) == []
+    for secret in ("Ana Lima", "+33 6 12 34 56 78", "rue des Lilas"):
+        assert secret not in caplog.text
