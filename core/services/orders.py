@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from core.errors import DomainError
 from core.fulfilment_ports import OrderLine
 from core.messages import PlainText, t
-from core.model import Wave
+from core.model import Wave, WaveStatus
 from core.ports import Actor, ChatKind, ChatRef
 from core.services.context import Context, require_moderator
 from core.services.stats import decimal_amount, safe_cell
@@ -27,7 +27,11 @@ async def order(
     if chat.kind is not ChatKind.PRIVATE:
         raise DomainError("error.order_private_only", id=wave_id)
     async with ctx.db.read() as tx:
-        return await load_wave(tx, wave_id), await tx.order_lines(wave_id)
+        wave = await load_wave(tx, wave_id)
+        if wave.status is not WaveStatus.COMPLETED:  # paid units are final only then
+            status = t(f"stats.wave_status.{wave.status.value}")
+            raise DomainError("error.order_not_completed", id=wave.id, status=status)
+        return wave, await tx.order_lines(wave_id)
 
 
 def order_csv(plain: PlainText, wave: Wave, lines: Sequence[OrderLine], lang: str) -> bytes:

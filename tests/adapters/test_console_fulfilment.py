@@ -137,6 +137,15 @@ async def test_the_story_in_french(world: ConsoleWorld) -> None:
     )
 
 
+async def test_a_wave_not_completed_is_refused_in_french(world: ConsoleWorld) -> None:
+    await closed_lamp(world, min_units=2)
+    patron = world.person("owner", "fr")
+    fenetre = said("stats.wave_status.succeeded", "fr")
+    refused = said("error.fulfil_not_completed", "fr", id=1, status=fenetre)
+    assert refused in await patron.say("/ship 1 bientôt")
+    assert refused in await patron.say("/delivered 1")
+
+
 async def test_the_shared_closing_story_runs_on_the_console(world: ConsoleWorld) -> None:
     owner, _, _, _ = await completed_lamp(world)
     inbox: Inbox = inbox_of(world)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from core.payment_records import ShippingDetails
 from core.ports import ChatKind, ChatRef
+from tests.adapters.closing import closed_lamp
 from tests.adapters.test_console_fulfilment import completed_lamp
 from tests.conftest import ConsoleWorld
 from tests.texts import said
@@ -80,3 +81,19 @@ async def test_the_order_in_french_and_of_a_wave_nobody_paid(
     )
     usage = await patron.say("/export 1 everything")
     assert "/export" in usage and "order" in usage
+
+
+async def test_no_order_before_the_wave_completes(world: ConsoleWorld) -> None:
+    owner, _, _, _ = await closed_lamp(world, min_units=2)
+    patron = world.person("owner", "fr")
+    open_window = said("stats.wave_status.succeeded")
+    assert said("error.order_not_completed", id=1, status=open_window) in await owner.say(
+        "/export 1 order"
+    )
+    fenetre = said("stats.wave_status.succeeded", "fr")
+    assert said("error.order_not_completed", "fr", id=1, status=fenetre) in await patron.say(
+        "/export 1 order"
+    )
+    assert said("error.wave_not_found", "fr", id=9) in await patron.say("/export 9 order")
+    patron.session.chat = ChatRef("console", "mods", ChatKind.GROUP, "Moderateurs")
+    assert said("error.order_private_only", "fr", id=1) in await patron.say("/export 1 order")

@@ -94,13 +94,15 @@ async def test_forgetme_waits_for_delivery_then_erases_and_keeps_counts(
     assert spent.replies[0].body[0].key == "error.pending_used"
 
 
-async def test_forgetme_in_french_and_only_in_private(world: ConsoleWorld) -> None:
+async def test_forgetme_in_french_and_only_in_private(world: ConsoleWorld, tmp_path: Path) -> None:
     await completed_lamp(world)
     ana = world.person("ana", "fr")
     assert said("error.forget_undelivered", "fr", waves="#1") in await ana.say("/forgetme")
     ana.session.chat = ChatRef("console", "lobby", ChatKind.GROUP, "Lobby")
     assert said("error.private_only", "fr") in await ana.say("/forgetme")
     dan = world.person("dan", "fr")  # nothing paid, nothing on its way
+    dan.session.attachment_dir = tmp_path
+    assert said("privacy.mydata", "fr") in await dan.say("/mydata")
     assert said("privacy.forget_ask", "fr") in await dan.say("/forgetme")
     assert said("privacy.forgotten", "fr") in await dan.say("1")
 
