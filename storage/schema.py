@@ -207,6 +207,7 @@ announcements = Table(
     Column("fanout_after", Integer, nullable=True),
     Column("fanout_pending", Boolean, nullable=False, server_default=false()),
     Index("ix_announcements_fanout_pending", "fanout_pending"),
+    Index("ix_announcements_wave_kind", "wave_id", "kind"),  # review requests (migration 0014)
 )
 
 deliveries = Table(

@@ -1,5 +1,6 @@
 """Fulfilment of a completed wave: shipped (with a tracking text) and delivered, each with its
-moment and the moderator who marked it. No row: paid, nothing sent yet.
+moment and the moderator who marked it. No row: paid, nothing sent yet. An index lets the review
+sweep find a member's review request on a wave without scanning the wave's announcements.
 
 Revision ID: 0014
 Revises: 0013
@@ -39,9 +40,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("wave_id", name=op.f("pk_fulfilments")),
     )
     op.create_index("ix_fulfilments_delivered_at", "fulfilments", ["delivered_at"], unique=False)
+    # the review sweep asks "was this member asked about this wave?" once per paid member
+    op.create_index("ix_announcements_wave_kind", "announcements", ["wave_id", "kind"], unique=False)
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.drop_index("ix_announcements_wave_kind", table_name="announcements")
     op.drop_index("ix_fulfilments_delivered_at", table_name="fulfilments")
     op.drop_table("fulfilments")
