@@ -69,7 +69,7 @@ class FulfilmentMixin(TxBase):
             .order_by(payments.c.member_id)
         )
         rows = list(await self._exec(stmt))
-        details = await self._shipping_of([int(row.member_id) for row in rows], wave_id)
+        details = await self._shipping_of({int(row.member_id) for row in rows}, wave_id)
         lines = []
         for row in rows:
             name, phone, address = details.get(int(row.member_id), ("", "", ""))
@@ -78,7 +78,7 @@ class FulfilmentMixin(TxBase):
         return lines
 
     async def _shipping_of(
-        self, member_ids: list[int], wave_id: int
+        self, member_ids: set[int], wave_id: int
     ) -> dict[int, tuple[str, str, str]]:
         """The latest shipping details each member gave with a payment of the wave."""
         stmt = (

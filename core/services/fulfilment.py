@@ -94,11 +94,11 @@ async def _completed(tx: Tx, wave_id: int) -> Wave:
     return wave
 
 
-async def _save(ctx: Context, tx: Tx, actor: Actor, state: Fulfilment) -> None:
+async def _save(ctx: Context, tx: Tx, actor: Actor, new: Fulfilment) -> None:
     """Store the new state, with who marked it, and refresh the wave's cards."""
     by = await member_of(ctx, tx, actor)
-    await tx.save_fulfilment(state, by.id, ctx.clock.now())
-    await tx.mark_cards_dirty(state.wave_id)
+    await tx.save_fulfilment(new, by.id, ctx.clock.now())
+    await tx.mark_cards_dirty(new.wave_id)
 
 
 def _shipped_notice(wave: Wave, tracking: str) -> tuple[T, ...]:
