@@ -89,7 +89,7 @@ async def runtime(
             await dispatcher.release_orphans()
         clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)
         clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
-        policy = retention.RetentionPolicy(settings.retention)
+        policy = retention.RetentionPolicy(settings.retention, shipping=settings.shipping_retention)
         clockwork.extra_jobs.append((lambda: retention.prune(ctx, policy), RETENTION_SWEEP_SECONDS))
         ctx.wakeup = clockwork
         interpreter = Interpreter(ctx, aliases=command_aliases())

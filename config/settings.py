@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     retention_days: int = Field(
         30, validation_alias=AliasChoices("WAVEBOT_RETENTION_DAYS", "retention_days")
     )
+    # Shipping details (name, phone, address) are deleted this long after delivery; 0 = never.
+    shipping_retention_days: int = Field(
+        30,
+        validation_alias=AliasChoices("WAVEBOT_SHIPPING_RETENTION_DAYS", "shipping_retention_days"),
+    )
     # auto: uvloop where installed, else asyncio's own loop (app/event_loop.py).
     event_loop: str = Field(
         "auto", validation_alias=AliasChoices("WAVEBOT_EVENT_LOOP", "event_loop")
@@ -249,6 +254,14 @@ class Settings(BaseSettings):
             raise ValueError("WAVEBOT_RETENTION_DAYS must be 0 (keep forever) to 3650 days")
         return value
 
+    @field_validator("shipping_retention_days")
+    @classmethod
+    def _shipping_retention(cls, value: int) -> int:
+        """Whole days after delivery; personal data should not outlive its use by years."""
+        if not 0 <= value <= 3650:
+            raise ValueError("WAVEBOT_SHIPPING_RETENTION_DAYS must be 0 (keep) to 3650 days")
+        return value
+
     @field_validator("event_loop")
     @classmethod
     def _known_loop(cls, value: str) -> str:
@@ -277,6 +290,12 @@ class Settings(BaseSettings):
     def retention(self) -> timedelta | None:
         """How long finished rows are kept; None keeps them forever."""
         return timedelta(days=self.retention_days) if self.retention_days else None
+
+    @property
+    def shipping_retention(self) -> timedelta | None:
+        """How long shipping details are kept after delivery; None keeps them."""
+        days = self.shipping_retention_days
+        return timedelta(days=days) if days else None
 
     @field_validator("payment_provider")
     @classmethod

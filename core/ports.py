@@ -21,6 +21,7 @@ from core.feature_ports import (
     StatsStore,
     TalkStore,
 )
+from core.fulfilment_ports import FulfilmentStore
 from core.messages import Reply
 from core.model import (
     Idea,
@@ -34,6 +35,7 @@ from core.model import (
     WaveStatus,
 )
 from core.payment_ports import PaymentLedger
+from core.privacy_ports import PrivacyStore
 from core.tiers import Bid
 
 
@@ -292,6 +294,8 @@ class Tx(
     DirectChannelStore,
     RetentionStore,
     FanoutStore,
+    FulfilmentStore,
+    PrivacyStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""
