@@ -23,6 +23,7 @@ from bots.i18n import LANGUAGES, command_aliases, render, render_plain
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.interpreter import Interpreter
+from core.leadership import Leadership
 from core.messages import Reply, t
 from core.ports import Messenger
 from core.services import retention, talk
@@ -32,6 +33,7 @@ from core.services.fairshare import Budget, FairShareRules
 from core.services.health import Alert
 from storage.backends import AnyDatabase, open_database
 from storage.health import preflight, sole_process
+from storage.leadership import PgLeases, leases_for
 from storage.migrate import upgrade
 from storage.urls import is_postgresql
 
@@ -60,6 +62,7 @@ class Runtime:
     clockwork: Clockwork
     dispatcher: Dispatcher
     messengers: dict[str, Messenger] = field(default_factory=dict)
+    leases: PgLeases | None = None  # PostgreSQL: this process's elected roles
 
 
 @asynccontextmanager
@@ -73,6 +76,7 @@ async def runtime(
     await asyncio.to_thread(preflight, settings.database_url)
     await asyncio.to_thread(upgrade, settings.database_url)
     db = await open_database(settings.database_url, synchronous=settings.synchronous)
+    leases = leases_for(settings.database_url)  # several processes: elect who sweeps and sends
     charts = ChartProcess()  # matplotlib only in its child process (app/chart_process.py)
     try:
         rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES,
@@ -84,22 +88,33 @@ async def runtime(
         messengers: dict[str, Messenger] = {}
         db.on_saved = ctx.storage.saved
         ctx.storage.alert = owners_alert(ctx, messengers)
-        dispatcher = Dispatcher(ctx, messengers)
+        dispatcher = Dispatcher(ctx, messengers, roles=dispatcher_roles(leases))
         if alone:  # inside sole_process: leases left in the file belong to a dead process
             await dispatcher.release_orphans()
-        clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)
+        clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days,
+                              leadership=leases.role("sweeps") if leases else None)  # fmt: skip
         clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
         policy = retention.RetentionPolicy(settings.retention, shipping=settings.shipping_retention)
         clockwork.extra_jobs.append((lambda: retention.prune(ctx, policy), RETENTION_SWEEP_SECONDS))
         ctx.wakeup = clockwork
         interpreter = Interpreter(ctx, aliases=command_aliases())
         try:
-            yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers)
+            yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers, leases)
         finally:
             await close_desk(ctx.payments)
     finally:
         await asyncio.to_thread(charts.close)
+        if leases is not None:  # the roles pass to another process at once
+            await leases.close()
         await db.close()
+
+
+def dispatcher_roles(leases: PgLeases | None) -> Callable[[str], Leadership] | None:
+    """Each platform's dispatcher role (its limits are per bot token: one sender per platform
+    across the processes); None on SQLite, where this is the only process."""
+    if leases is None:
+        return None
+    return lambda platform: leases.role(f"dispatch:{platform}")
 
 
 def fair_share_rules(settings: Settings) -> FairShareRules:
