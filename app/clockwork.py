@@ -92,9 +92,10 @@ class Clockwork:
             assert task is not None
             self._running.add(task)
             try:
-                if led and not await self.leadership.lead():
-                    return
-                await self._observed(name, job)
+                if not led:
+                    await job()
+                elif await self.leadership.lead():
+                    await self._observed(name, job)
             except asyncio.CancelledError:
                 return  # stopping: the next start sweeps again, the database holds the truth
             finally:
