@@ -160,8 +160,14 @@ async def run_bots(
         return 2
     # A bad URL, a silent server or a newer schema: one line (exit 2) before anything starts.
     await asyncio.to_thread(preflight, settings.database_url)
-    with sole_process(settings.database_url):
-        return await _run_adapters(settings, adapter_options or {})
+    elections = logging.getLogger("storage.leadership")
+    quiet = elections.level
+    elections.setLevel(logging.INFO)  # which process leads, one line per change
+    try:
+        with sole_process(settings.database_url):
+            return await _run_adapters(settings, adapter_options or {})
+    finally:
+        elections.setLevel(quiet)
 
 
 async def _run_adapters(

@@ -27,6 +27,7 @@ RETRY_SECONDS = 2.0  # a follower's attempts: takeover within ~2 s of the lock's
 CHECK_TIMEOUT_SECONDS = 2.0  # a leader whose session does not answer within this steps down
 CONNECT_TIMEOUT_SECONDS = 5.0
 NAMESPACE = "wavebot:"
+STOPPING = "stopping"
 
 
 def lock_key(name: str) -> int:
@@ -101,7 +102,7 @@ class PgLeases:
                     self._conn.terminate()
             self._conn = None
             for role in self._roles.values():
-                role.step_down("stopping")
+                role.step_down(STOPPING)
 
 
 class LeaseLost(Exception):
@@ -133,7 +134,7 @@ class PgLeadership:
             return False
         if taken is True:
             self.held = True
-            log.warning("leading %s (%s)", self.name, identity())
+            log.info("leading %s (%s)", self.name, identity())
         return self.held
 
     def step_down(self, why: str) -> None:
@@ -141,7 +142,8 @@ class PgLeadership:
         if self.held:
             self.held = False
             self._next_try = 0.0  # try again at the next ask: perhaps nobody else has it yet
-            log.warning("no longer leading %s (%s): %s", self.name, identity(), why)
+            level = logging.INFO if why == STOPPING else logging.WARNING
+            log.log(level, "no longer leading %s (%s): %s", self.name, identity(), why)
 
 
 def leases_for(url: str) -> PgLeases | None:

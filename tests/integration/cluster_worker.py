@@ -90,5 +90,6 @@ async def serve(url: str, wave: int, platform_log: Path, sweep_log: Path) -> Non
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    logging.getLogger("storage.leadership").setLevel(logging.INFO)  # as `wavebot` does
     url, wave, platform_log, sweep_log = sys.argv[1:5]
     asyncio.run(serve(url, int(wave), Path(platform_log), Path(sweep_log)))
