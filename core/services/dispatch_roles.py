@@ -23,6 +23,7 @@ class PlatformRoles:
 
     def __init__(self, role_of: Callable[[str], Leadership] | None = None) -> None:
         self.role_of = role_of
+        self.grace = TAKEOVER_GRACE
         self._held: set[str] = set()
         self._take_over_at: dict[str, float] = {}
         self.lost = False  # a role held at the previous claim is gone: end the sweep
@@ -38,7 +39,7 @@ class PlatformRoles:
             elif await self.role_of(platform).lead():
                 if platform not in self._held:
                     self._held.add(platform)
-                    self._take_over_at[platform] = time.monotonic() + TAKEOVER_GRACE
+                    self._take_over_at[platform] = time.monotonic() + self.grace
                 mine.append(platform)
             elif platform in self._held:
                 self._held.discard(platform)
