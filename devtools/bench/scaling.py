@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import signal
 import sys
 import tempfile
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import asyncpg
 
+from app.clockwork import LEADER_POLL_SECONDS
 from app.main import runtime
 from config.settings import Settings
 from core.ports import Actor
@@ -42,12 +44,15 @@ KEEP_SHARE = 0.8  # more processes on one hot wave must keep ≥ 80 % of one pro
 TAKEOVER_LIMIT = 10.0
 OWNER = Actor("console:owner", "Owner")
 ROOT = Path(__file__).resolve().parents[2]
+PHASE = random.Random(15)  # where in the follower's 2 s retry cycle the leader dies
+URL_VARIABLE = "WAVEBOT_BENCH_CHILD_URL"  # the database URL, kept off the command line (ps)
 
 
-async def _child(*args: str) -> asyncio.subprocess.Process:
+async def _child(mode: str, url: str, *args: str) -> asyncio.subprocess.Process:
     """A scaling_child process from the checkout, talking over pipes."""
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "devtools.bench.scaling_child", *args, cwd=ROOT,
+        sys.executable, "-m", "devtools.bench.scaling_child", mode, *args, cwd=ROOT,
+        env={**os.environ, URL_VARIABLE: url},
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -124,6 +129,7 @@ async def takeover_seconds(server: str) -> float:
                 await _until(lambda: bool(log.read_text()))  # the leader is elected, sweeping
                 follower = await _child("sweep", url, str(log))
                 await _said(follower, "ready")
+                await asyncio.sleep(PHASE.uniform(0, LEADER_POLL_SECONDS))  # any retry phase
                 killed = time.time()
                 os.kill(leader.pid, signal.SIGKILL)
                 while True:
@@ -188,9 +194,12 @@ def measure_scaling(server: str, quick: bool, result: BenchResult) -> None:
     rounds = QUICK_ROUNDS if quick else ROUNDS
     asyncio.run(_measure(server, pledges, rounds, result))
     result.notes += [
-        f"scaling: {pledges} distinct members join one wave per run, split evenly over the "
-        f"processes (each a bot runtime, 16 joins in flight); {rounds} rounds, the process "
-        "counts interleaved; failover: a leader and a follower, the leader SIGKILLed",
-        "scaling: one hot wave, so every join takes its turn on the wave's row; the processes, "
-        "the server and this script share the machine's cores",
+        f"scaling: {pledges} distinct members join per run (one wave, or spread over "
+        f"{SPREAD}), split evenly over the processes (each a bot runtime, 16 joins in flight); "
+        f"{rounds} rounds, the shapes interleaved",
+        "scaling: on one hot wave every join takes its turn on the wave's row, each holding it "
+        "through its commit's WAL flush; the processes, the server and this script share the "
+        "machine's cores",
+        "failover: a leader and a follower run the elected clock; the leader is SIGKILLed at a "
+        "random point of the follower's 2 s retry cycle",
     ]

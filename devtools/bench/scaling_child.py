@@ -1,12 +1,13 @@
 """One bot process of `wavebot bench scaling`: a pledger or a sweeper on a shared database.
 
-`python -m devtools.bench.scaling_child pledge URL WAVES FIRST COUNT`: opens the bot's runtime,
+`python -m devtools.bench.scaling_child pledge WAVES FIRST COUNT`: opens the bot's runtime,
 prints `ready`, waits for a `go` line, has members FIRST … FIRST+COUNT-1 join one of WAVES (ids,
 comma-separated, member n takes the n-th modulo their number; IN_FLIGHT at once, like one bot's
 adapter), then prints `done <start> <end>` (wall-clock seconds).
 
-`python -m devtools.bench.scaling_child sweep URL LOG`: runs the runtime's elected clock, each
+`python -m devtools.bench.scaling_child sweep LOG`: runs the runtime's elected clock, each
 sweep start appended to LOG as `<time> <pid>`; prints `ready`, runs until stdin closes.
+The database URL comes in WAVEBOT_BENCH_CHILD_URL (not argv: `ps` shows argv to everyone).
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ async def sweep(url: str, log_path: Path) -> None:
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     logging.getLogger("storage.leadership").setLevel(logging.INFO)
-    mode, url, *rest = sys.argv[1:]
+    mode, *rest = sys.argv[1:]
+    url = os.environ["WAVEBOT_BENCH_CHILD_URL"]
     if mode == "pledge":
         ids = [int(wave) for wave in rest[0].split(",")]
         asyncio.run(pledge(url, ids, int(rest[1]), int(rest[2])))
