@@ -23,14 +23,27 @@ from app.main import runtime
 from config.settings import Settings
 from core.ports import Actor
 from core.services import waves
+from storage.backends import AnyDatabase
 
 IN_FLIGHT = 16  # the Telegram adapter's own bound on concurrent updates, per process
 OWNER = "console:owner"
 
 
+async def warm_pool(db: AnyDatabase) -> None:
+    """Open the pool's connections before the clock starts: a new server backend per
+    connection is not pledge work, and N processes would pay it N times inside the timing."""
+
+    async def hold() -> None:
+        async with db.read():
+            await asyncio.sleep(0.05)
+
+    await asyncio.gather(*(hold() for _ in range(IN_FLIGHT)))
+
+
 async def pledge(url: str, waves_ids: list[int], first: int, count: int) -> None:
     """Join COUNT members once told to go; report when it started and ended."""
     async with runtime(Settings(database_url=url, owners=OWNER)) as rt:
+        await warm_pool(rt.db)
         print("ready", flush=True)
         await asyncio.to_thread(sys.stdin.readline)
         gate = asyncio.Semaphore(IN_FLIGHT)
