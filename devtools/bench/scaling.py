@@ -4,8 +4,9 @@ how long the sweeps go unattended when the leader is SIGKILLed.
 `wavebot bench pledges --database-url postgresql://…` ends here (pledges_pg.run). Pledges: each
 round, for one hot wave and for SPREAD waves, and for 1, 2 and 4 processes in turn (interleaved,
 so every count feels the same load), a fresh database; the same PLEDGES distinct members join,
-split evenly over real `scaling_child` processes (each a bot runtime, IN_FLIGHT joins at once
-like one adapter), all told to go at once; pledges/s = PLEDGES / (last end − first start).
+split evenly over real `scaling_child` processes (each a bot runtime), IN_FLIGHT joins at once
+in all (the same crowd, shared by the processes), all told to go at once;
+pledges/s = PLEDGES / (last end − first start).
 Counts are checked exact before a figure is printed. Failover: each round, a leader and a
 follower run the elected clock; the leader is SIGKILLed and the figure is the time until the
 follower starts a sweep (the lock goes with the dead session; the follower's next attempt
@@ -37,6 +38,7 @@ from devtools.bench.pledges_pg import TIERS, _dsn, fresh_database
 from devtools.bench.report import INFO, BenchResult, check, spread, verdict
 
 PROCESSES = (1, 2, 4)
+IN_FLIGHT = 16  # joins at once over all processes: one adapter's bound, the same for every count
 SPREAD = 4  # open waves the crowd spreads over, as in a community with several running
 FULL_PLEDGES, QUICK_PLEDGES = 800, 240
 ROUNDS, QUICK_ROUNDS = 3, 2
@@ -87,7 +89,9 @@ async def pledge_rate(server: str, processes: int, pledges: int, spread_over: in
         share = pledges // processes
         listed = ",".join(map(str, ids))
         children = [
-            await _child("pledge", url, listed, str(i * share), str(share))
+            await _child(
+                "pledge", url, listed, str(i * share), str(share), str(IN_FLIGHT // processes)
+            )
             for i in range(processes)
         ]
         try:
@@ -195,8 +199,8 @@ def measure_scaling(server: str, quick: bool, result: BenchResult) -> None:
     asyncio.run(_measure(server, pledges, rounds, result))
     result.notes += [
         f"scaling: {pledges} distinct members join per run (one wave, or spread over "
-        f"{SPREAD}), split evenly over the processes (each a bot runtime, 16 joins in flight); "
-        f"{rounds} rounds, the shapes interleaved",
+        f"{SPREAD}), split evenly over the processes (each a bot runtime); {IN_FLIGHT} joins in "
+        f"flight in all, shared by the processes; {rounds} rounds, the shapes interleaved",
         "scaling: on one hot wave every join takes its turn on the wave's row, each holding it "
         "through its commit's WAL flush; the processes, the server and this script share the "
         "machine's cores",

@@ -1,9 +1,9 @@
 """One bot process of `wavebot bench scaling`: a pledger or a sweeper on a shared database.
 
-`python -m devtools.bench.scaling_child pledge WAVES FIRST COUNT`: opens the bot's runtime,
-prints `ready`, waits for a `go` line, has members FIRST … FIRST+COUNT-1 join one of WAVES (ids,
-comma-separated, member n takes the n-th modulo their number; IN_FLIGHT at once, like one bot's
-adapter), then prints `done <start> <end>` (wall-clock seconds).
+`python -m devtools.bench.scaling_child pledge WAVES FIRST COUNT IN_FLIGHT`: opens the bot's
+runtime, prints `ready`, waits for a `go` line, has members FIRST … FIRST+COUNT-1 join one of
+WAVES (ids, comma-separated, member n takes the n-th modulo their number), IN_FLIGHT at once,
+then prints `done <start> <end>` (wall-clock seconds).
 
 `python -m devtools.bench.scaling_child sweep LOG`: runs the runtime's elected clock, each
 sweep start appended to LOG as `<time> <pid>`; prints `ready`, runs until stdin closes.
@@ -25,11 +25,10 @@ from core.ports import Actor
 from core.services import waves
 from storage.backends import AnyDatabase
 
-IN_FLIGHT = 16  # the Telegram adapter's own bound on concurrent updates, per process
 OWNER = "console:owner"
 
 
-async def warm_pool(db: AnyDatabase) -> None:
+async def warm_pool(db: AnyDatabase, in_flight: int) -> None:
     """Open the pool's connections before the clock starts: a new server backend per
     connection is not pledge work, and N processes would pay it N times inside the timing."""
 
@@ -37,16 +36,16 @@ async def warm_pool(db: AnyDatabase) -> None:
         async with db.read():
             await asyncio.sleep(0.05)
 
-    await asyncio.gather(*(hold() for _ in range(IN_FLIGHT)))
+    await asyncio.gather(*(hold() for _ in range(in_flight)))
 
 
-async def pledge(url: str, waves_ids: list[int], first: int, count: int) -> None:
+async def pledge(url: str, waves_ids: list[int], first: int, count: int, in_flight: int) -> None:
     """Join COUNT members once told to go; report when it started and ended."""
     async with runtime(Settings(database_url=url, owners=OWNER)) as rt:
-        await warm_pool(rt.db)
+        await warm_pool(rt.db, in_flight)
         print("ready", flush=True)
         await asyncio.to_thread(sys.stdin.readline)
-        gate = asyncio.Semaphore(IN_FLIGHT)
+        gate = asyncio.Semaphore(in_flight)
 
         async def join(n: int) -> None:
             async with gate:
@@ -81,6 +80,6 @@ if __name__ == "__main__":
     url = os.environ["WAVEBOT_BENCH_CHILD_URL"]
     if mode == "pledge":
         ids = [int(wave) for wave in rest[0].split(",")]
-        asyncio.run(pledge(url, ids, int(rest[1]), int(rest[2])))
+        asyncio.run(pledge(url, ids, int(rest[1]), int(rest[2]), int(rest[3])))
     else:
         asyncio.run(sweep(url, Path(rest[0])))
