@@ -4,6 +4,8 @@ dead dispatcher left once the grace has passed."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -81,3 +83,23 @@ async def test_a_successor_frees_a_dead_dispatchers_leases_after_the_grace(
     successor.roles.grace = 0.0
     await successor.sweep()
     assert elsewhere.delivered == {"a": [OPENED], "b": [OPENED]}
+
+
+async def test_a_claim_passes_over_rows_another_claim_holds_instead_of_waiting(
+    world: ConsoleWorld,
+) -> None:
+    await _wave_with_subscribers(world, ["a", "b"])
+    now, db = world.clock.now(), world.rt.db
+    lease = now + timedelta(minutes=10)
+
+    async def rival_claim() -> list[object]:
+        async with db.write() as tx:
+            return list(await tx.claim_deliveries("rival", [PLATFORM], now, lease, 9))
+
+    async with db.write() as tx:  # one claim holds its rows, not yet committed
+        held = await tx.claim_deliveries("first", [PLATFORM], now, lease, 9)
+        assert len(held) == 2
+        # A task of its own, outside this write: without SKIP LOCKED it would wait for our
+        # commit (and the bound below would fail); with it, it finds nothing free at once.
+        rival = asyncio.create_task(rival_claim(), context=contextvars.Context())
+        assert await asyncio.wait_for(rival, timeout=30) == []
