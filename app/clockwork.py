@@ -53,6 +53,7 @@ class Clockwork:
         self._led_jobs: list[Job] = []
         self._watcher: asyncio.Task[None] | None = None
         self.on_sweep: SweepObserver | None = None
+        self.on_leading: Callable[[bool], None] | None = None  # the `wavebot_leader` gauge
 
     def deliveries_pending(self) -> None:
         """Called once the transaction that created deliveries is committed; the sweep runs
@@ -81,6 +82,8 @@ class Clockwork:
         self._fanout_waker = asyncio.create_task(self._fanout_loop())
         if self._elected:
             self._watcher = asyncio.create_task(self._watch_leadership())
+        elif self.on_leading is not None:
+            self.on_leading(True)  # the only process
 
     def _job(self, job: Callable[[], Awaitable[object]], seconds: float, led: bool = True) -> None:
         """An interval job that never overlaps itself and that stop() can wait for; a led one
@@ -133,6 +136,8 @@ class Clockwork:
                 for job in self._led_jobs:
                     job.modify(next_run_time=datetime.now(UTC))
             leading = now_leading
+            if self.on_leading is not None:
+                self.on_leading(leading)
             await asyncio.sleep(LEADER_POLL_SECONDS)
 
     async def nudge(self) -> None:

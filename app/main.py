@@ -20,6 +20,7 @@ from app.payments import close_desk, payment_desk
 from app.web import web_server
 from app.wiring import build_enabled, enabled_rows, platforms
 from bots.i18n import LANGUAGES, command_aliases, render, render_plain
+from bots.metrics import set_leader
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.interpreter import Interpreter
@@ -33,7 +34,7 @@ from core.services.fairshare import Budget, FairShareRules
 from core.services.health import Alert
 from storage.backends import AnyDatabase, open_database
 from storage.health import preflight, sole_process
-from storage.leadership import PgLeases, leases_for
+from storage.leadership import PgLeases, identity, leases_for
 from storage.migrate import upgrade
 from storage.urls import is_postgresql
 
@@ -93,6 +94,7 @@ async def runtime(
             await dispatcher.release_orphans()
         clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days,
                               leadership=leases.role("sweeps") if leases else None)  # fmt: skip
+        clockwork.on_leading = lambda leading: set_leader(identity(), leading)
         clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
         policy = retention.RetentionPolicy(settings.retention, shipping=settings.shipping_retention)
         clockwork.extra_jobs.append((lambda: retention.prune(ctx, policy), RETENTION_SWEEP_SECONDS))
