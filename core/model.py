@@ -255,3 +255,20 @@ def percent(part: int, whole: int) -> int | None:
     if whole <= 0:
         return None
     return (200 * part + whole) // (2 * whole)
+
+
+@dataclass(frozen=True)
+class PublicQuestion:
+    """An answered question as a public page shows it: the texts only, nobody's name."""
+
+    text: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PublicReview:
+    """A review as a public page shows it: rating, text and date, anonymous."""
+
+    rating: int
+    text: str
+    at: datetime

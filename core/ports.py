@@ -17,6 +17,7 @@ from core.feature_ports import (
     IdentityStore,
     ModerationStore,
     PaymentStore,
+    PublicStore,
     RetentionStore,
     StatsStore,
     TalkStore,
@@ -292,6 +293,7 @@ class Tx(
     DirectChannelStore,
     RetentionStore,
     FanoutStore,
+    PublicStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""

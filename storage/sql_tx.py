@@ -18,6 +18,7 @@ from storage.tx_members import MemberMixin
 from storage.tx_moderation import ModerationMixin
 from storage.tx_outbox import OutboxMixin
 from storage.tx_payments import PaymentMixin
+from storage.tx_public import PublicMixin
 from storage.tx_pledges import PledgeMixin
 from storage.tx_retention import RetentionMixin
 from storage.tx_stats import StatsMixin
@@ -47,5 +48,6 @@ class SqlTx(
     BackerMixin,
     DirectChannelMixin,
     RetentionMixin,
+    PublicMixin,
 ):
     """core.ports.Tx bound to one connection and one transaction."""
