@@ -18,6 +18,9 @@ def web_server(rt: Runtime) -> WebServer | None:
 
     server = WebServer(settings.http_host, settings.http_port)
     server.gauges["wavebot_up"] = lambda: 1.0
+    from app.site import add_public_site
+
+    add_public_site(rt, server)  # the wave pages, their live feed, the Telegram Mini App
     secret = settings.stripe_webhook_secret.get_secret_value()
     if settings.stripe_enabled and secret:
         from bots.web.stripe_checkout import StripeCheckout

@@ -18,8 +18,8 @@ from storage.tx_members import MemberMixin
 from storage.tx_moderation import ModerationMixin
 from storage.tx_outbox import OutboxMixin
 from storage.tx_payments import PaymentMixin
-from storage.tx_public import PublicMixin
 from storage.tx_pledges import PledgeMixin
+from storage.tx_public import PublicMixin
 from storage.tx_retention import RetentionMixin
 from storage.tx_stats import StatsMixin
 from storage.tx_talk import TalkMixin

@@ -76,7 +76,8 @@ class WebServer:
         self.stopped.set()
 
     async def close(self) -> None:
-        """Close the listening socket and the connections."""
+        """Close the listening socket and the connections (live pages end their streams)."""
+        self.stopped.set()
         if self.runner is not None:
             runner, self.runner = self.runner, None
             await runner.cleanup()
