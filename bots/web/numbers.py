@@ -10,7 +10,7 @@ from bots.web.texts import Reader
 from core.messages import until
 from core.model import Wave, WaveStatus
 from core.tiers import next_tier, price_for, tier_index_for
-from core.views import gap_text, goal_of
+from core.views import gap_text, goal_of, moq_text
 
 
 def percent(wave: Wave) -> int:
@@ -40,6 +40,7 @@ def live_numbers(wave: Wave, reader: Reader) -> dict[str, Any]:
         "price_text": reader.plain("web.price_now", price=price),
         "gap_text": reader.plain_tree(gap_text(wave)) if is_open else "",
         "next_text": reader.money(wave.money(upcoming.unit_price)) if upcoming else "",
+        "moq_text": reader.plain_tree(moq_text(wave)) if is_open else "",
     }
 
 

@@ -26,7 +26,7 @@ from core.model import Wave
 from core.money import Money
 from core.services import public, stats
 from core.services.context import Context
-from core.views import moq_text, status_text, talk_texts
+from core.views import status_text, talk_texts
 
 STATIC = {"site.css": "text/css", "wave.js": "text/javascript"}
 ID_DIGITS = 12
@@ -120,8 +120,8 @@ class PublicSite:
             state=reader.tree(status_text(found.wave, now, found.facts.due_at)),
             deadline=deadline_text(found.wave, reader, now),
             talk=[reader.tree(line) for line in talk_texts(found.talk)],
-            moq=reader.tree(moq_text(live)),
             app=self.mini_app is not None,
+            now=now,
         )
 
     async def events(self, request: web.Request) -> web.StreamResponse:

@@ -16,6 +16,7 @@
     setText("price", numbers.price_text);
     setText("units", numbers.units_text);
     setText("gap", numbers.gap_text);
+    setText("moq", numbers.moq_text);
     const bar = document.getElementById("bar");
     if (bar) bar.value = numbers.percent;
     document.querySelectorAll("#tiers tr[data-tier]").forEach(function (row) {
@@ -32,9 +33,13 @@
     });
   }
 
+  // Counted on the server's clock, not the visitor's (which may be off): the time left when the
+  // page was made, minus the time since.
   const countdown = document.getElementById("countdown");
+  const loaded = Date.now();
   function tick() {
-    const left = Math.max(0, Date.parse(countdown.dataset.closes) - Date.now());
+    const atLoad = Date.parse(countdown.dataset.closes) - Date.parse(countdown.dataset.now);
+    const left = Math.max(0, atLoad - (Date.now() - loaded));
     const total = Math.floor(left / 1000);
     const days = Math.floor(total / 86400);
     const pad = function (n) { return String(n).padStart(2, "0"); };
