@@ -13,10 +13,15 @@ CHROMIUM = Path(os.environ.get("WAVEBOT_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+def chromium_missing() -> bool:
+    """Whether Debian's chromium is absent here."""
+    return not CHROMIUM.exists()
+
+
 @pytest.fixture
 async def browser() -> AsyncIterator[object]:
     """A headless chromium, closed after the test."""
-    if not CHROMIUM.exists():
+    if chromium_missing():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
         pytest.skip(f"no {CHROMIUM} (apt-get install chromium)")

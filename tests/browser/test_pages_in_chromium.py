@@ -51,7 +51,8 @@ async def test_a_wave_page_counts_live_as_people_join_in_the_console(
         await expect(page.locator("#units")).to_have_text(said("web.units", units=50))
         await expect(page.locator("#price")).to_have_text(said("web.price_now", price=eur(90)))
         await expect(page.locator("tr.current")).to_have_attribute("data-tier", "1")
-        await page.screenshot(path=str(artifacts / f"wave-live-{backend(site)}.png"), full_page=True)
+        shot = artifacts / f"wave-live-{backend(site)}.png"
+        await page.screenshot(path=str(shot), full_page=True)
 
 
 async def test_the_mini_app_joins_with_genuine_launch_data_only(
