@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bots.web.guard import secure
+from bots.web.guard import secure, secure_error
 from core.model import Wave
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,7 @@ class LiveHub:
         if not queues:
             self.watchers.pop(wave_id, None)
             self.last.pop(wave_id, None)
+            self.changed.set()  # the loop wakes, and ends if nobody watches any more
 
     async def _run(self) -> None:
         """Until stopped or nobody watches: wait for a commit (or the poll), then publish."""
@@ -103,7 +104,7 @@ class LiveHub:
     ) -> web.StreamResponse:
         """Serve one page's event stream until it leaves or the server stops."""
         if self.watching() >= WATCHERS_MAX:
-            raise web.HTTPServiceUnavailable(headers={"Retry-After": "30"})
+            raise secure_error(web.HTTPServiceUnavailable, {"Retry-After": "30"})
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
                                                "Cache-Control": "no-cache",
                                                "X-Accel-Buffering": "no"})  # fmt: skip
