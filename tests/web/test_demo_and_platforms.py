@@ -48,3 +48,24 @@ async def test_answered_questions_show_without_names(db_url: str) -> None:
         assert shown("talk.card_questions", questions=2, answers=1) in page
         for name in ("Alice", "Bob", "Owner", "console:"):
             assert name not in page
+
+
+async def test_reviews_show_rating_text_and_date_without_names(db_url: str) -> None:
+    async with site_world(db_url) as site:
+        await open_wave(site.world)
+        for name in ("alice", "bob"):
+            await site.world.person(name).say("/join 1")
+        ctx = site.world.rt.ctx
+        async with ctx.db.write() as tx:  # as /review records them once the wave completed
+            for name, rating, text in (("alice", 5, "Great <i>brush</i>"), ("bob", 3, "")):
+                member = await tx.member_for_account(f"console:{name}")
+                assert member is not None
+                await tx.upsert_review(1, member.id, rating, text, ctx.clock.now())
+        async with ctx.db.read() as tx:
+            reviews = await tx.public_reviews(1, 10)
+        assert sorted((r.rating, r.text) for r in reviews) == [(3, ""), (5, "Great <i>brush</i>")]
+        _, page, _ = await get(site.base, "/w/1")
+        assert "★★★★★" in page and "★★★☆☆" in page
+        assert "<q>Great &lt;i&gt;brush&lt;/i&gt;</q>" in page
+        assert shown("talk.card_rating", whole=4, tenth=0, count=2) in page
+        assert "Alice" not in page and "Bob" not in page
