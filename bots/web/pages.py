@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bots.web.guard import RateLimit, guarded, secure
+from bots.web.guard import RateLimit, guarded
 from bots.web.live import LiveHub
 from bots.web.miniapp import MiniApp
 from bots.web.numbers import current_tier, deadline_text, live_numbers, percent
@@ -89,8 +89,8 @@ class PublicSite:
         return public_url or f"{request.scheme}://{request.host}"
 
     def not_found(self, request: web.Request) -> web.Response:
-        """The 404 page."""
-        return secure(self.page(request, "404.html", status=404))  # type: ignore[return-value]
+        """The 404 page (the guard adds the security headers, as to every page)."""
+        return self.page(request, "404.html", status=404)
 
     async def waves(self, request: web.Request) -> web.Response:
         """The open (then scheduled) waves with bar, price, next tier and deadline."""
