@@ -12,7 +12,7 @@ import pytest
 
 from bots.web.miniapp import InitDataRefused, verify
 from core.services import waves
-from tests.texts import said
+from tests.texts import eur, said
 from tests.web.support import TOKEN, SiteWorld, init_data, open_wave, site_world
 
 
@@ -101,3 +101,22 @@ def test_init_data_is_checked_as_telegram_documents_it() -> None:
             verify(refused, TOKEN, now)
     with pytest.raises(InitDataRefused):
         verify(init_data(), "", now)  # no token: the Mini App is off
+
+
+async def test_confirm_from_the_mini_app_after_a_successful_close(db_url: str) -> None:
+    async with site_world(db_url) as site:
+        owner = site.world.person("owner")
+        for line in ("/idea Desk lamp #office", "/approve 1", "/launch 1 1:40 3:35 2d min=2"):
+            await owner.say(line)
+        joined = {"initData": init_data(), "request": "req-lamp-join"}
+        assert (await post(site, "/app/w/1/join", joined))[0] == 200
+        await site.world.person("ana").say("/join 1")
+        await owner.say("/close 1")
+        await owner.say("1")  # yes, close it now: 2 units, the minimum
+        body = {"initData": init_data(), "request": "req-lamp-confirm"}
+        status, answer = await post(site, "/app/w/1/confirm", body)
+        assert status == 200
+        confirmed = said("pledge.confirmed", id=1, title="Desk lamp", price=eur(40))
+        assert confirmed in answer["message"]
+        status, again = await post(site, "/app/w/1/confirm", body)
+        assert again["repeated"] is True
