@@ -158,10 +158,11 @@ class PublicSite:
             idea_id = found.wave.idea_id
             if found.demand is None or idea_id is None or self.ctx.charts is None:
                 raise NotFound("error.wave_not_found", id=wave_id)
-            idea, curve = await public.idea_page(self.ctx, idea_id)
+            origin = await public.idea_page(self.ctx, idea_id)
         except NotFound:
             return self.not_found(request)
         lang = self.reader(request).lang
+        idea, curve = origin.idea, origin.demand
         key = (wave_id, f"{lang}:{curve}")
         if key not in self.charts:
             png = await asyncio.to_thread(stats.demand_chart, self.ctx, idea, curve, lang)
@@ -172,12 +173,13 @@ class PublicSite:
         """An idea's page: wanters and the range of prices they stated."""
         idea_id = _id(request, "idea_id")
         try:
-            idea, curve = await public.idea_page(self.ctx, idea_id)
+            found = await public.idea_page(self.ctx, idea_id)
         except NotFound:
             return self.not_found(request)
-        prices = [Money(price, self.ctx.rules.currency) for price, _ in curve.steps]
+        prices = [Money(price, self.ctx.rules.currency) for price, _ in found.demand.steps]
         low, high = (prices[0], prices[-1]) if prices else (None, None)
-        return self.page(request, "idea.html", idea=idea, wanters=curve.total, low=low, high=high)
+        return self.page(request, "idea.html", idea=found.idea, wanters=found.demand.total,
+                         low=low, high=high, waves=found.waves)  # fmt: skip
 
     async def static(self, request: web.Request) -> web.Response:
         """The stylesheet and the script (files of the package, never user input)."""

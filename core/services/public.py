@@ -75,10 +75,22 @@ async def live_waves(ctx: Context, wave_ids: Iterable[int]) -> dict[int, Wave]:
     return found
 
 
-async def idea_page(ctx: Context, idea_id: int) -> tuple[Idea, DemandCurve]:
-    """A public idea and its wanters' price curve; NotFound unless approved or launched."""
+@dataclass(frozen=True)
+class IdeaPage:
+    """A public idea as its page shows it."""
+
+    idea: Idea
+    demand: DemandCurve  # its wanters' stated prices
+    waves: list[Wave]  # the open or scheduled waves launched from it
+
+
+async def idea_page(ctx: Context, idea_id: int) -> IdeaPage:
+    """A public idea, its wanters' price curve and its running waves; NotFound unless approved
+    or launched."""
     async with ctx.db.read() as tx:
         idea = await load_idea(tx, idea_id)
         if idea.status not in PUBLIC_IDEAS:
             raise NotFound("error.idea_not_found", id=idea_id)
-        return idea, demand_curve(await tx.want_prices(idea_id))
+        curve = demand_curve(await tx.want_prices(idea_id))
+        running = [w for w in await tx.list_waves(LISTED, LIST_SHOWN) if w.idea_id == idea_id]
+    return IdeaPage(idea, curve, running)

@@ -118,3 +118,25 @@ async def test_shared_links_get_open_graph_tags_and_a_preview_image(db_url: str)
             png = await r.read()
             assert r.status == 200 and r.content_type == "image/png"
         assert png.startswith(b"\x89PNG") and png[16:24] == (1200).to_bytes(4) + (630).to_bytes(4)
+
+
+async def test_an_idea_page_shows_its_wanters_price_range_and_wave(db_url: str) -> None:
+    async with site_world(db_url) as site:
+        owner = site.world.person("owner")
+        await owner.say("/idea Bamboo toothbrush #bathroom")
+        await owner.say("/approve 1")
+        for name, price in (("ann", "3"), ("ben", "4.50"), ("cat", "")):
+            await site.world.person(name).say(f"/want 1 {price}".strip())
+        status, page, _ = await get(site.base, "/i/1")
+        assert status == 200
+        assert shown("web.idea_wanters", count=3) in page
+        assert shown("web.idea_range", low=eur(3), high=eur(4.50)) in page
+        assert "/w/" not in page  # not launched yet
+        await owner.say("/launch 1 1:100 50:90 14d")
+        _, page, _ = await get(site.base, "/i/1")
+        assert 'href="/w/1"' in page and shown("web.idea_wave", id=1) in page
+        _, wave_page, _ = await get(site.base, "/w/1")
+        assert '<img src="/w/1/demand.png"' in wave_page
+        async with aiohttp.ClientSession() as http, http.get(site.base + "/w/1/demand.png") as r:
+            assert r.status == 200 and r.content_type == "image/png"
+            assert (await r.read()).startswith(b"\x89PNG")
