@@ -78,6 +78,11 @@ async def test_the_mini_app_joins_with_genuine_launch_data_only(
         await page.screenshot(path=str(artifacts / f"miniapp-joined-{backend(site)}.png"))
         assert (await waves.get(site.world.rt.ctx, 1)).units == 1
 
+        await page.click("text=" + said("web.back").removeprefix("← "))  # the list, and back
+        await page.click("text=Bamboo toothbrush")
+        await page.click("button[data-verb=leave]")  # still Tess, without the fragment
+        await expect(page.locator("#units")).to_have_text(said("web.units", units=0))
+
 
 async def test_a_plain_visit_shows_no_mini_app_and_carries_open_graph_tags(
     db_url: str, browser: Any

@@ -49,9 +49,14 @@
   }
   if (countdown) { tick(); setInterval(tick, 1000); }
 
-  // Telegram opens a Mini App with its signed launch data in the address's fragment.
+  // Telegram opens a Mini App with its signed launch data in the address's fragment; it is kept
+  // for this tab so the other wave pages reached from here act for the same user.
   const launch = new URLSearchParams(location.hash.slice(1));
-  const initData = launch.get("tgWebAppData");
+  let initData = launch.get("tgWebAppData");
+  try {
+    if (initData) sessionStorage.setItem("tgWebAppData", initData);
+    else initData = sessionStorage.getItem("tgWebAppData");
+  } catch (blocked) { /* storage may be disabled: the fragment alone still works */ }
   const app = document.getElementById("app");
   if (!initData || !app) return;
   app.hidden = false;
