@@ -42,7 +42,7 @@ def secure(response: web.StreamResponse) -> web.StreamResponse:
 class RateLimit:
     """A leaky bucket per client address (aiolimiter): over it, 429 at once, never a wait."""
 
-    per_minute: int = 120
+    per_minute: int = 240  # a page view is 4-5 requests (page, style, script, feed, images)
     clients: OrderedDict[str, AsyncLimiter] = field(default_factory=OrderedDict)
     refused: int = 0
 
