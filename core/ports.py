@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -304,6 +304,7 @@ class Database(Protocol):
 
     def write(self) -> AbstractAsyncContextManager[Tx]: ...
     def read(self) -> AbstractAsyncContextManager[Tx]: ...
+    def after_commit(self, callback: Callable[[], None]) -> None: ...
 
 
 class AdminCheck(Protocol):
