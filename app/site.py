@@ -44,6 +44,12 @@ async def start_demo_site(rt: Runtime) -> WebServer:
 
     server = WebServer(DEMO_HOST, rt.settings.http_port or 0)
     add_public_site(rt, server)
-    port = await server.start()
+    try:
+        port = await server.start()
+    except OSError:  # the port is taken (another demo?): any free one will do
+        await server.close()
+        server.port, server.runner = 0, None
+        server.stopped.clear()
+        port = await server.start()
     rt.ctx.rules.public_url = rt.settings.public_url or f"http://{DEMO_HOST}:{port}"
     return server

@@ -3,11 +3,13 @@ exists only with a Telegram token, the live and refusal counters are in /metrics
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import aiohttp
 
 from app.main import runtime
+from app.site import start_demo_site
 from app.web import web_server
 from config.settings import Settings
 from core.clock import FakeClock
@@ -48,3 +50,20 @@ async def test_without_a_telegram_token_there_is_no_mini_app_route(tmp_path: Pat
         assert server is not None
         assert not [route for route in server.routes if route.path.startswith("/app/")]
         assert any(route.path == "/w/{wave_id}" for route in server.routes)
+
+
+async def test_the_demo_takes_a_free_port_when_its_port_is_busy(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        url = f"sqlite+aiosqlite:///{tmp_path / 'w.db'}"
+        async with runtime(Settings(database_url=url, http_port=busy), clock=FakeClock()) as rt:
+            server = await start_demo_site(rt)
+            try:
+                assert server.port != busy
+                assert rt.ctx.rules.public_url == f"http://127.0.0.1:{server.port}"
+                async with aiohttp.ClientSession() as http:
+                    assert (await http.get(rt.ctx.rules.public_url + "/")).status == 200
+            finally:
+                await server.close()
