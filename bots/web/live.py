@@ -120,8 +120,8 @@ class LiveHub:
                 else:
                     await _send(response, describe(update))
                     self.sent += 1
-        except (ConnectionResetError, asyncio.CancelledError):
-            pass
+        except ConnectionResetError:
+            pass  # the page went away: its next write found the connection closed
         finally:
             self.unsubscribe(wave.id, queue)
         return response
