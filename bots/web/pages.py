@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib.resources
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -108,21 +109,23 @@ class PublicSite:
         except NotFound:
             return self.not_found(request)
         reader, now = self.reader(request), self.ctx.clock.now()
+        return self.page(request, "wave.html", **self.wave_values(found, reader, now))
+
+    def wave_values(self, found: public.WavePage, reader: Reader, now: datetime) -> dict[str, Any]:
+        """What the wave template shows, for any state of the wave."""
         live = found.live
-        return self.page(
-            request,
-            "wave.html",
-            found=found,
-            wave=found.wave,
-            live=live,
-            numbers=live_numbers(live, reader),
-            current=current_tier(live),
-            state=reader.tree(status_text(found.wave, now, found.facts.due_at)),
-            deadline=deadline_text(found.wave, reader, now),
-            talk=[reader.tree(line) for line in talk_texts(found.talk)],
-            app=self.mini_app is not None,
-            now=now,
-        )
+        return {
+            "found": found,
+            "wave": found.wave,
+            "live": live,
+            "numbers": live_numbers(live, reader),
+            "current": current_tier(live),
+            "state": reader.tree(status_text(found.wave, now, found.facts.due_at)),
+            "deadline": deadline_text(found.wave, reader, now),
+            "talk": [reader.tree(line) for line in talk_texts(found.talk)],
+            "app": self.mini_app is not None,
+            "now": now,
+        }
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         """The wave's numbers as Server-Sent Events, each time they change."""

@@ -9,7 +9,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bots.web.live import LiveHub
+from bots.web.pages import PublicSite
+from bots.web.texts import Reader
+from core.clock import FakeClock
 from core.model import Tier, Wave, WaveStatus
+from core.services.context import Context
+from core.services.public import WavePage
+from core.views import CardFacts, TalkSummary
 
 OPENED = datetime(2026, 1, 1, tzinfo=UTC)
 WAVE = Wave(id=1, idea_id=None, title="Kettle", description="", category="kitchen",
@@ -60,3 +66,22 @@ async def test_a_stalled_page_keeps_only_the_latest_numbers() -> None:
     hub.unsubscribe(1, page)
     if hub.task is not None:
         await asyncio.wait_for(hub.task, 10)
+
+
+def test_every_state_of_a_wave_renders_its_page_in_french() -> None:
+    site = PublicSite(Context(db=None, clock=FakeClock()), asyncio.Event())  # type: ignore[arg-type]
+    template = site.templates.get_template("wave.html")
+    for status in WaveStatus:
+        final = (
+            (3500, 60) if status in (WaveStatus.SUCCEEDED, WaveStatus.COMPLETED) else (None, None)
+        )
+        wave = replace(WAVE, status=status, units=60, pledgers=40, final_price_cents=final[0],
+                       final_units=final[1])  # fmt: skip
+        found = WavePage(wave, wave, CardFacts(), TalkSummary(), [], [], None)
+        reader = Reader("fr", "Europe/Paris")
+        page = template.render(**reader.globals(), base="https://w.example",
+                               **site.wave_values(found, reader, OPENED))  # fmt: skip
+        assert '<h1 id="title">Kettle</h1>' in page, status
+        assert ('id="countdown"' in page) is (status is WaveStatus.OPEN), status
+        starts = reader.text("wave.card_price_from", price=wave.money(100))
+        assert (starts in page) is (status is WaveStatus.SCHEDULED), status
