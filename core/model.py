@@ -57,6 +57,7 @@ class Member:
     timezone: str | None = None
     banned: bool = False
     notify_news: bool = True  # private news of ideas they proposed or want
+    review_name: bool = False  # their name next to their reviews on public pages (opt-in)
 
 
 @dataclass(frozen=True)
@@ -267,8 +268,10 @@ class PublicQuestion:
 
 @dataclass(frozen=True)
 class PublicReview:
-    """A review as a public page shows it: rating, text and date, anonymous."""
+    """A review as a public page shows it: rating, text and date; the reviewer's name only if
+    they chose to show it."""
 
     rating: int
     text: str
     at: datetime
+    name: str = ""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.model import PublicQuestion, PublicReview
-from storage.schema import answers, questions, reviews
+from storage.schema import answers, members, questions, reviews
 from storage.sql_base import TxBase
 
 
@@ -35,14 +35,30 @@ class PublicMixin(TxBase):
         return [PublicQuestion(text, tuple(replies[question_id])) for question_id, text in found]
 
     async def public_reviews(self, wave_id: int, limit: int) -> list[PublicReview]:
-        """The latest reviews of a wave: rating, text and date only."""
+        """The latest reviews of a wave: rating, text, date, and the name of those who opted in."""
         latest = (
-            select(reviews.c.rating, reviews.c.text, reviews.c.updated_at)
+            select(
+                reviews.c.rating,
+                reviews.c.text,
+                reviews.c.updated_at,
+                members.c.display_name,
+                members.c.review_name,
+            )
+            .join(members, members.c.id == reviews.c.member_id)
             .where(reviews.c.wave_id == wave_id)
             .order_by(reviews.c.updated_at.desc())
             .limit(limit)
         )
         return [
-            PublicReview(int(row.rating), str(row.text or ""), row.updated_at)
+            PublicReview(
+                int(row.rating),
+                str(row.text or ""),
+                row.updated_at,
+                str(row.display_name) if row.review_name else "",
+            )
             for row in await self._exec(latest)
         ]
+
+    async def set_review_name(self, member_id: int, on: bool) -> None:
+        """Whether the member's name shows next to their reviews on public pages."""
+        await self._exec(update(members).where(members.c.id == member_id).values(review_name=on))

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from core.errors import NotFound
 from core.model import Idea, IdeaStatus, PublicQuestion, PublicReview, Wave, WaveStatus
-from core.services.context import Context
+from core.ports import Actor
+from core.services.context import Context, member_of
 from core.services.ideas import load_idea
 from core.services.standing import facts_in, standings_in
 from core.services.stats import DemandCurve, demand_curve
@@ -94,3 +95,10 @@ async def idea_page(ctx: Context, idea_id: int) -> IdeaPage:
         curve = demand_curve(await tx.want_prices(idea_id))
         running = [w for w in await tx.list_waves(LISTED, LIST_SHOWN) if w.idea_id == idea_id]
     return IdeaPage(idea, curve, running)
+
+
+async def set_review_name(ctx: Context, actor: Actor, on: bool) -> None:
+    """Show the member's name next to their reviews on public pages, or not (the default)."""
+    async with ctx.db.write() as tx:
+        member = await member_of(ctx, tx, actor)
+        await tx.set_review_name(member.id, on)

@@ -69,3 +69,25 @@ async def test_reviews_show_rating_text_and_date_without_names(db_url: str) -> N
         assert "<q>Great &lt;i&gt;brush&lt;/i&gt;</q>" in page
         assert shown("talk.card_rating", whole=4, tenth=0, count=2) in page
         assert "Alice" not in page and "Bob" not in page
+
+
+async def test_a_member_may_show_their_name_next_to_their_reviews(db_url: str) -> None:
+    async with site_world(db_url) as site:
+        await open_wave(site.world)
+        alice, bob = site.world.person("alice"), site.world.person("bob")
+        for person in (alice, bob):
+            await person.say("/join 1")
+        shown_settings = await alice.say("/settings")
+        assert said("settings.show_names", names=said("settings.off")) in shown_settings
+        assert said("settings.names_on") in await alice.say("/settings names on")
+        ctx = site.world.rt.ctx
+        async with ctx.db.write() as tx:  # as /review records them once the wave completed
+            for name, rating in (("alice", 5), ("bob", 4)):
+                member = await tx.member_for_account(f"console:{name}")
+                assert member is not None
+                await tx.upsert_review(1, member.id, rating, f"by {name}", ctx.clock.now())
+        _, page, _ = await get(site.base, "/w/1")
+        assert "<cite>Alice</cite>" in page and "Bob" not in page
+        assert said("settings.names_off") in await alice.say("/settings names off")
+        _, page, _ = await get(site.base, "/w/1")
+        assert "Alice" not in page
