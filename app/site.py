@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bots.web.miniapp import MiniApp
@@ -14,8 +15,11 @@ if TYPE_CHECKING:
 DEMO_HOST = "127.0.0.1"  # the demo's pages are for this machine's browser only
 
 
-def add_public_site(rt: Runtime, server: WebServer) -> PublicSite:
-    """Pages, live feed and (with a Telegram token) the Mini App route, fed by every commit."""
+def add_public_site(
+    rt: Runtime, server: WebServer, counters: dict[str, Callable[[], float]] | None = None
+) -> PublicSite:
+    """Pages, live feed and (with a Telegram token) the Mini App route, fed by every commit;
+    their counters join /metrics when given."""
     token = rt.settings.telegram_bot_token.get_secret_value()
     public_url = rt.ctx.rules.public_url
     mini_app = MiniApp(rt.interpreter, token, public_url) if token else None
@@ -30,10 +34,11 @@ def add_public_site(rt: Runtime, server: WebServer) -> PublicSite:
         site.hub.committed()
 
     rt.db.on_saved = saved
-    server.gauges["wavebot_web_live_streams"] = lambda: float(site.hub.watching())
-    server.gauges["wavebot_web_rate_limited_total"] = lambda: float(site.limit.refused)
-    if mini_app is not None:
-        server.gauges["wavebot_miniapp_refused_total"] = lambda: float(mini_app.refused)
+    if counters is not None:
+        counters["wavebot_web_live_updates_sent"] = lambda: float(site.hub.sent)
+        counters["wavebot_web_rate_limited"] = lambda: float(site.limit.refused)
+        if mini_app is not None:
+            counters["wavebot_miniapp_refused"] = lambda: float(mini_app.refused)
     return site
 
 

@@ -22,6 +22,7 @@ from core.feature_ports import (
     StatsStore,
     TalkStore,
 )
+from core.fulfilment_ports import FulfilmentStore
 from core.messages import Reply
 from core.model import (
     Idea,
@@ -35,6 +36,7 @@ from core.model import (
     WaveStatus,
 )
 from core.payment_ports import PaymentLedger
+from core.privacy_ports import PrivacyStore
 from core.tiers import Bid
 
 
@@ -293,6 +295,8 @@ class Tx(
     DirectChannelStore,
     RetentionStore,
     FanoutStore,
+    FulfilmentStore,
+    PrivacyStore,
     PublicStore,
     Protocol,
 ):

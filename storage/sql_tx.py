@@ -10,6 +10,7 @@ from storage.tx_dispatch import DispatchMixin
 from storage.tx_dm_channels import DirectChannelMixin
 from storage.tx_fanout import FanoutMixin
 from storage.tx_follows import FollowMixin
+from storage.tx_fulfilment import FulfilmentMixin
 from storage.tx_ideas import IdeaMixin
 from storage.tx_identity import IdentityMixin
 from storage.tx_inbox import InboxMixin
@@ -19,6 +20,7 @@ from storage.tx_moderation import ModerationMixin
 from storage.tx_outbox import OutboxMixin
 from storage.tx_payments import PaymentMixin
 from storage.tx_pledges import PledgeMixin
+from storage.tx_privacy import PrivacyMixin
 from storage.tx_public import PublicMixin
 from storage.tx_retention import RetentionMixin
 from storage.tx_stats import StatsMixin
@@ -48,6 +50,8 @@ class SqlTx(
     BackerMixin,
     DirectChannelMixin,
     RetentionMixin,
+    FulfilmentMixin,
+    PrivacyMixin,
     PublicMixin,
 ):
     """core.ports.Tx bound to one connection and one transaction."""

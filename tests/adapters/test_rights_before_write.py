@@ -24,7 +24,7 @@ SAMPLE_ARGS = {"approve": "2", "reject": "2 dup", "merge": "3 2", "launch": "2 1
                "ban": "member", "unban": "member", "relaunch": "1", "pending": "",
                "subscribe": "", "unsubscribe": "", "shipping": "1 name address",
                "paid": "1 #1", "unpaid": "1 #1", "refunds": "", "refunded": "1 #1",
-               "payhow": "IBAN FR76 0000"}  # fmt: skip
+               "payhow": "IBAN FR76 0000", "ship": "1 DHL 42", "delivered": "1"}  # fmt: skip
 SETUP = ("/idea Kettle #kitchen", "/approve 1", "/launch 1 1:100 50:90 7d",
          "/idea Camping hammock #garden", "/idea Hammock for camping #garden")  # fmt: skip
 BUTTONS = ["approve:2", "reject:2", "mergeto:3:2", "closeyes:1", "merge:3"]

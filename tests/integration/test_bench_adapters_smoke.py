@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from devtools.bench import broadcast, flash_crowd
 
 
+@pytest.mark.timeout(600)  # three rounds of each bot: minutes on a loaded machine
 def test_flash_crowd_counts_every_press_and_prints_the_echo_ceiling() -> None:
     result = flash_crowd.run(quick=True)
     out = result.render()

@@ -38,9 +38,9 @@ async def test_wavebot_run_serves_the_pages_and_counts_them(tmp_path: Path) -> N
                 metrics = await (await http.get(f"http://127.0.0.1:{port}/metrics")).text()
         finally:
             await server.close()
-    assert "wavebot_web_live_streams 0\n" in metrics
-    assert "wavebot_miniapp_refused_total 0\n" in metrics
-    assert "wavebot_web_rate_limited_total 0\n" in metrics
+    assert "wavebot_web_live_updates_sent_total 0.0\n" in metrics
+    assert "wavebot_miniapp_refused_total 0.0\n" in metrics
+    assert "wavebot_web_rate_limited_total 0.0\n" in metrics
 
 
 async def test_without_a_telegram_token_there_is_no_mini_app_route(tmp_path: Path) -> None:
