@@ -82,7 +82,8 @@ async def runtime(
     try:
         rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES,
                       timezone=settings.timezone, fair_share=fair_share_rules(settings),
-                      platforms=tuple(name.capitalize() for name in platforms()))  # fmt: skip
+                      platforms=tuple(name.capitalize() for name in platforms()),
+                      public_url=settings.public_url)  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
                       rules=rules, charts=charts, plain=render_plain,
                       payments=payment_desk(settings, clock))  # fmt: skip

@@ -17,6 +17,7 @@ from core.feature_ports import (
     IdentityStore,
     ModerationStore,
     PaymentStore,
+    PublicStore,
     RetentionStore,
     StatsStore,
     TalkStore,
@@ -297,6 +298,7 @@ class Tx(
     FanoutStore,
     FulfilmentStore,
     PrivacyStore,
+    PublicStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""

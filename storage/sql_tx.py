@@ -21,6 +21,7 @@ from storage.tx_outbox import OutboxMixin
 from storage.tx_payments import PaymentMixin
 from storage.tx_pledges import PledgeMixin
 from storage.tx_privacy import PrivacyMixin
+from storage.tx_public import PublicMixin
 from storage.tx_retention import RetentionMixin
 from storage.tx_stats import StatsMixin
 from storage.tx_talk import TalkMixin
@@ -51,5 +52,6 @@ class SqlTx(
     RetentionMixin,
     FulfilmentMixin,
     PrivacyMixin,
+    PublicMixin,
 ):
     """core.ports.Tx bound to one connection and one transaction."""

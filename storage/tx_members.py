@@ -47,6 +47,7 @@ def member_from_row(row: Any) -> Member:
         timezone=row.timezone,
         banned=row.banned_at is not None,
         notify_news=bool(row.notify_news),
+        review_name=bool(row.review_name),
     )
 
 

@@ -44,6 +44,11 @@ class Rules:
 
     page_size: int = 8
     fair_share: FairShareRules = field(default_factory=FairShareRules)
+    public_url: str = ""  # where the web pages are served (WAVEBOT_PUBLIC_URL), '' when none
+
+    def page_url(self, kind: str, item_id: int) -> str:
+        """The public page of a wave ('w') or an idea ('i'); '' without a public URL."""
+        return f"{self.public_url.rstrip('/')}/{kind}/{item_id}" if self.public_url else ""
 
 
 @dataclass
