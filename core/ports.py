@@ -34,6 +34,7 @@ from core.model import (
     WaveStatus,
 )
 from core.payment_ports import PaymentLedger
+from core.supply_ports import CreatorStore, NewsletterStore, SupplierStore
 from core.tiers import Bid
 
 
@@ -292,6 +293,9 @@ class Tx(
     DirectChannelStore,
     RetentionStore,
     FanoutStore,
+    SupplierStore,
+    CreatorStore,
+    NewsletterStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""

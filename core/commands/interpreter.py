@@ -11,11 +11,13 @@ from core.commands import (  # noqa: F401  (importing a command module registers
     checkout,
     ideas,
     identity,
+    makers,
     members,
     moderation,
     paying,
     payments,
     stats,
+    supply,
     talk,
     waves,
 )

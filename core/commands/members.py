@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.commands import makers
 from core.commands import payments as payment_commands
 from core.commands.demo import demo_commands
 from core.commands.ideas import idea_card
@@ -74,10 +75,11 @@ async def mine(req: Request) -> list[Reply]:
     for idea in view.ideas:
         rows.append(t("mine.idea", id=idea.id, title=idea.title, wants=idea.wants,
                       status=t(f"status.{idea.status.value}")))  # fmt: skip
-    if not rows:
+    credits = await makers.mine_lines(req, view.member.id)
+    if not rows and not credits:
         return [Reply(body=(t("mine.empty"),), private=True)]
-    return [Reply(body=(t("mine.header"), t("lines", lines=Lines(tuple(rows)))), buttons=buttons,
-                  private=True)]  # fmt: skip
+    listed = (t("mine.header"), t("lines", lines=Lines(tuple(rows)))) if rows else ()
+    return [Reply(body=(*listed, *credits), buttons=buttons, private=True)]
 
 
 @command("lang", LANG)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from itertools import pairwise
 
-from core.commands.params import IDEA, Param, Target, WaveId
+from core.commands import makers
+from core.commands.params import CATEGORIES, IDEA, Param, Target, WaveId
 from core.commands.registry import Request, command
 from core.messages import Attachment, Lines, Reply, T, t
 from core.model import percent
@@ -17,12 +18,17 @@ TARGET = Param("target", Target, required=False)
 THE_WAVE = Param("wave", WaveId)
 
 
-@command("stats", TARGET, moderator=True, reads_only=True)
+# Not a moderator command as a whole: suppliers read /stats categories; every other view's
+# service requires a moderator at the moment of the action.
+@command("stats", TARGET, reads_only=True)
 async def stats(req: Request) -> list[Reply]:
-    """/stats: funnel and categories; /stats <wave>: units chart; /stats idea <id>: demand."""
+    """/stats: funnel and categories; /stats <wave>: units chart; /stats idea <id>: demand;
+    /stats categories: price sensitivity for makers."""
     target = req.maybe(TARGET)
     if target is None:
         return await _overview(req)
+    if target.what == CATEGORIES:
+        return await makers.categories(req)
     if target.what == IDEA:
         return await _demand(req, target.id)
     return await _wave(req, target.id)
@@ -51,6 +57,7 @@ async def _overview(req: Request) -> list[Reply]:
             for c in categories
         )  # fmt: skip
         body.append(t("lines", lines=Lines(lines)))
+    body += await makers.ledger_lines(req)
     return [Reply(body=tuple(body), private=True)]
 
 

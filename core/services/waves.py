@@ -30,6 +30,7 @@ class LaunchPlan:
     moq: int | None = None
     capacity: int | None = None
     per_member: int = 1
+    maker: str = ""  # the supplier whose offer this wave answers (wanters are told)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ async def launch(ctx: Context, actor: Actor, plan: LaunchPlan) -> Wave:
         await tx.set_wave_photo(wave_id, idea.photo)  # the card shows the idea's photo
         await tx.set_idea_status(idea.id, IdeaStatus.LAUNCHED, "", None, now)
         wave = await load_wave(tx, wave_id)
-        told = await backers.tell_wanters(ctx, tx, wave, idea.id, member.id)
+        told = await backers.tell_wanters(ctx, tx, wave, idea.id, member.id, plan.maker)
         await ann.announce_opened(ctx, tx, wave, skip=frozenset(told))
         return wave
 
