@@ -172,7 +172,8 @@ async def withdraw_offer(req: Request) -> list[Reply]:
 
 def offer_terms(offer: Offer, currency: str) -> T:
     """Tiers (one per line), then minimum, capacity and lead time of an offer."""
-    tiers = Lines(tuple(t("offer.tier", units=tier.min_units, price=Money(tier.unit_price, currency))
+    tiers = Lines(tuple(t("offer.tier", units=tier.min_units,
+                          price=Money(tier.unit_price, currency))
                         for tier in offer.tiers))  # fmt: skip
     moq = t("offer.moq", moq=offer.moq) if offer.moq else t("offer.moq_default")
     cap = t("offer.cap", cap=offer.capacity) if offer.capacity else t("offer.no_cap")
