@@ -54,7 +54,7 @@ async def test_members_cannot_add_and_suppliers_are_no_moderators(world: Console
 
 
 async def test_removal_withdraws_open_offers(world: ConsoleWorld) -> None:
-    owner, ana, *_ = await wanted_lamp(world)
+    owner, *_ = await wanted_lamp(world)
     maker = await make_supplier(world, owner, "maker")
     await maker.say("/offer 1 1:40 3:35")
     assert said("error.not_a_supplier", name="Ana") in await owner.say(
