@@ -1,0 +1,75 @@
+"""The issue's story end to end on the console, with the simulated provider: a supplier redeems
+a code, reads a brief, makes an offer; a moderator launches from it; the wave completes; the
+author sees their creator share; members receive a personal newsletter."""
+
+from __future__ import annotations
+
+from core.messages import t
+from core.money import Money
+from core.services import creator, newsletter
+from core.services.providers import PaymentDesk, SimulatedProvider
+from tests.adapters.closing import sweep
+from tests.adapters.inbox import inbox_of
+from tests.adapters.supply_story import make_supplier, wanted_lamp
+from tests.conftest import ConsoleWorld, Person
+from tests.texts import eur, rendered, said
+
+
+async def pay(person: Person) -> None:
+    """/pay 1 and press the simulated provider's button."""
+    await person.say("/pay 1")
+    await person.say("1")
+
+
+async def test_supplier_offer_wave_share_and_newsletter(world: ConsoleWorld) -> None:
+    world.rt.ctx.payments = PaymentDesk(default=SimulatedProvider())
+    inbox = inbox_of(world)
+    owner, ana, bo, cy = await wanted_lamp(world)  # ana is the lamp's author
+    maker = await make_supplier(world, owner, "maker")
+    assert said("brief.header", id=1, title="Desk lamp", category="office") in await maker.say(
+        "/brief 1"
+    )
+    assert said("offer.made", id=1, idea=1) in await maker.say("/offer 1 1:40 3:35 min=2")
+    assert said("mod.launched_offer", id=1, title="Desk lamp", moq=2, offer=1,
+                maker="Maker") in await owner.say("/launch 1 offer=1 2d")  # fmt: skip
+    for buyer in (ana, bo, cy):
+        await buyer.say("/join 1")
+    await owner.say("/close 1")
+    await owner.say("1")  # Yes, close #1 now: 3 units at 35 €
+    for buyer in (ana, bo, cy):
+        await pay(buyer)
+    await sweep(world)
+    await sweep(world)  # a repeated sweep credits nothing twice
+
+    completed = said("announce.completed", id=1, title="Desk lamp", units=3, price=eur(35))
+    assert completed in inbox.texts("maker")  # the supplier hears its wave's outcome
+    credited = said("creator.credited", id=1, title="Desk lamp", percent=5, amount=eur(5.25),
+                    revenue=eur(105))  # fmt: skip
+    assert inbox.texts("ana").count(credited) == 1
+    row = t("creator.mine_row", id=1, title="Desk lamp", percent=5, amount=Money(525),
+            revenue=Money(10500))  # fmt: skip
+    mine = await ana.say("/mine")
+    assert said("creator.mine_header") in mine and rendered(row) in mine
+    assert said("creator.mine_header") not in await bo.say("/mine")
+    assert said("creator.stats_row", amount=eur(5.25), waves=1) in await owner.say("/stats")
+    async with world.rt.ctx.db.read() as tx:
+        line = await creator.export_share_line(tx, 1)
+    assert line is not None and rendered(line) == said("creator.export_line", percent=5,
+                                                        amount=eur(5.25))  # fmt: skip
+
+    await owner.say("/idea Kettle #kitchen")
+    await owner.say("/approve 2")
+    await owner.say("/launch 2 1:30 10:25 7d")
+    dan = world.person("dan")
+    await dan.say("/follow office")
+    inbox.sent.clear()
+    assert await newsletter.send_due(world.rt.ctx) >= 2
+    await world.deliver()
+    [bo_letter] = inbox.texts("bo")
+    assert said("newsletter.header") in bo_letter
+    assert said("newsletter.results", lines="").strip() in bo_letter  # the lamp's result
+    assert "#1 Desk lamp" in bo_letter and "#2 Kettle" in bo_letter
+    [dan_letter] = inbox.texts("dan")
+    assert said("newsletter.waves", lines="").strip() in dan_letter
+    assert said("wave.gap_next", more=10, price=eur(25)) in dan_letter
+    assert await newsletter.send_due(world.rt.ctx) == 0  # once per period
