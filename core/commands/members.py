@@ -22,7 +22,7 @@ from core.errors import DomainError
 from core.messages import Button, Lines, Reply, T, t
 from core.model import PledgeStatus, WaveStatus
 from core.ports import ChatRef
-from core.services import cards, community, ideas, standing
+from core.services import cards, community, ideas, standing, suppliers
 from core.services.context import is_moderator
 
 LANG = Param("lang", Word, label_key="usage.langs")
@@ -52,8 +52,9 @@ async def start(req: Request) -> list[Reply]:
 async def help_(req: Request) -> list[Reply]:
     """The commands this person may use."""
     moderator = await is_moderator(req.ctx, req.actor)
+    supplier = await suppliers.is_supplier(req.ctx, req.actor)
     rows: list[T] = []
-    for spec in [*visible_commands(moderator), *demo_commands(req.ctx, moderator)]:
+    for spec in [*visible_commands(moderator, supplier), *demo_commands(req.ctx, moderator)]:
         rows.append(t("help.row", usage=spec.usage, text=t(spec.help_key)))
     header = t("help.header_mod" if moderator else "help.header")
     return [Reply(body=(header, t("lines", lines=Lines(tuple(rows)))), private=True)]

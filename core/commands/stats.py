@@ -20,7 +20,7 @@ THE_WAVE = Param("wave", WaveId)
 
 # Not a moderator command as a whole: suppliers read /stats categories; every other view's
 # service requires a moderator at the moment of the action.
-@command("stats", TARGET, reads_only=True)
+@command("stats", TARGET, reads_only=True, listed="moderators")
 async def stats(req: Request) -> list[Reply]:
     """/stats: funnel and categories; /stats <wave>: units chart; /stats idea <id>: demand;
     /stats categories: price sensitivity for makers."""

@@ -59,7 +59,7 @@ NOTE = Param("note", Text, required=False)
 OFFER = Param("offer", Kind(lambda words: parse_id(words[0], "offer"), option_type=int))
 
 
-@command("supplier", SUPPLIER_ACTION, WHO, hint="usage.supplier_hint")
+@command("supplier", SUPPLIER_ACTION, WHO, hint="usage.supplier_hint", listed="moderators")
 async def supplier(req: Request) -> list[Reply]:
     """add: a one-time code for a future supplier; remove <who>; redeem <code> (in private)."""
     action, who = req.arg(SUPPLIER_ACTION), (req.maybe(WHO) or "").strip()
@@ -102,7 +102,7 @@ def _best_line(req: Request, brief: Brief) -> T:
              revenue=_money(req, price * buyers))  # fmt: skip
 
 
-@command("briefs", CATEGORY, reads_only=True)
+@command("briefs", CATEGORY, reads_only=True, listed="suppliers")
 async def list_briefs(req: Request) -> list[Reply]:
     """The most wanted approved ideas (of one category) with their demand, for makers."""
     category = (req.maybe(CATEGORY) or "").lstrip("#").lower()
@@ -115,7 +115,7 @@ async def list_briefs(req: Request) -> list[Reply]:
                        t("brief.list_hint"))  # fmt: skip
 
 
-@command("brief", THE_IDEA, reads_only=True)
+@command("brief", THE_IDEA, reads_only=True, listed="suppliers")
 async def show_brief(req: Request) -> list[Reply]:
     """One idea's demand: the curve of stated prices, category abandonment, questions, chart."""
     brief = await br.brief(req.ctx, req.actor, req.arg(THE_IDEA))
@@ -147,7 +147,9 @@ async def show_brief(req: Request) -> list[Reply]:
     return [Reply(body=tuple(body), private=True, attachments=(chart,))]
 
 
-@command("offer", THE_IDEA, OFFER_TIERS, OFFER_OPTIONS, NOTE, hint="usage.offer_hint")
+@command(
+    "offer", THE_IDEA, OFFER_TIERS, OFFER_OPTIONS, NOTE, hint="usage.offer_hint", listed="suppliers"
+)
 async def make_offer(req: Request) -> list[Reply]:
     """A supplier answers a brief: tiers, optional minimum, capacity, lead time and a note."""
     options = req.maybe(OFFER_OPTIONS) or {}
@@ -163,7 +165,7 @@ async def make_offer(req: Request) -> list[Reply]:
     )
 
 
-@command("unoffer", OFFER)
+@command("unoffer", OFFER, listed="suppliers")
 async def withdraw_offer(req: Request) -> list[Reply]:
     """A supplier withdraws its own offer, until a moderator chose it."""
     offer = await offers.withdraw(req.ctx, req.actor, req.arg(OFFER))

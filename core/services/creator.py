@@ -11,7 +11,6 @@ from core.messages import T, t
 from core.model import Wave
 from core.money import Money
 from core.ports import Actor, Tx
-from core.services import announce as ann
 from core.services.context import Context, require_moderator
 from core.supply_records import CreatorCredit
 
@@ -33,7 +32,8 @@ async def credit_completed(ctx: Context, tx: Tx, wave: Wave, paid_units: int) ->
     """Credit the idea's author with the share of a wave that just completed; True if credited.
 
     Called in the settling transaction only for a COMPLETED wave, with the units that decided it
-    (paid ones with a collecting provider, confirmed ones with manual payments)."""
+    (paid ones with a collecting provider, confirmed ones with manual payments). The author reads
+    it in /mine; no message is added to the outcome news everyone already receives."""
     percent = ctx.rules.creator_share_percent
     if wave.idea_id is None or wave.final_price_cents is None or percent <= 0:
         return False
@@ -42,16 +42,8 @@ async def credit_completed(ctx: Context, tx: Tx, wave: Wave, paid_units: int) ->
         return False
     revenue = wave.final_price_cents * paid_units
     amount = share_of(revenue, percent)
-    now = ctx.clock.now()
-    if not await tx.add_creator_credit(wave.id, idea.author_id, revenue, amount, wave.currency,
-                                       percent, now):  # fmt: skip
-        return False
-    target = await tx.member_target(idea.author_id)
-    if target is not None:
-        body = (t("creator.credited", id=wave.id, title=wave.title, percent=percent,
-                  amount=wave.money(amount), revenue=wave.money(revenue)),)  # fmt: skip
-        await ann.record(ctx, tx, wave.id, "creator_share", ann.encode(body), [target])
-    return True
+    return await tx.add_creator_credit(wave.id, idea.author_id, revenue, amount, wave.currency,
+                                       percent, ctx.clock.now())  # fmt: skip
 
 
 def credit_line(credit: CreatorCredit) -> T:
