@@ -4,6 +4,7 @@ with a one-time code, an offer."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tests.conftest import ConsoleWorld, Person
 
@@ -18,9 +19,19 @@ async def supplier_code(owner: Person) -> str:
     return found.group(1)
 
 
-async def make_supplier(world: ConsoleWorld, owner: Person, name: str) -> Person:
-    """A console account that redeemed a fresh supplier code."""
+def saving_to(person: Person, folder: Path) -> Person:
+    """Charts and sheets this person receives are saved in the test's own folder."""
+    person.session.attachment_dir = folder
+    return person
+
+
+async def make_supplier(
+    world: ConsoleWorld, owner: Person, name: str, folder: Path | None = None
+) -> Person:
+    """A console account that redeemed a fresh supplier code (its files saved in `folder`)."""
     maker = world.person(name)
+    if folder is not None:
+        saving_to(maker, folder)
     await maker.say(f"/supplier redeem {await supplier_code(owner)}")
     return maker
 

@@ -4,6 +4,8 @@ author sees their creator share; members receive a personal newsletter."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from core.messages import t
 from core.money import Money
 from core.services import creator, newsletter
@@ -21,11 +23,13 @@ async def pay(person: Person) -> None:
     await person.say("1")
 
 
-async def test_supplier_offer_wave_share_and_newsletter(world: ConsoleWorld) -> None:
+async def test_supplier_offer_wave_share_and_newsletter(
+    world: ConsoleWorld, tmp_path: Path
+) -> None:
     world.rt.ctx.payments = PaymentDesk(default=SimulatedProvider())
     inbox = inbox_of(world)
     owner, ana, bo, cy = await wanted_lamp(world)  # ana is the lamp's author
-    maker = await make_supplier(world, owner, "maker")
+    maker = await make_supplier(world, owner, "maker", tmp_path)
     assert said("brief.header", id=1, title="Desk lamp", category="office") in await maker.say(
         "/brief 1"
     )
