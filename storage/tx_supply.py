@@ -11,7 +11,14 @@ from sqlalchemy import delete, func, insert, select, update
 from core.model import Tier
 from core.supply_records import Offer, OfferStatus, Supplier, SupplierCode
 from storage.schema import members, questions, waves
-from storage.schema_supply import offers, supplier_codes, suppliers
+from storage.schema_supply import (
+    creator_credits,
+    newsletter_optouts,
+    newsletter_sends,
+    offers,
+    supplier_codes,
+    suppliers,
+)
 from storage.sql_base import TxBase, new_id
 from storage.tx_waves import tiers_from_json, tiers_to_json
 
@@ -152,3 +159,22 @@ class SupplyMixin(TxBase):
             .limit(limit)
         )
         return total, [str(row.text) for row in await self._exec(latest)]
+
+    async def fold_supply(self, source_id: int, target_id: int) -> dict[str, int]:
+        """A merge keeps one person: the supplier role (if either held it), offers and creator
+        credits move to the kept member; the newsletter follows the kept member's choice and
+        the merged member's period marks are dropped."""
+        moved: dict[str, int] = {}
+        if await self.is_supplier(source_id):
+            keep = select(suppliers.c.member_id).where(suppliers.c.member_id == target_id)
+            if (await self._exec(keep)).first() is None:
+                stmt = update(suppliers).where(suppliers.c.member_id == source_id)
+                await self._exec(stmt.values(member_id=target_id))
+            else:
+                await self.remove_supplier(source_id)
+        for column in (offers.c.supplier_id, creator_credits.c.author_id):
+            stmt = update(column.table).where(column == source_id).values({column.name: target_id})
+            moved[f"{column.table.name}_moved"] = int((await self._exec(stmt)).rowcount)
+        for table in (newsletter_optouts, newsletter_sends):
+            await self._exec(delete(table).where(table.c.member_id == source_id))
+        return moved
