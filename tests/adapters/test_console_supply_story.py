@@ -74,3 +74,38 @@ async def test_supplier_offer_wave_share_and_newsletter(
     assert said("newsletter.waves", lines="").strip() in dan_letter
     assert said("wave.gap_next", more=10, price=eur(25)) in dan_letter
     assert await newsletter.send_due(world.rt.ctx) == 0  # once per period
+
+
+async def test_the_share_and_the_newsletter_in_french(world: ConsoleWorld) -> None:
+    world.rt.ctx.payments = PaymentDesk(default=SimulatedProvider())
+    inbox = inbox_of(world)
+    owner, julie, remi = world.person("owner"), world.person("julie"), world.person("remi")
+    await julie.say("/lang fr")
+    await remi.say("/lang fr")
+    await julie.say("/idee Lampe de bureau #bureau")
+    await owner.say("/approve 1")
+    await remi.say("/veux 1 50")
+    await owner.say("/launch 1 1:40 2:36 2d min=2")
+    await julie.say("/join 1")
+    await remi.say("/join 1")
+    await owner.say("/close 1")
+    await owner.say("1")
+    for buyer in (julie, remi):
+        await pay(buyer)
+    await sweep(world)
+    row = t("creator.mine_row", id=1, title="Lampe de bureau", percent=5, amount=Money(360),
+            revenue=Money(7200))  # fmt: skip
+    mine = await julie.say("/mine")
+    assert said("creator.mine_header", "fr") in mine and rendered(row, "fr") in mine
+    assert "3,60\xa0€" in mine
+
+    await owner.say("/idea Bouilloire #cuisine")
+    await owner.say("/approve 2")
+    await owner.say("/launch 2 1:30 10:25 7d")
+    inbox.sent.clear()
+    await newsletter.send_due(world.rt.ctx)
+    await world.deliver()
+    [letter] = inbox.texts("remi")
+    assert said("newsletter.header", "fr") in letter
+    assert said("wave.gap_next", "fr", more=10, price=eur(25)) in letter
+    assert said("newsletter.results", "fr", lines="").strip() in letter
