@@ -9,6 +9,7 @@ from core.commands.registry import REGISTRY
 from core.ports import Actor, ChatKind, ChatRef
 from core.services.context import is_moderator
 from tests.adapters.supply_story import make_supplier, supplier_code, wanted_lamp
+from tests.adapters.test_console_identity import account, code_in
 from tests.conftest import ConsoleWorld
 from tests.texts import said
 
@@ -81,3 +82,14 @@ async def test_the_same_in_french(world: ConsoleWorld) -> None:
     assert said("supplier.removed", "fr", name="Julie", withdrawn=0) in await owner.say(
         "/supplier remove console:julie"
     )
+
+
+async def test_a_linked_supplier_stays_one_supplier_with_its_offers(world: ConsoleWorld) -> None:
+    owner, *_ = await wanted_lamp(world)
+    tg, dc = account(world, "telegram:42"), account(world, "discord:777")
+    await dc.say(f"/supplier redeem {await supplier_code(owner)}")
+    assert said("offer.made", id=1, idea=1) in await dc.say("/offer 1 1:40 3:35")
+    await dc.say(f"/link {code_in(await tg.say('/link'))}")  # dc's member folds into tg's
+    assert said("offer.withdrawn", id=1, idea=1) in await tg.say("/unoffer 1")
+    assert said("suppliers.header", count=1) in await owner.say("/suppliers")
+    assert said("offer.made", id=2, idea=1) in await tg.say("/offer 1 1:40")
