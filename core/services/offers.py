@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from core.errors import DomainError, NotFound
-from core.messages import T, t
+from core.messages import t
 from core.model import IdeaStatus, Tier, Wave
 from core.ports import Actor, Tx
 from core.services import announce as ann
@@ -124,7 +124,8 @@ async def launch(
     ctx: Context, actor: Actor, idea_id: int, offer_id: int, duration: timedelta
 ) -> tuple[Wave, Offer]:
     """Open a wave on an offer's terms: wanters hear which maker answered, the chosen supplier
-    that it was chosen, the other suppliers of the idea that they were not; one commit."""
+    that it was chosen, the other suppliers of the idea that they were not (offer_news.py);
+    one commit."""
     await require_moderator(ctx, actor)
     async with ctx.db.write() as tx:
         offer = await _load(tx, offer_id)
@@ -134,21 +135,6 @@ async def launch(
             raise DomainError("error.offer_not_open", id=offer.id,
                               status=t(f"offer_status.{offer.status.value}"))  # fmt: skip
         plan = waves.LaunchPlan(idea_id, offer.tiers, duration, offer.moq, offer.capacity,
-                                maker=offer.supplier_name)  # fmt: skip
-        wave = await waves.launch(ctx, actor, plan)  # a savepoint of this write
-        now = ctx.clock.now()
-        await tx.set_offer_status(offer.id, OfferStatus.CHOSEN, now, wave.id)
-        chosen = t("offer.chosen", id=offer.id, wave=wave.id, title=wave.title)
-        await _tell_supplier(ctx, tx, offer, f"offer_chosen:{offer.id}", chosen)
-        for other in await tx.offers_for_idea(idea_id, (OfferStatus.OPEN,)):
-            await tx.set_offer_status(other.id, OfferStatus.DECLINED, now)
-            declined = t("offer.declined", id=other.id, idea=idea_id, title=wave.title)
-            await _tell_supplier(ctx, tx, other, f"offer_declined:{other.id}", declined)
+                                maker=offer.supplier_name, offer_id=offer.id)  # fmt: skip
+        wave = await waves.launch(ctx, actor, plan)  # a savepoint of this write; settles offers
         return wave, offer
-
-
-async def _tell_supplier(ctx: Context, tx: Tx, offer: Offer, kind: str, body: T) -> None:
-    """A private notice to the offer's supplier (business news: no opt-out)."""
-    target = await tx.member_target(offer.supplier_id)
-    if target is not None:
-        await ann.record(ctx, tx, None, kind, ann.encode((body,)), [target])

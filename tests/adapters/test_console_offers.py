@@ -99,3 +99,15 @@ async def test_offers_in_french(world: ConsoleWorld) -> None:
     assert said("offer.chosen", "fr", id=1, wave=1, title="Desk lamp") in inbox.texts("julie")
     assert said("notice.maker", "fr", maker="Julie") in inbox.texts("ana")[-1]
     assert said("error.offer_idea_launched", "fr", id=1) in await julie.say("/offer 1 1:40")
+
+
+async def test_a_launch_with_typed_tiers_declines_the_open_offers(world: ConsoleWorld) -> None:
+    inbox = inbox_of(world)
+    owner, *_ = await wanted_lamp(world)
+    maker = await make_supplier(world, owner, "maker")
+    await maker.say("/offer 1 1:40 3:35")
+    await owner.say("/launch 1 1:45 5:39 2d")
+    await world.deliver()
+    assert said("offer.declined", id=1, idea=1, title="Desk lamp") in inbox.texts("maker")
+    status = t("offer_status.declined")
+    assert said("error.offer_not_open", id=1, status=status) in await maker.say("/unoffer 1")
