@@ -111,8 +111,12 @@ class SupplyMixin(TxBase):
         return new_id(await self._exec(insert(offers).values(**values)))
 
     async def get_offer(self, offer_id: int) -> Offer | None:
-        """An offer by id."""
-        row = (await self._exec(_offers().where(offers.c.id == offer_id))).first()
+        """An offer by id; in a PostgreSQL write its row is locked, so a withdrawal and a launch
+        from the same offer take turns (SQLite's single writer already serialises them)."""
+        stmt = _offers().where(offers.c.id == offer_id)
+        if self._locking:
+            stmt = stmt.with_for_update(of=offers)
+        row = (await self._exec(stmt)).first()
         return None if row is None else offer_from_row(row)
 
     async def offers_for_idea(self, idea_id: int, statuses: Sequence[OfferStatus]) -> list[Offer]:
