@@ -52,10 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="seed of the crowd's choices, for reproducible runs (default: 1)",
     )
     db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade", "check", "backup"],
+    db.add_argument("action", choices=["upgrade", "check", "backup", "copy"],
                     help="upgrade: apply migrations; check: full integrity check; "
-                         "backup FILE: online copy of a SQLite database")  # fmt: skip
-    db.add_argument("target", nargs="?", type=Path, help="backup: the file to write")
+                         "backup FILE: online copy of a SQLite database; "
+                         "copy SRC DST: every row from one database to an empty one")  # fmt: skip
+    db.add_argument("target", nargs="?", help="backup: the file to write; copy: SRC")
+    db.add_argument("destination", nargs="?", help="copy: DST (a file or a database URL)")
     bench = sub.add_parser("bench", help="benchmarks that print their figures")
     bench.add_argument("name", nargs="?", default="all", help="which benchmark (default: all)")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
@@ -126,8 +128,11 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """The sub-command itself."""
+    if args.command == "db" and args.action == "copy":
+        return run_copy(args.target, args.destination, settings.lang)
     if args.command == "db":
-        return run_db(args.action, args.target, settings)
+        target = None if args.target is None else Path(args.target)
+        return run_db(args.action, target, settings)
     if args.command == "demo":
         return run_demo_command(args, settings)
     if args.command == "run":
@@ -211,6 +216,26 @@ def run_db(action: str, target: Path | None, settings: Settings) -> int:
     health.preflight(url)
     upgrade(url)
     print(render(t("cli.db_up_to_date"), lang))
+    return 0
+
+
+def database_url(given: str) -> str:
+    """A URL as given, or a SQLite file's path made into one."""
+    return given if "://" in given else f"sqlite+aiosqlite:///{Path(given).resolve()}"
+
+
+def run_copy(source: str | None, target: str | None, lang: str) -> int:
+    """`wavebot db copy SRC DST`: one summary line, or one line saying why not."""
+    if not source or not target:
+        print("wavebot: usage: wavebot db copy SRC DST (files or database URLs)", file=sys.stderr)
+        return 2
+    from storage.copy import copy_database
+
+    src, dst = database_url(source), database_url(target)
+    report = copy_database(src, dst)
+    done = t("cli.db_copy_done", rows=report.rows, tables=report.tables, source=where(src),
+             target=where(dst))  # fmt: skip
+    print(render(done, lang))
     return 0
 
 

@@ -14,6 +14,7 @@ from core.errors import StorageUnavailable
 from core.services import cards, digest, fanout, lifecycle, payments, refunds
 from core.services.context import Context
 from core.services.dispatch import Dispatcher
+from storage.sqlite_inline import background
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +39,13 @@ class Clockwork:
         self.extra_jobs: list[tuple[Callable[[], Awaitable[object]], float]] = []
 
     def deliveries_pending(self) -> None:
-        """Called inside the transaction that created deliveries; the sweep runs just after
-        (a sweep already sending claims them at once)."""
+        """Called once the transaction that created deliveries is committed; the sweep runs
+        just after (a sweep already sending claims them at once)."""
         self._wake.set()
         self.dispatcher.poke()
 
     def fanout_pending(self) -> None:
-        """Called inside a crossing transaction; the expander runs just after its commit."""
+        """Called once a crossing transaction is committed; the expander runs at once."""
         self._fanout_wake.set()
 
     async def start(self) -> None:
@@ -154,9 +155,11 @@ class Clockwork:
         await self.dispatch()
 
     async def _guarded(self, work: Awaitable[object], name: str) -> None:
-        """A failing sweep is logged; the next tick tries again."""
+        """A failing sweep is logged; the next tick tries again. Its SQL leaves the loop free
+        for updates (storage/sqlite_inline.py)."""
         try:
-            await work
+            with background():
+                await work
         except StorageUnavailable as error:  # one line a minute, owners told once (health.py)
             self.ctx.storage.failed(error)
         except Exception:

@@ -92,7 +92,7 @@ async def runtime(
             await dispatcher.release_orphans()
         clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)
         clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
-        policy = retention.RetentionPolicy(settings.retention)
+        policy = retention.RetentionPolicy(settings.retention, shipping=settings.shipping_retention)
         clockwork.extra_jobs.append((lambda: retention.prune(ctx, policy), RETENTION_SWEEP_SECONDS))
         clockwork.extra_jobs.append((lambda: newsletter.send_due(ctx), NEWSLETTER_SWEEP_SECONDS))
         ctx.wakeup = clockwork
@@ -144,6 +144,11 @@ async def run_bots(
     if not enabled_rows(settings):
         print(render(t("cli.no_token"), settings.lang), file=sys.stderr)
         return 2
+    if settings.telegram_webhook_url and settings.http_port is None:
+        print(f"wavebot: {render(t('cli.webhook_needs_port'), settings.lang)}", file=sys.stderr)
+        return 2
+    # A bad URL, a silent server or a newer schema: one line (exit 2) before anything starts.
+    await asyncio.to_thread(preflight, settings.database_url)
     with sole_process(settings.database_url):
         return await _run_adapters(settings, adapter_options or {})
 
@@ -156,8 +161,9 @@ async def _run_adapters(
     # other processes may hold live ones, which expire on their own.
     alone = not is_postgresql(settings.database_url)
     async with runtime(settings, alone=alone) as rt:
-        adapters: list[Service] = [*build_enabled(rt, adapter_options)]
-        server = web_server(rt)
+        platform_adapters = build_enabled(rt, adapter_options)
+        adapters: list[Service] = [*platform_adapters]
+        server = web_server(rt, {a.messenger.platform: a for a in platform_adapters})
         if server is not None:  # health, metrics, payment webhooks: listening before the bots
             await server.start()
             adapters.append(server)

@@ -1,23 +1,32 @@
-"""The bot's HTTP server, wired from the settings: health, metrics, and the Stripe webhook."""
+"""The bot's HTTP server, wired from the settings: health, metrics, and the webhooks."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from app.main import Runtime
     from bots.web import WebServer
 
 
-def web_server(rt: Runtime) -> WebServer | None:
-    """The server when WAVEBOT_HTTP_PORT is set, with every route the settings enable."""
+def web_server(rt: Runtime, adapters: Mapping[str, Any] | None = None) -> WebServer | None:
+    """The server when WAVEBOT_HTTP_PORT is set, with every route the settings enable.
+
+    `adapters` maps a platform to its running adapter: /healthz asks each whether it is
+    connected, and an adapter with a webhook (Telegram in webhook mode) adds its route."""
     settings = rt.settings
     if settings.http_port is None:
         return None
-    from bots.web import WebServer
+    from app.metrics import Observatory
+    from bots.web import Route, WebServer
 
-    server = WebServer(settings.http_host, settings.http_port)
-    server.gauges["wavebot_up"] = lambda: 1.0
+    watch = Observatory(rt, adapters or {})
+    server = WebServer(settings.http_host, settings.http_port, health=watch.health,
+                       exposition=watch.exposition, background=[watch.loop_lag.watch])  # fmt: skip
+    for adapter in (adapters or {}).values():
+        if (webhook := getattr(adapter, "webhook", None)) is not None:
+            server.routes.append(Route("POST", webhook.path, webhook.receive))
     secret = settings.stripe_webhook_secret.get_secret_value()
     if settings.stripe_enabled and secret:
         from bots.web.stripe_checkout import StripeCheckout
@@ -28,6 +37,6 @@ def web_server(rt: Runtime) -> WebServer | None:
             return server
         webhook = StripeWebhook(rt.ctx, secret, checkout)
         server.routes.extend(webhook.routes())
-        server.gauges["wavebot_stripe_payments_recorded_total"] = lambda: webhook.recorded
-        server.gauges["wavebot_stripe_webhooks_refused_total"] = lambda: webhook.refused
+        watch.counters["wavebot_stripe_payments_recorded"] = lambda: webhook.recorded
+        watch.counters["wavebot_stripe_webhooks_refused"] = lambda: webhook.refused
     return server

@@ -40,6 +40,7 @@ def _telegram(rt: Runtime, options: Options) -> TelegramAdapter:
     """The Telegram bot; python-telegram-bot is imported only when Telegram is used."""
     from bots.telegram_bot import TelegramAdapter
     from core.checkout_ports import PaymentNeeds
+    from storage.inflight import in_flight_for
 
     settings = rt.settings
     adapter = TelegramAdapter(
@@ -48,7 +49,9 @@ def _telegram(rt: Runtime, options: Options) -> TelegramAdapter:
         settings.telegram_api_url,
         payment_token=settings.telegram_payment_provider_token.get_secret_value(),
         payment_needs=PaymentNeeds.parse(settings.telegram_payment_needs),
-        **options,
+        webhook_url=settings.telegram_webhook_url,
+        webhook_secret=settings.telegram_webhook_secret.get_secret_value(),
+        **{"in_flight": in_flight_for(settings.database_url), **options},
     )
     if adapter.payment_provider is not None:  # Telegram members pay through Telegram Payments
         rt.ctx.payments.by_platform["telegram"] = adapter.payment_provider
@@ -64,7 +67,7 @@ def _discord(rt: Runtime, options: Options) -> DiscordAdapter:
         rt.interpreter,
         settings.discord_bot_token.get_secret_value(),
         settings.discord_api_url,
-        **options,
+        **{"shards": settings.shards, **options},
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from config.scaling import check_webhook_url, parse_shards
 
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_DISCORD_API = "https://discord.com/api/v10"
@@ -74,6 +77,11 @@ class Settings(BaseSettings):
     newsletter_days: int = Field(  # the personal newsletter's period
         15, validation_alias=AliasChoices("WAVEBOT_NEWSLETTER_DAYS", "newsletter_days")
     )
+    # Shipping details (name, phone, address) are deleted this long after delivery; 0 = never.
+    shipping_retention_days: int = Field(
+        30,
+        validation_alias=AliasChoices("WAVEBOT_SHIPPING_RETENTION_DAYS", "shipping_retention_days"),
+    )
     # auto: uvloop where installed, else asyncio's own loop (app/event_loop.py).
     event_loop: str = Field(
         "auto", validation_alias=AliasChoices("WAVEBOT_EVENT_LOOP", "event_loop")
@@ -111,6 +119,26 @@ class Settings(BaseSettings):
         "0.0.0.0", validation_alias=AliasChoices("WAVEBOT_HTTP_HOST", "http_host")
     )
     public_url: str = Field("", validation_alias=AliasChoices("WAVEBOT_PUBLIC_URL", "public_url"))
+    # Telegram webhook mode (instead of polling): the public HTTPS URL Telegram posts updates to;
+    # its path is the route on the bot's HTTP server (WAVEBOT_HTTP_PORT must be set). The secret
+    # Telegram echoes in X-Telegram-Bot-Api-Secret-Token; empty = derived from the bot token, so
+    # every process behind the load balancer checks the same one without sharing a new secret.
+    telegram_webhook_url: str = Field(
+        "", validation_alias=AliasChoices("WAVEBOT_TELEGRAM_WEBHOOK_URL", "telegram_webhook_url")
+    )
+    telegram_webhook_secret: SecretStr = Field(
+        SecretStr(""),
+        validation_alias=AliasChoices("WAVEBOT_TELEGRAM_WEBHOOK_SECRET", "telegram_webhook_secret"),
+    )
+    # Discord shards this process runs: "0,1/4" = shards 0 and 1 of 4 (empty: one connection).
+    discord_shards: str = Field(
+        "", validation_alias=AliasChoices("WAVEBOT_DISCORD_SHARDS", "discord_shards")
+    )
+    # /healthz answers 503 when the oldest due delivery waits longer than this.
+    health_max_lag_seconds: int = Field(
+        300,
+        validation_alias=AliasChoices("WAVEBOT_HEALTH_MAX_LAG_SECONDS", "health_max_lag_seconds"),
+    )
     # Stripe Checkout: members without Telegram Payments pay on a Checkout page; the webhook
     # (POST <public url>/stripe/webhook) records the payments. Shipping countries: ISO codes
     # ("FR,BE") the Checkout page asks a delivery address for; empty asks none.
@@ -133,7 +161,7 @@ class Settings(BaseSettings):
         """The values no log line may show."""
         tokens = (self.telegram_bot_token, self.discord_bot_token,
                   self.telegram_payment_provider_token, self.stripe_api_key,
-                  self.stripe_webhook_secret)  # fmt: skip
+                  self.stripe_webhook_secret, self.telegram_webhook_secret)  # fmt: skip
         return [token.get_secret_value() for token in tokens if token.get_secret_value()]
 
     @field_validator("lang")
@@ -169,6 +197,35 @@ class Settings(BaseSettings):
         if value is not None and not 0 <= value <= 65535:
             raise ValueError("WAVEBOT_HTTP_PORT must be a TCP port, 1 to 65535")
         return value
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        """A full URL with a path: the path is the route the bot serves the webhook on."""
+        return check_webhook_url(value)
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr) -> SecretStr:
+        """Telegram takes 1-256 characters A-Z, a-z, 0-9, _ and - as a secret token."""
+        secret = value.get_secret_value()
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError(
+                "WAVEBOT_TELEGRAM_WEBHOOK_SECRET is 1 to 256 characters A-Z a-z 0-9 _ -"
+            )
+        return value
+
+    @field_validator("discord_shards")
+    @classmethod
+    def _shards(cls, value: str) -> str:
+        """'0,1/4': shard ids, a slash, the shard count (checked by parse_shards)."""
+        parse_shards(value)
+        return value.strip()
+
+    @property
+    def shards(self) -> tuple[tuple[int, ...], int] | None:
+        """(shard ids, shard count) of WAVEBOT_DISCORD_SHARDS; None for a single connection."""
+        return parse_shards(self.discord_shards)
 
     @property
     def stripe_enabled(self) -> bool:
@@ -219,6 +276,14 @@ class Settings(BaseSettings):
             raise ValueError("WAVEBOT_NEWSLETTER_DAYS must be 1 to 366 days")
         return value
 
+    @field_validator("shipping_retention_days")
+    @classmethod
+    def _shipping_retention(cls, value: int) -> int:
+        """Whole days after delivery; personal data should not outlive its use by years."""
+        if not 0 <= value <= 3650:
+            raise ValueError("WAVEBOT_SHIPPING_RETENTION_DAYS must be 0 (keep) to 3650 days")
+        return value
+
     @field_validator("event_loop")
     @classmethod
     def _known_loop(cls, value: str) -> str:
@@ -247,6 +312,12 @@ class Settings(BaseSettings):
     def retention(self) -> timedelta | None:
         """How long finished rows are kept; None keeps them forever."""
         return timedelta(days=self.retention_days) if self.retention_days else None
+
+    @property
+    def shipping_retention(self) -> timedelta | None:
+        """How long shipping details are kept after delivery; None keeps them."""
+        days = self.shipping_retention_days
+        return timedelta(days=days) if days else None
 
     @field_validator("payment_provider")
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +21,7 @@ from core.feature_ports import (
     StatsStore,
     TalkStore,
 )
+from core.fulfilment_ports import FulfilmentStore
 from core.messages import Reply
 from core.model import (
     Idea,
@@ -34,6 +35,7 @@ from core.model import (
     WaveStatus,
 )
 from core.payment_ports import PaymentLedger
+from core.privacy_ports import PrivacyStore
 from core.supply_ports import CreatorStore, NewsletterStore, SupplierStore
 from core.tiers import Bid
 
@@ -296,6 +298,8 @@ class Tx(
     SupplierStore,
     CreatorStore,
     NewsletterStore,
+    FulfilmentStore,
+    PrivacyStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""
@@ -306,6 +310,7 @@ class Database(Protocol):
 
     def write(self) -> AbstractAsyncContextManager[Tx]: ...
     def read(self) -> AbstractAsyncContextManager[Tx]: ...
+    def after_commit(self, callback: Callable[[], None]) -> None: ...
 
 
 class AdminCheck(Protocol):

@@ -103,13 +103,9 @@ def clear(tiers: Sequence[Tier], bids: Sequence[Bid], moq: int) -> Clearing:
 def cleared_counts(
     tiers: Sequence[Tier], units: int, pledgers: int, conditional: Sequence[Bid], moq: int
 ) -> tuple[int, int]:
-    """Units and pledgers that would buy if the wave closed now, from its stored counts and its
-    conditional pledges alone: firm pledges stay in at any price, so they clear as one bid (a
-    milestone check then costs the same at 10 or 50,000 pledgers)."""
-    firm = Bid(-1, units - sum(bid.quantity for bid in conditional), None)  # -1: no member's id
-    clearing = clear(tiers, [firm, *conditional], moq)
-    staying = sum(1 for bid in conditional if bid.accepts(clearing.price))
-    return clearing.units, pledgers - len(conditional) + staying
+    """Units and pledgers that would buy if the wave closed now (see standing_of)."""
+    now = standing_of(tiers, units, pledgers, conditional, moq)
+    return now.clearing.units, now.pledgers
 
 
 def milestones_for(tiers: Sequence[Tier], moq: int, capacity: int | None) -> tuple[int, ...]:
@@ -140,15 +136,34 @@ def crossed(milestones: Iterable[int], before: int, after: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Standing:
-    """An open wave if it closed now: firm units, conditional units, and what clearing gives."""
+    """An open wave if it closed now: firm units, conditional units, what clearing gives (its
+    price and units; its member sets are not every pledger's, see standing_of), and how many
+    pledgers would buy."""
 
     firm: int
     conditional: int
     clearing: Clearing
+    pledgers: int
 
 
 def standing(tiers: Sequence[Tier], bids: Sequence[Bid], moq: int) -> Standing:
     """Split the active pledges into firm and conditional units and clear them at today's count."""
     firm = sum(bid.quantity for bid in bids if bid.max_price_cents is None)
     conditional = sum(bid.quantity for bid in bids if bid.max_price_cents is not None)
-    return Standing(firm, conditional, clear(tiers, bids, moq))
+    clearing = clear(tiers, bids, moq)
+    return Standing(firm, conditional, clearing, len(clearing.kept))
+
+
+def standing_of(
+    tiers: Sequence[Tier], units: int, pledgers: int, conditional: Sequence[Bid], moq: int
+) -> Standing:
+    """standing() from a wave's stored counts and its conditional pledges alone: firm pledges
+    stay in at any price, so they clear as one bid, and a reply or a milestone check costs the
+    same at 10 or 50,000 pledgers (reading every pledge made a flash crowd quadratic)."""
+    conditional_units = sum(bid.quantity for bid in conditional)
+    firm = Bid(-1, max(units - conditional_units, 0), None)  # -1: no member's id
+    clearing = clear(tiers, [firm, *conditional], moq)
+    staying = sum(1 for bid in conditional if bid.accepts(clearing.price))
+    return Standing(
+        firm.quantity, conditional_units, clearing, pledgers - len(conditional) + staying
+    )

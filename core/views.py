@@ -117,8 +117,7 @@ def cleared(wave: Wave, standing: Standing | None) -> Wave:
     """
     if standing is None or wave.status is not WaveStatus.OPEN:
         return wave
-    kept = standing.clearing
-    return replace(wave, units=kept.units, pledgers=len(kept.kept))
+    return replace(wave, units=standing.clearing.units, pledgers=standing.pledgers)
 
 
 def split_text(standing: Standing, wave: Wave) -> T | None:

@@ -10,6 +10,8 @@ acknowledgement still follows durability, but one fsync now serves a whole burst
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -28,8 +30,9 @@ from storage.group_commit import (
     granted,
 )
 from storage.sql_tx import SqlTx
+from storage.sqlite_hot import HotSqlTx
 from storage.sqlite_inline import already_begun, inline_creator
-from storage.task_write import enter_write, leave_write, own_write
+from storage.task_write import after_commit, enter_write, leave_write, own_write, run_owed
 
 if TYPE_CHECKING:
     from core.ports import Database
@@ -93,6 +96,7 @@ class SqlDatabase:
         self._group = GroupCommit(writer, batch_max_writes, batch_max_seconds)
         self._closed = False
         self._late_lock = asyncio.Lock()
+        self._nested_ids = itertools.count(1)
         self.on_saved: Callable[[], None] | None = None  # told after each top-level commit
 
     @classmethod
@@ -134,6 +138,11 @@ class SqlDatabase:
             pass
         return db
 
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Wake other tasks only once this write is committed (a reader connection would not
+        see its rows before)."""
+        after_commit(callback)
+
     def writing_here(self) -> bool:
         """Whether the calling task holds the writer (tests: no platform call is made inside)."""
         return own_write() is not None
@@ -163,7 +172,7 @@ class SqlDatabase:
         """
         outer = own_write()
         if outer is not None:
-            async with outer.connection.begin_nested():
+            async with self._nested(outer):
                 yield outer
             return
         if self._closed:  # a straggler (a sweep still running at shutdown): the old way
@@ -173,7 +182,8 @@ class SqlDatabase:
                 try:
                     yield tx
                 finally:
-                    leave_write(token)
+                    owed = leave_write(token)
+            run_owed(owed)
             return
         turn = self._group.enqueue()
         grant = await granted(turn)
@@ -192,8 +202,29 @@ class SqlDatabase:
                     raise
                 grant.leave(failed=False)
         finally:
-            leave_write(token)
+            owed = leave_write(token)
         await turn.committed
+        run_owed(owed)
+
+    @asynccontextmanager
+    async def _nested(self, outer: SqlTx) -> AsyncIterator[None]:
+        """A savepoint inside the task's own write: on the sqlite3 connection itself when the
+        driver is the inline one (every button press nests its effect in the claim of its
+        update, and SQLAlchemy's savepoint cost more than the pledge), else SQLAlchemy's."""
+        if not isinstance(outer, HotSqlTx):
+            async with outer.connection.begin_nested():
+                yield
+            return
+        name = f"wavebot_nested_{next(self._nested_ids)}"
+        outer.run_raw(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error, DBAPIError):  # SQLite may have ended it all
+                outer.run_raw(f"ROLLBACK TO {name}")
+                outer.run_raw(f"RELEASE {name}")
+            raise
+        outer.run_raw(f"RELEASE {name}")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqlTx]:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from core.errors import StorageUnavailable
 from storage.sql_tx import SqlTx
-from storage.task_write import enter_write, leave_write, own_write
+from storage.task_write import after_commit, enter_write, leave_write, own_write, run_owed
 from storage.urls import normalise_url
 
 if TYPE_CHECKING:
@@ -109,6 +109,7 @@ class PgDatabase:
                 yield outer
             return
         tx: SqlTx | None = None
+        owed: list[Callable[[], None]] = []
         try:
             async with self._engine.begin() as conn:
                 tx = SqlTx(conn, locking=True)
@@ -116,7 +117,7 @@ class PgDatabase:
                 try:
                     yield tx
                 finally:
-                    leave_write(token)
+                    owed = leave_write(token)
         except (DBAPIError, OSError, TimeoutError) as error:
             # A body may have caught the first error (a handler answering "internal error"):
             # what failed then is "transaction aborted", but the cause is that first error.
@@ -125,8 +126,14 @@ class PgDatabase:
                 raise StorageUnavailable(_one_line(first)) from error
             raise
         self._commits += 1
+        run_owed(owed)
         if self.on_saved is not None:
             self.on_saved()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Wake other tasks only once they can see this write's rows (another connection
+        reading before the COMMIT would find nothing and wait for the next tick)."""
+        after_commit(callback)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqlTx]:

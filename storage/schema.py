@@ -207,6 +207,7 @@ announcements = Table(
     Column("fanout_after", Integer, nullable=True),
     Column("fanout_pending", Boolean, nullable=False, server_default=false()),
     Index("ix_announcements_fanout_pending", "fanout_pending"),
+    Index("ix_announcements_wave_kind", "wave_id", "kind"),  # review requests (migration 0014)
 )
 
 deliveries = Table(
@@ -467,4 +468,17 @@ payment_needs = Table(  # what a wave's invoices ask for with the payment (migra
     Column("need_address", Boolean, nullable=False),
     Column("set_by", Integer, ForeignKey("members.id"), nullable=False),
     Column("set_at", UTCDateTime, nullable=False),
+)
+
+fulfilments = Table(  # a completed wave's fulfilment; no row = paid, nothing sent (migration 0014)
+    "fulfilments",
+    metadata,
+    Column("wave_id", Integer, ForeignKey("waves.id"), primary_key=True, autoincrement=False),
+    Column("status", String(16), nullable=False),
+    Column("tracking", Text, nullable=False, server_default=""),
+    Column("shipped_at", UTCDateTime, nullable=True),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Column("updated_by", Integer, ForeignKey("members.id"), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_fulfilments_delivered_at", "delivered_at"),
 )

@@ -11,6 +11,7 @@ from storage.tx_dispatch import DispatchMixin
 from storage.tx_dm_channels import DirectChannelMixin
 from storage.tx_fanout import FanoutMixin
 from storage.tx_follows import FollowMixin
+from storage.tx_fulfilment import FulfilmentMixin
 from storage.tx_ideas import IdeaMixin
 from storage.tx_identity import IdentityMixin
 from storage.tx_inbox import InboxMixin
@@ -20,6 +21,7 @@ from storage.tx_moderation import ModerationMixin
 from storage.tx_outbox import OutboxMixin
 from storage.tx_payments import PaymentMixin
 from storage.tx_pledges import PledgeMixin
+from storage.tx_privacy import PrivacyMixin
 from storage.tx_retention import RetentionMixin
 from storage.tx_stats import StatsMixin
 from storage.tx_supply import SupplyMixin
@@ -49,6 +51,8 @@ class SqlTx(
     BackerMixin,
     DirectChannelMixin,
     RetentionMixin,
+    FulfilmentMixin,
+    PrivacyMixin,
     SupplyMixin,
     CreatorMixin,
 ):

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.model import Member, Pledge, Target, Wave
+from core.tiers import Bid
 from storage.schema import UTCDateTime, members, pledges, waves
 from storage.sql_tx import SqlTx
 from storage.tx_members import member_from_row
@@ -136,6 +137,15 @@ INSERT_DELIVERY = (
 MILESTONES = "SELECT milestone FROM milestones WHERE wave_id = ?"
 FIND_KEY = "SELECT key FROM processed_keys WHERE key = ?"
 INSERT_KEY = "INSERT INTO processed_keys (key, at) VALUES (?, ?)"
+SAVE_ANSWER = "UPDATE processed_keys SET answer = ? WHERE key = ?"
+UNSENT_ANSWER = (
+    "SELECT answer FROM processed_keys WHERE key = ? AND answered_at IS NULL AND answer IS NOT NULL"
+)
+MARK_ANSWERED = "UPDATE processed_keys SET answer = NULL, answered_at = ? WHERE key = ?"
+CONDITIONAL_BIDS = (
+    "SELECT member_id, quantity, max_price_cents FROM pledges WHERE wave_id = ? "
+    "AND max_price_cents IS NOT NULL AND status = 'active'"
+)  # no ORDER BY: SQLite would walk the primary key (every pledge) to give that order
 
 
 class HotSqlTx(SqlTx):
@@ -151,6 +161,10 @@ class HotSqlTx(SqlTx):
             return self._raw.execute(sql, params)
         except sqlite3.Error as error:
             raise DBAPIError.instance(sql, params, error, sqlite3.Error) from error
+
+    def run_raw(self, sql: str) -> None:
+        """A statement without parameters (savepoints) on the transaction's own connection."""
+        self._run(sql, ())
 
     def _one(self, sql: str, params: tuple[Any, ...], rows: _Rows) -> SimpleNamespace | None:
         """The first row, decoded as rows says, or None."""
@@ -254,3 +268,21 @@ class HotSqlTx(SqlTx):
             except sqlite3.Error as error:
                 raise DBAPIError.instance(INSERT_DELIVERY, rows, error, sqlite3.Error) from error
         return announcement_id
+
+    async def conditional_bids(self, wave_id: int) -> list[Bid]:
+        """The active pledges with a maximum price: every pledge reply's standing reads them."""
+        found = [Bid(*row) for row in self._run(CONDITIONAL_BIDS, (wave_id,))]
+        return sorted(found, key=lambda bid: bid.member_id)
+
+    async def save_answer(self, key: str, answer: Any) -> None:
+        """Keep the answer with its key, in the transaction of the update's effect."""
+        self._run(SAVE_ANSWER, (json.dumps(answer, ensure_ascii=False), key))
+
+    async def unsent_answer(self, key: str) -> Any | None:
+        """The answer of a processed update that was never marked sent (a crash in between)."""
+        found = self._run(UNSENT_ANSWER, (key,)).fetchall()
+        return json.loads(found[0][0]) if found else None
+
+    async def mark_answered(self, key: str, now: datetime) -> None:
+        """The answer reached the platform: drop it, keep only the key."""
+        self._run(MARK_ANSWERED, (time_text(now), key))

@@ -5,11 +5,26 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import make_url
+
+_BACKGROUND: ContextVar[bool] = ContextVar("wavebot_background_work", default=False)
+
+
+@contextlib.contextmanager
+def background() -> Iterator[None]:
+    """Statements of work nobody is waiting on (the clock's sweeps, and the tasks they start) run
+    on the connection's thread: inline, a sweep's hundreds of statements never yield, and the
+    loop stalls for all of them (450 ms for one wave sweep on a community-sized file)."""
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
 
 
 class InlineSqlite(aiosqlite.Connection):
@@ -35,8 +50,9 @@ class InlineSqlite(aiosqlite.Connection):
             self._offload -= 1
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Inline unless offloaded or bulk; the thread's queue is empty whenever this runs."""
-        if self._offload or getattr(fn, "__name__", "") == "executemany":
+        """Inline unless offloaded, background or bulk; the thread's queue is empty whenever
+        this runs."""
+        if self._offload or _BACKGROUND.get() or getattr(fn, "__name__", "") == "executemany":
             return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
         if not self._running or self._connection is None:
             raise ValueError("Connection closed")

@@ -115,9 +115,12 @@ class CreatorMixin(TxBase):
         )
         return (await self._exec(stmt)).first() is None
 
-    async def newsletter_due(self, period: int, limit: int) -> list[tuple[int, Target | None]]:
-        """Members still to serve this period (not opted out, not suspended), by id, each with
-        their private target (None for a member left without an account by a merge)."""
+    async def newsletter_due(
+        self, period: int, joined_before: datetime, limit: int
+    ) -> list[tuple[int, Target | None]]:
+        """Members still to serve this period (members for a whole period, not opted out, not
+        suspended), by id, each with their private target (None for a member left without an
+        account by a merge)."""
         sent = select(newsletter_sends.c.member_id).where(
             newsletter_sends.c.member_id == members.c.id, newsletter_sends.c.period == period
         )
@@ -126,7 +129,12 @@ class CreatorMixin(TxBase):
         )
         stmt = (
             select(members.c.id, members.c.lang, FIRST_ACCOUNT)
-            .where(~sent.exists(), ~out.exists(), members.c.banned_at.is_(None))
+            .where(
+                ~sent.exists(),
+                ~out.exists(),
+                members.c.banned_at.is_(None),
+                members.c.created_at <= joined_before,
+            )
             .order_by(members.c.id)
             .limit(limit)
         )

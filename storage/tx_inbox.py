@@ -16,12 +16,11 @@ class InboxMixin(TxBase):
     """core.ports.InboxStore over SQL."""
 
     async def claim_key(self, key: str, now: datetime) -> bool:
-        """Record the key; False when it was already processed (in a committed transaction)."""
-        found = await self._exec(select(processed_keys.c.key).where(processed_keys.c.key == key))
-        if found.first() is not None:
-            return False
-        await self._exec(processed_keys.insert().values(key=key, at=now))
-        return True
+        """Record the key; False when it was already processed (in a committed transaction).
+
+        One INSERT … ON CONFLICT DO NOTHING: on PostgreSQL a second process claiming the same
+        key waits for the first one's commit and then finds it taken, instead of failing."""
+        return await self._insert_ignore(processed_keys, {"key": key, "at": now})
 
     async def key_claimed(self, key: str) -> bool:
         """Whether an update with this key was processed (read-only updates: once answered)."""

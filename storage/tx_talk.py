@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, and_, cast, delete, exists, func, insert, literal, or_, select
+from sqlalchemy import String, cast, delete, exists, func, insert, literal, select
 from sqlalchemy import update as sql_update
 
+from core.fulfilment_ports import FulfilmentStatus
 from core.model import PledgeStatus, Question, Target, WaveStatus
-from storage.schema import announcements, answers, helpers, members, pledges, questions, reviews
+from core.payment_records import PaymentState
+from storage.schema import (
+    announcements,
+    answers,
+    fulfilments,
+    helpers,
+    members,
+    payments,
+    pledges,
+    questions,
+    reviews,
+)
 from storage.schema import waves as waves_t
 from storage.sql_base import TxBase, new_id
 from storage.tx_members import FIRST_ACCOUNT, private_targets
 
 FINISHED = (WaveStatus.SUCCEEDED.value, WaveStatus.COMPLETED.value)
 REVIEW_ASK = "review_ask:"
+DELIVERED = FulfilmentStatus.DELIVERED.value
 
 
 class TalkMixin(TxBase):
@@ -134,41 +147,34 @@ class TalkMixin(TxBase):
         found = private_targets(await self._exec(stmt))
         return found[0] if found else None
 
-    async def review_candidates(
-        self, confirmed_before: datetime, limit: int
-    ) -> list[tuple[int, Target]]:
-        """Confirmed participants to ask for a review: in a completed wave, or in a succeeded one
-        since confirmed_before; not asked yet (no 'review_ask:<member>' announcement on the
-        wave), not reviewed yet, and wanting private messages."""
-        kind = literal(REVIEW_ASK, String) + cast(pledges.c.member_id, String)
+    async def review_candidates(self, limit: int) -> list[tuple[int, Target]]:
+        """Paid members to ask for a review: of a wave marked delivered, with a counted live
+        payment; not asked yet (no 'review_ask:<member>' announcement on the wave), not
+        reviewed yet, and wanting private messages."""
+        kind = literal(REVIEW_ASK, String) + cast(payments.c.member_id, String)
         asked = exists().where(
-            announcements.c.wave_id == pledges.c.wave_id, announcements.c.kind == kind
+            announcements.c.wave_id == payments.c.wave_id, announcements.c.kind == kind
         )
         reviewed = exists().where(
-            reviews.c.wave_id == pledges.c.wave_id, reviews.c.member_id == pledges.c.member_id
-        )
-        due = or_(
-            waves_t.c.status == WaveStatus.COMPLETED.value,
-            and_(
-                waves_t.c.status == WaveStatus.SUCCEEDED.value,
-                pledges.c.updated_at <= confirmed_before,
-            ),
+            reviews.c.wave_id == payments.c.wave_id, reviews.c.member_id == payments.c.member_id
         )
         stmt = (
-            select(pledges.c.wave_id, members.c.id, members.c.lang, FIRST_ACCOUNT)
+            select(payments.c.wave_id, members.c.id, members.c.lang, FIRST_ACCOUNT)
             .select_from(
-                pledges.join(members, members.c.id == pledges.c.member_id).join(
-                    waves_t, waves_t.c.id == pledges.c.wave_id
+                payments.join(members, members.c.id == payments.c.member_id).join(
+                    fulfilments, fulfilments.c.wave_id == payments.c.wave_id
                 )
             )
             .where(
-                pledges.c.status == PledgeStatus.CONFIRMED.value,
-                due,
+                fulfilments.c.status == DELIVERED,
+                payments.c.state == PaymentState.PAID.value,
+                payments.c.counted.is_(True),
                 members.c.notify_milestones.is_(True),
                 ~asked,
                 ~reviewed,
             )
-            .order_by(pledges.c.wave_id, pledges.c.member_id)
+            .distinct()
+            .order_by(payments.c.wave_id, members.c.id)
             .limit(limit)
         )
         found: list[tuple[int, Target]] = []

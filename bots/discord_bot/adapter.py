@@ -7,11 +7,12 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import discord
 
 from bots.discord_bot.admins import ADMIN_TTL, DiscordAdminCheck
-from bots.discord_bot.client import WaveClient
+from bots.discord_bot.client import ShardedWaveClient, WaveClient
 from bots.discord_bot.commands import TreeBuilder
 from bots.discord_bot.conversation import FAST_ANSWER, Conversation, actor_of
 from bots.discord_bot.dm_channels import DmChannels
@@ -43,12 +44,14 @@ class DiscordAdapter:
         admin_cache_seconds: float = ADMIN_TTL,
         backoff: tuple[float, float] = (1.0, 300.0),
         hide_moderator_commands: bool = True,
+        shards: tuple[tuple[int, ...], int] | None = None,
     ) -> None:
         self.interpreter = interpreter
         self.token = token
         self.api_url = api_url.rstrip("/")
         self.sync_guilds = tuple(sync_guilds)
         self.intents = intents
+        self.shards = shards  # (shard ids, shard count); None: one unsharded connection
         self.guild_ready_timeout = guild_ready_timeout
         self.backoff = backoff
         self.conversation = Conversation(interpreter, fast_answer=fast_answer)
@@ -65,10 +68,16 @@ class DiscordAdapter:
 
     def new_client(self) -> WaveClient:
         """A fresh client with the command tree and button handler attached."""
-        return WaveClient(self.conversation, self.builder, on_ready=self.ready.set,
-                          intents=self.intents, sync_guilds=self.sync_guilds,
-                          guild_ready_timeout=self.guild_ready_timeout,
-                          http_trace=self.messenger.throttle.holds.trace())  # fmt: skip
+        options: dict[str, Any] = {
+            "on_ready": self.ready.set, "intents": self.intents, "sync_guilds": self.sync_guilds,
+            "guild_ready_timeout": self.guild_ready_timeout,
+            "http_trace": self.messenger.throttle.holds.trace(),
+        }  # fmt: skip
+        if self.shards is None:
+            return WaveClient(self.conversation, self.builder, **options)
+        shard_ids, count = self.shards
+        return ShardedWaveClient(self.conversation, self.builder, shard_ids=shard_ids,
+                                 shard_count=count, **options)  # fmt: skip
 
     async def run(self) -> None:
         """Connect and stay connected until stop(); failures back off exponentially."""
@@ -108,6 +117,11 @@ class DiscordAdapter:
             self.ready.clear()
             if not client.is_closed():
                 await client.close()
+
+    @property
+    def connected(self) -> bool:
+        """Connected to the gateway and ready — for /healthz."""
+        return self.ready.is_set()
 
     async def wait_ready(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until the current client received READY and its guilds."""

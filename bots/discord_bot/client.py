@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import aiohttp
 import discord
@@ -40,6 +41,7 @@ class WaveClient(discord.Client):
         sync_guilds: Sequence[int] = (),
         guild_ready_timeout: float = 2.0,
         http_trace: aiohttp.TraceConfig | None = None,
+        **sharding: Any,
     ) -> None:
         super().__init__(
             intents=intents or default_intents(),
@@ -47,6 +49,7 @@ class WaveClient(discord.Client):
             guild_ready_timeout=guild_ready_timeout,
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
             http_trace=http_trace,  # the throttle's 429 holds watch every response
+            **sharding,
         )
         self.actions = actions
         self.tree: app_commands.CommandTree[WaveClient] = app_commands.CommandTree(self)
@@ -85,3 +88,16 @@ class WaveClient(discord.Client):
         """Tell the adapter the caches are filled."""
         log.info("discord ready as %s in %d guilds", self.user, len(self.guilds))
         self._on_ready()
+
+
+class ShardedWaveClient(WaveClient, discord.AutoShardedClient):
+    """The same client on some shards of the bot (WAVEBOT_DISCORD_SHARDS): Discord sends each
+    guild's events to one shard only, so processes running different shards never both see
+    the same interaction."""
+
+    def __init__(
+        self, actions: ActionSink, builder: TreeBuilder, *, shard_ids: Sequence[int],
+        shard_count: int, **options: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(actions, builder, shard_ids=list(shard_ids), shard_count=shard_count,
+                         **options)  # fmt: skip

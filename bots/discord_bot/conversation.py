@@ -9,6 +9,7 @@ from typing import Any
 
 import discord
 
+from bots import metrics
 from bots.discord_bot.layout import outgoing
 from core.commands.interpreter import Answer, Interpreter
 from core.messages import Reply
@@ -60,6 +61,7 @@ class Conversation:
         call: Callable[[Actor, ChatRef], Awaitable[Answer]],
     ) -> None:
         """Answer directly when the core is quick, else defer (ephemeral) and follow up."""
+        metrics.updates_handled("discord", "gateway")
         chat = chat_of(interaction)
         task = asyncio.ensure_future(call(actor_of(interaction), chat))
         done, _ = await asyncio.wait({task}, timeout=self.fast_answer)

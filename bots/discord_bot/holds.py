@@ -16,6 +16,8 @@ from types import SimpleNamespace
 
 import aiohttp
 
+from bots import metrics
+
 WAIT_IN_PLACE = 30.0  # as long as discord.py itself waits (client.MAX_RATELIMIT_WAIT)
 DEFAULT_429_WAIT = 5.0
 MAX_HOLDS = 1_000  # expired holds are dropped past this many
@@ -82,6 +84,8 @@ class ChannelHolds:
     ) -> None:
         """Hold the channel a 429 names; a global 429 is discord.py's own to handle."""
         response = params.response
+        if response.status == 429:
+            metrics.rate_limited("discord")
         if response.status != 429 or response.headers.get("X-RateLimit-Global"):
             return
         route = CHANNEL_ROUTE.search(params.url.path)

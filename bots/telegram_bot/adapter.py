@@ -30,6 +30,7 @@ from bots.telegram_bot.ratelimit import Limits, SendLimiter
 from bots.telegram_bot.replies import ReplySender
 from bots.telegram_bot.sending import BotHandle
 from bots.telegram_bot.updates import UpdateHandlers
+from bots.telegram_bot.webhook import InFlight, WebhookReceiver, derived_secret
 from core.checkout_ports import PaymentNeeds
 from core.commands.interpreter import Interpreter
 from core.commands.registry import REGISTRY
@@ -61,6 +62,9 @@ class TelegramAdapter:
         request_timeout: float = 10.0,
         payment_token: str = "",
         payment_needs: PaymentNeeds | None = None,
+        webhook_url: str = "",
+        webhook_secret: str = "",
+        in_flight: InFlight | None = None,
     ) -> None:
         self.interpreter = interpreter
         self.limiter = SendLimiter(limits)
@@ -94,6 +98,13 @@ class TelegramAdapter:
             )
         self.poller = Poller(self.application.bot, self.application.process_update,
                              timeout=poll_timeout, concurrency=concurrency)  # fmt: skip
+        # Webhook mode (webhook.py) when a public URL is given: no getUpdates at all.
+        self.webhook: WebhookReceiver | None = None
+        if webhook_url:
+            secret = webhook_secret or derived_secret(token)
+            self.webhook = WebhookReceiver(self.application.bot, self.application.process_update,
+                                           webhook_url, secret, in_flight)  # fmt: skip
+        self._stopping = asyncio.Event()
         self.started = asyncio.Event()
         self._register_handlers()
 
@@ -141,20 +152,38 @@ class TelegramAdapter:
                 log.warning("Telegram unreachable (%s); retrying in %.0f s", error, wait)
                 await asyncio.sleep(wait)
 
+    @property
+    def connected(self) -> bool:
+        """Taking updates (polling, or the webhook registered) — for /healthz."""
+        return self.started.is_set()
+
     async def run(self) -> None:
-        """Start PTB, publish the menu, then poll until stop() or cancellation."""
+        """Start PTB, publish the menu, then poll (or serve the webhook) until stop()."""
         await self._connect()
+        self._stopping.clear()
         async with self.application:
             await publish_menu(self.application.bot, self.interpreter.ctx.rules.default_lang)
             await self.application.start()
             try:
-                self.started.set()
-                log.info("telegram bot @%s is polling", self.username)
-                await self.poller.run()
+                await self._take_updates()
             finally:
                 self.started.clear()
+                if self.webhook is not None:
+                    await self.webhook.drain(BACKLOG_GRACE_SECONDS)
                 await self.backlog.drain(BACKLOG_GRACE_SECONDS)
                 await self.application.stop()
+
+    async def _take_updates(self) -> None:
+        """Long-poll, or register the webhook and wait: its updates come through the server."""
+        if self.webhook is None:
+            self.started.set()
+            log.info("telegram bot @%s is polling", self.username)
+            await self.poller.run()
+            return
+        await self.webhook.register()
+        self.started.set()
+        log.info("telegram bot @%s takes updates at its webhook", self.username)
+        await self._stopping.wait()
 
     async def close(self) -> None:
         """Release the HTTP connections if the delivery port was used without run()."""
@@ -167,4 +196,5 @@ class TelegramAdapter:
 
     def stop(self) -> None:
         """Ask run() to return after the batch in hand is processed and confirmed."""
+        self._stopping.set()
         self.poller.stop()

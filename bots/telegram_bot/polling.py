@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import ExtBot
 
+from bots import metrics
 from bots.telegram_bot.ratelimit import retry_seconds
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,7 @@ class Poller:
         for update in updates:
             async with self._gate:
                 try:
+                    metrics.updates_handled("telegram", "polling")
                     await self.process(update)
                 except Exception:
                     log.exception("update %s failed", update.update_id)

@@ -15,6 +15,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bots import metrics
 from bots.pacing import LanePacer
 from core.lanes import SENDING_LANE
 
@@ -108,6 +109,7 @@ class SendLimiter(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
+                metrics.rate_limited("telegram")
                 wait = retry_seconds(error)
                 if attempt == retries or wait > self.limits.max_retry_wait:
                     raise

@@ -1,24 +1,41 @@
-"""The bot's HTTP server: a small route table (health, metrics, payment webhooks) on aiohttp.
+"""The bot's HTTP server: a small route table (health, metrics, webhooks) on aiohttp.
 
 Started by `wavebot run` when WAVEBOT_HTTP_PORT is set (app/web.py). Each feature adds its own
-`Route`s (the Stripe webhook, later pages); the server itself knows only `/healthz` and
-`/metrics`. Counters for `/metrics` are read from callables at scrape time, in Prometheus' text
-format, so nothing is kept here but the table.
+`Route`s (the Telegram and Stripe webhooks, later pages); the server itself knows only `/healthz`
+and `/metrics`, whose content the composition root supplies (app/metrics.py): a health check
+that says 200 or 503 with a JSON body, and the Prometheus exposition of the official client.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from bots.metrics import REGISTRY
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Gauge = Callable[[], float]
+HealthCheck = Callable[[], Awaitable[tuple[bool, dict[str, Any]]]]
+Exposition = Callable[[], Awaitable[bytes]]
+Background = Callable[[], Coroutine[Any, Any, None]]
 CLIENT_MAX = 1024 * 1024  # no route takes more than a webhook's body
+
+
+async def _healthy() -> tuple[bool, dict[str, Any]]:
+    """Without a health check wired: the process answers."""
+    return True, {}
+
+
+async def _adapters_only() -> bytes:
+    """Without an exposition wired: what the adapters count."""
+    return generate_latest(REGISTRY)
 
 
 @dataclass(frozen=True)
@@ -37,9 +54,12 @@ class WebServer:
     host: str
     port: int
     routes: list[Route] = field(default_factory=list)
-    gauges: dict[str, Gauge] = field(default_factory=dict)  # metric name → current value
+    health: HealthCheck = _healthy
+    exposition: Exposition = _adapters_only
+    background: list[Background] = field(default_factory=list)  # run while serving
     runner: web.AppRunner | None = None
     stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def app(self) -> web.Application:
         """The aiohttp application: the built-in routes, then every added one."""
@@ -59,6 +79,7 @@ class WebServer:
         server = site._server  # aiohttp exposes the bound sockets only there
         sockets = getattr(server, "sockets", None) or ()
         self.port = sockets[0].getsockname()[1] if sockets else self.port
+        self._tasks = [asyncio.create_task(work()) for work in self.background]
         log.info("http server on %s:%s", self.host, self.port)
         return self.port
 
@@ -77,25 +98,24 @@ class WebServer:
 
     async def close(self) -> None:
         """Close the listening socket and the connections."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         if self.runner is not None:
             runner, self.runner = self.runner, None
             await runner.cleanup()
 
     async def healthz(self, _: web.Request) -> web.Response:
-        """Up: the process answers (the storage watchdog tells the owners about the disk)."""
-        return web.Response(text="ok\n")
+        """200 when the database answers, the adapters are connected and the outbox keeps up;
+        else 503, with what is wrong in the JSON body."""
+        healthy, report = await self.health()
+        body = json.dumps({"status": "ok" if healthy else "failing", **report}, sort_keys=True)
+        return web.Response(
+            text=body + "\n", status=200 if healthy else 503, content_type="application/json"
+        )
 
     async def metrics(self, _: web.Request) -> web.Response:
-        """The gauges in Prometheus' text format."""
-        return web.Response(text=prometheus(self.gauges), content_type="text/plain")
-
-
-def prometheus(gauges: Mapping[str, Gauge]) -> str:
-    """One `name value` line per gauge, sorted; a failing gauge is left out, not fatal."""
-    lines = []
-    for name, read in sorted(gauges.items()):
-        try:
-            lines.append(f"{name} {read():g}")
-        except Exception:
-            log.exception("metric %s failed", name)
-    return "\n".join(lines) + "\n"
+        """Prometheus' text exposition (prometheus_client)."""
+        body = await self.exposition()
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

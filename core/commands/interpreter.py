@@ -9,6 +9,7 @@ from dataclasses import replace
 from core.commands import (  # noqa: F401  (importing a command module registers its commands)
     bans,
     checkout,
+    fulfilment,
     ideas,
     identity,
     makers,
@@ -16,6 +17,7 @@ from core.commands import (  # noqa: F401  (importing a command module registers
     moderation,
     paying,
     payments,
+    privacy,
     stats,
     supply,
     talk,

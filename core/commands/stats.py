@@ -6,16 +6,17 @@ import asyncio
 from itertools import pairwise
 
 from core.commands import makers
-from core.commands.params import CATEGORIES, IDEA, Param, Target, WaveId
+from core.commands.params import CATEGORIES, IDEA, Choice, Param, Target, WaveId
 from core.commands.registry import Request, command
 from core.messages import Attachment, Lines, Reply, T, t
 from core.model import percent
 from core.money import Money
-from core.services import community
+from core.services import community, orders
 from core.services import stats as st
 
 TARGET = Param("target", Target, required=False)
 THE_WAVE = Param("wave", WaveId)
+WHAT = Param("what", Choice("order"), required=False)
 
 
 # Not a moderator command as a whole: suppliers read /stats categories; every other view's
@@ -102,12 +103,26 @@ async def _demand(req: Request, idea_id: int) -> list[Reply]:
     return [Reply(body=tuple(body), private=True, attachments=(chart,))]
 
 
-@command("export", THE_WAVE, moderator=True, reads_only=True)
+@command("export", THE_WAVE, WHAT, moderator=True, reads_only=True)
 async def export(req: Request) -> list[Reply]:
-    """The wave's pledges as a CSV for the supplier; rows read on the loop, sheet built off it."""
+    """The wave's pledges as a CSV for the supplier; rows read on the loop, sheet built off it.
+    '/export <wave> order': the supplier's order, paid units with shipping details (private)."""
+    if req.maybe(WHAT) == "order":
+        return await _order(req)
     wave, rows = await st.export_rows(req.ctx, req.actor, req.arg(THE_WAVE))
     _, lang = await community.identify(req.ctx, req.actor)
     data = await asyncio.to_thread(st.export_csv, req.ctx.plain_text(), wave, rows, lang)
     sheet = Attachment(f"wave-{wave.id}.csv", data, "document")
     body = t("stats.exported", id=wave.id, title=wave.title, rows=len(rows))
+    return [Reply(body=(body,), private=True, attachments=(sheet,))]
+
+
+async def _order(req: Request) -> list[Reply]:
+    """The supplier's order: paid units per member, names and addresses where collected."""
+    wave, lines = await orders.order(req.ctx, req.actor, req.chat, req.arg(THE_WAVE))
+    _, lang = await community.identify(req.ctx, req.actor)
+    data = await asyncio.to_thread(orders.order_csv, req.ctx.plain_text(), wave, lines, lang)
+    sheet = Attachment(f"wave-{wave.id}-order.csv", data, "document")
+    units = sum(line.quantity for line in lines)
+    body = t("order.exported", id=wave.id, title=wave.title, members=len(lines), units=units)
     return [Reply(body=(body,), private=True, attachments=(sheet,))]

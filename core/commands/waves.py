@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.commands import payments as payment_commands
 from core.commands.asking import cancel_question, close_question
+from core.commands.fulfilment import fulfilment_lines
 from core.commands.params import (
     WAVE,
     Duration,
@@ -59,7 +60,9 @@ async def show(req: Request) -> list[Reply]:
     wave_id = req.arg(THE_WAVE)
     card = await cards.current_card(req.ctx, wave_id)
     wave = await waves.get(req.ctx, wave_id)
-    return [card, *await payment_commands.moderator_outlook(req, wave)]
+    where = await fulfilment_lines(req, wave)
+    shipped = [Reply(body=tuple(where))] if where else []
+    return [card, *shipped, *await payment_commands.moderator_outlook(req, wave)]
 
 
 @action("join")

@@ -70,15 +70,15 @@ async def record(
     targets: list[Target],
     fanout: bool = False,
 ) -> int:
-    """Write the announcement and its deliveries (one per chat), then wake the dispatcher (and
-    the expander when the wave's participants are still to be added)."""
+    """Write the announcement and its deliveries (one per chat), then, once committed, wake the
+    dispatcher (and the expander when the wave's participants are still to be added)."""
     unique = list({(target.platform, target.chat_id): target for target in targets}.values())
     now = ctx.clock.now()
     announcement = await tx.add_announcement(wave_id, kind, payload, unique, now, fanout=fanout)
     if unique:
-        ctx.wakeup.deliveries_pending()
+        ctx.db.after_commit(ctx.wakeup.deliveries_pending)
     if fanout:
-        ctx.wakeup.fanout_pending()
+        ctx.db.after_commit(ctx.wakeup.fanout_pending)
     return announcement
 
 

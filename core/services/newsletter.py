@@ -6,7 +6,8 @@ Periods are counted from a fixed epoch, and a row per member and period (`newsle
 written in the same transaction as the member's message, so a sweep repeated or run again after
 a restart serves nobody twice. Members are served in batches: composed in a read snapshot,
 then claimed and recorded in one short write each, so the single writer is never held long.
-The group digest (core/services/digest.py) is unchanged.
+A member's first newsletter comes once they have been a member for a whole period: a
+newcomer has just seen what is on. The group digest (core/services/digest.py) is unchanged.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ async def send_due(ctx: Context) -> int:
     sent = 0
     while True:
         async with ctx.db.read() as tx:
-            due = await tx.newsletter_due(period, BATCH)
+            due = await tx.newsletter_due(period, since, BATCH)
             if not due:
                 return sent
             edition = await _edition(tx, now, since)

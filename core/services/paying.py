@@ -25,7 +25,7 @@ from core.ports import Actor, Tx
 from core.services import announce as ann
 from core.services import providers, refunds
 from core.services.context import Context, member_of, require_moderator
-from core.services.moderation import named_member
+from core.services.marks import marking
 from core.services.waves import load_wave
 
 PAYABLE = (PledgeStatus.AWAITING, PledgeStatus.CONFIRMED)
@@ -172,11 +172,8 @@ async def _tell_paid(ctx: Context, tx: Tx, wave: Wave, payment: Payment) -> None
 
 async def mark_paid(ctx: Context, actor: Actor, wave_id: int, word: str) -> tuple[Member, Recorded]:
     """A moderator records a manual payment (transfer, cash) for a member's pledge."""
-    await require_moderator(ctx, actor)
-    async with ctx.db.write() as tx:
-        wave = await load_wave(tx, wave_id)
-        payer = await named_member(tx, actor, word)
-        moderator = await member_of(ctx, tx, actor)
+    async with marking(ctx, actor, wave_id, word) as mark:
+        tx, wave, payer = mark.tx, mark.wave, mark.payer
         pledge = await _pledge_to_mark(tx, wave, payer)
         if await counted_payments(tx, wave.id, payer.id):
             raise DomainError("error.paid_already", member=payer.id, name=payer.display_name,
@@ -184,7 +181,7 @@ async def mark_paid(ctx: Context, actor: Actor, wave_id: int, word: str) -> tupl
         number = await tx.count_payments(wave.id, payer.id, MANUAL) + 1
         receipt = PaymentReceipt(MANUAL, f"manual-w{wave.id}m{payer.id}-{number}", wave.id,
                                  payer.id, (wave.final_price_cents or 0) * pledge.quantity,
-                                 wave.currency, ctx.clock.now(), moderator.id)  # fmt: skip
+                                 wave.currency, ctx.clock.now(), mark.moderator.id)  # fmt: skip
         return payer, await record_in(ctx, tx, receipt)
 
 
@@ -203,11 +200,8 @@ async def mark_unpaid(
     ctx: Context, actor: Actor, wave_id: int, word: str
 ) -> tuple[Member, Payment]:
     """A moderator takes back a manual mark made by mistake; the pledge awaits payment again."""
-    await require_moderator(ctx, actor)
-    async with ctx.db.write() as tx:
-        wave = await load_wave(tx, wave_id)
-        payer = await named_member(tx, actor, word)
-        moderator = await member_of(ctx, tx, actor)
+    async with marking(ctx, actor, wave_id, word) as mark:
+        tx, wave, payer = mark.tx, mark.wave, mark.payer
         paid = await counted_payments(tx, wave.id, payer.id)
         if not paid:
             raise DomainError("error.unpaid_none", member=payer.id, name=payer.display_name,
@@ -216,7 +210,7 @@ async def mark_unpaid(
         if payment.provider != MANUAL:
             raise DomainError("error.unpaid_provider", id=wave.id, provider=payment.provider)
         now = ctx.clock.now()
-        await tx.void_payment(payment.id, moderator.id, now)
+        await tx.void_payment(payment.id, mark.moderator.id, now)
         window = await tx.payment_window(wave.id)
         if wave.status is WaveStatus.SUCCEEDED and window and window.completed_at is None:
             await tx.set_pledge_status(wave.id, [payer.id], PledgeStatus.AWAITING, now)

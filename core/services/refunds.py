@@ -17,8 +17,8 @@ from core.model import Member, Wave
 from core.payment_records import Payment, Refund, RefundReason, RefundResult, RefundState
 from core.ports import Actor, Tx
 from core.services import announce as ann
-from core.services.context import Context, member_of, require_moderator
-from core.services.moderation import named_member
+from core.services.context import Context, require_moderator
+from core.services.marks import marking
 from core.services.waves import load_wave
 
 log = logging.getLogger(__name__)
@@ -141,11 +141,8 @@ async def mark_refunded(
     ctx: Context, actor: Actor, wave_id: int, word: str
 ) -> tuple[Refund, Member]:
     """A moderator gave a payer's money back by hand: the task is done, the payer told."""
-    await require_moderator(ctx, actor)
-    async with ctx.db.write() as tx:
-        wave = await load_wave(tx, wave_id)
-        payer = await named_member(tx, actor, word)
-        moderator = await member_of(ctx, tx, actor)
+    async with marking(ctx, actor, wave_id, word) as mark:
+        tx, wave, payer = mark.tx, mark.wave, mark.payer
         due = [
             r for r in await tx.list_refunds(RefundState.DUE, wave.id) if r.member_id == payer.id
         ]
@@ -153,7 +150,7 @@ async def mark_refunded(
             raise DomainError("error.refund_none", member=payer.id, name=payer.display_name,
                               id=wave.id)  # fmt: skip
         refund = due[0]
-        await tx.finish_refund(refund.id, ctx.clock.now(), moderator.id)
+        await tx.finish_refund(refund.id, ctx.clock.now(), mark.moderator.id)
         target = await tx.member_target(payer.id)
         if target is not None:
             body = (t("refund.done", id=wave.id, amount=refund.amount),)

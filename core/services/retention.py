@@ -20,7 +20,9 @@ crash between batches loses nothing: the next run carries on. What goes, and why
   events it stands for, so the chart keeps its shape (a point per slot, a few hundred per wave:
   below a pixel on the chart) and the count stays exact. Recent events stay as they are.
   Pledges, waves, milestones, counts and cards, which open waves and stats read, are never
-  touched.
+  touched;
+- shipping details (name, phone, address) of a wave delivered more than `shipping` ago
+  (WAVEBOT_SHIPPING_RETENTION_DAYS): personal data kept no longer than the delivery needs it.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class RetentionPolicy:
 
     keep: timedelta | None
     batch: int = BATCH
+    shipping: timedelta | None = None  # shipping details kept this long after delivery
 
 
 @dataclass
@@ -56,18 +59,21 @@ class Pruned:
     keys: int = 0
     pending_actions: int = 0
     pledge_events: int = 0
+    shipping: int = 0
     transactions: int = 0
 
     @property
     def total(self) -> int:
         """Rows removed or compacted in all."""
         return (self.deliveries + self.announcements + self.keys + self.pending_actions
-                + self.pledge_events)  # fmt: skip
+                + self.pledge_events + self.shipping)  # fmt: skip
 
 
 async def prune(ctx: Context, policy: RetentionPolicy) -> Pruned:
     """One retention run; safe to repeat, interrupt or run twice (the second does nothing)."""
     done = Pruned()
+    if policy.shipping is not None:
+        await _purge_shipping(ctx, ctx.clock.now() - policy.shipping, policy.batch, done)
     if policy.keep is None:
         return done
     before = ctx.clock.now() - policy.keep
@@ -78,10 +84,22 @@ async def prune(ctx: Context, policy: RetentionPolicy) -> Pruned:
     await _compact_events(ctx, before, policy.batch, done)
     if done.total:
         log.info("retention: %d deliveries and attempts, %d announcements, %d update keys, "
-                 "%d confirmation buttons, %d pledge events compacted, in %d transactions",
-                 done.deliveries, done.announcements, done.keys, done.pending_actions,
-                 done.pledge_events, done.transactions)  # fmt: skip
+                 "%d confirmation buttons, %d pledge events compacted, %d shipping details, "
+                 "in %d transactions", done.deliveries, done.announcements, done.keys,
+                 done.pending_actions, done.pledge_events, done.shipping,
+                 done.transactions)  # fmt: skip
     return done
+
+
+async def _purge_shipping(ctx: Context, before: datetime, batch: int, done: Pruned) -> None:
+    """Shipping details of waves delivered before the cut-off: their use is over."""
+    while True:
+        async with ctx.db.write() as tx:
+            deleted = await tx.purge_delivered_shipping(before, batch)
+        done.transactions += 1
+        done.shipping += deleted
+        if deleted < batch:
+            return
 
 
 async def _prune_deliveries(ctx: Context, before: datetime, batch: int, done: Pruned) -> None:

@@ -7,15 +7,17 @@ from collections.abc import Iterable
 from core.model import Wave, WaveStatus
 from core.ports import Tx
 from core.services.context import Context
-from core.tiers import Standing, standing
+from core.tiers import Standing, standing_of
 from core.views import CardFacts, cleared
 
 
 async def standing_in(tx: Tx, wave: Wave) -> Standing | None:
-    """Today's clearing of an open wave's active pledges (None once it is not open)."""
+    """Today's clearing of an open wave's active pledges (None once it is not open), from the
+    wave's counts as given and its conditional pledges."""
     if wave.status is not WaveStatus.OPEN:
         return None
-    return standing(wave.tiers, await tx.active_bids(wave.id), wave.moq)
+    conditional = await tx.conditional_bids(wave.id)
+    return standing_of(wave.tiers, wave.units, wave.pledgers, conditional, wave.moq)
 
 
 async def standings_in(tx: Tx, waves: Iterable[Wave]) -> dict[int, Standing]:

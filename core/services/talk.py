@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
 
 from core.errors import DomainError, NotFound
 from core.inspire import Spark, draw
@@ -28,9 +27,6 @@ ASKABLE = (WaveStatus.SCHEDULED, WaveStatus.OPEN, WaveStatus.CLOSED, WaveStatus.
            WaveStatus.COMPLETED)  # fmt: skip
 REVIEWABLE = (WaveStatus.SUCCEEDED, WaveStatus.COMPLETED)
 RATINGS = range(1, 6)
-# A completed wave's participants are asked at once; in a wave still succeeding (goods on the
-# way), a participant is asked this long after confirming, when the product has likely arrived.
-REVIEW_DELAY = timedelta(days=14)
 REVIEW_BATCH = 200
 
 
@@ -161,22 +157,27 @@ def rating_buttons(wave_id: int) -> tuple[tuple[Button, ...], ...]:
     return (tuple(Button(t("button.rate", n=n), f"rate:{wave_id}:{n}") for n in RATINGS),)
 
 
-async def ask_reviews(ctx: Context, delay: timedelta = REVIEW_DELAY) -> int:
-    """Ask confirmed participants of finished waves for a review, once each (the outbox keeps
-    one announcement per wave and member, so the sweep is idempotent); returns how many."""
-    now = ctx.clock.now()
+async def ask_reviews(ctx: Context) -> int:
+    """The clock's sweep: ask for the reviews that delivery made due and no batch sent yet."""
     async with ctx.db.write() as tx:
-        due = await tx.review_candidates(now - delay, REVIEW_BATCH)
-        by_wave: dict[int, list[Target]] = defaultdict(list)
-        for wave_id, target in due:
-            by_wave[wave_id].append(target)
-        for wave_id, targets in by_wave.items():
-            wave = await load_wave(tx, wave_id)
-            body = (t("talk.review_ask", id=wave.id, title=wave.title),)
-            payload = ann.encode(body, rating_buttons(wave.id))
-            for target in targets:
-                kind = f"review_ask:{target.member_id}"
-                await ann.record(ctx, tx, wave.id, kind, payload, [target])
+        return await ask_reviews_in(ctx, tx)
+
+
+async def ask_reviews_in(ctx: Context, tx: Tx) -> int:
+    """Ask paid members of delivered waves for a review, once each (the outbox keeps one
+    'review_ask:<member>' announcement per wave and member, so this is idempotent and a crash
+    loses nothing: the database says who is still to ask); returns how many were asked."""
+    due = await tx.review_candidates(REVIEW_BATCH)
+    by_wave: dict[int, list[Target]] = defaultdict(list)
+    for wave_id, target in due:
+        by_wave[wave_id].append(target)
+    for wave_id, targets in by_wave.items():
+        wave = await load_wave(tx, wave_id)
+        body = (t("talk.review_ask", id=wave.id, title=wave.title),)
+        payload = ann.encode(body, rating_buttons(wave.id))
+        for target in targets:
+            kind = f"review_ask:{target.member_id}"
+            await ann.record(ctx, tx, wave.id, kind, payload, [target])
     return len(due)
 
 

@@ -1,12 +1,13 @@
-"""A flash crowd on one wave: the real Telegram adapter next to a bare PTB echo bot, same server.
+"""A flash crowd on one wave: the real Telegram adapter next to a same-work PTB echo bot.
 
 Both bots long-poll the same FakeTelegramAPI on 127.0.0.1 in the same run and get the same
 presses: every member presses a button under one group message within a fraction of a second.
-The echo bot answers the callback and sends the presser one message (python-telegram-bot's own
-Updater, no database): the least a bot can do per press. The adapter is built by app.wiring on
-the runtime app.main builds, a real SQLite file (WAL, synchronous=FULL): each press is a durable
-join and an answered callback (the toast is the personal answer to a press in a group; the live
-card shows the count), confirmed to Telegram only once processed.
+The echo bot does the platform work the adapter does per press and nothing else: it answers the
+callback with a toast of the same length, handling 16 updates at once (python-telegram-bot's own
+Updater, `concurrent_updates(16)`: the adapter's in-flight bound), no database. The adapter is
+built by app.wiring on the runtime app.main builds, a real SQLite file (WAL, synchronous=FULL):
+each press is a durable join and an answered callback, confirmed to Telegram only once
+processed. Echo and adapter runs alternate, several rounds; the verdict is on the median share.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import logging
 import sqlite3
 import tempfile
 import time
+from collections import Counter
 from contextlib import closing
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,14 +35,17 @@ from core.ports import Actor, ChatKind, ChatRef
 from core.services import community, ideas, waves
 from core.services.waves import LaunchPlan
 from core.tiers import milestones_for
+from devtools.bench.flash_report import CONCURRENCY, NOTES, Burst, Rounds, report
 from devtools.bench.lag import Lag, report_stall, watched
-from devtools.bench.report import BenchResult, check, verdict
+from devtools.bench.report import BenchResult, check, spread
 from devtools.fakes.telegram_api import FakeTelegramAPI
 from devtools.fakes.telegram_models import FakeChat, FakeUser
 
 FULL_MEMBERS = 5_000
 QUICK_MEMBERS = 500
-TARGET_SHARE = 0.50
+REPEATS = 3
+# Until an adapter run has shown its own toasts, the echo bot answers with one this long.
+TOAST = "✅ You're in: 1 unit of Cast iron pan at €100.00 for now"
 TOKEN = "777001:FLASH-crowd"
 BOT = "wavebot_flash_bot"
 TIERS = (Tier(1, 10_000), Tier(100, 9_000), Tier(1_000, 8_000), Tier(5_000, 7_000))
@@ -49,20 +53,6 @@ MOQ = 100
 # The diagnostic run: no send throttling at all, to separate the pledge path from the 30 msg/s.
 UNLIMITED = Limits(overall=10**9, group=10**9, chat=10**9)
 TIMEOUT = 600.0  # generous: the figure is the rate, a hang must still end the run
-
-
-@dataclass
-class Burst:
-    """One timed flash crowd: presses pushed, then every one processed."""
-
-    presses: int
-    push_seconds: float
-    seconds: float
-
-    @property
-    def rate(self) -> float:
-        """Updates per second, first push → last update processed and confirmed."""
-        return self.presses / self.seconds
 
 
 def _crowd(api: FakeTelegramAPI, members: int) -> list[FakeUser]:
@@ -83,24 +73,25 @@ async def _push_all(api: FakeTelegramAPI, chat: FakeChat, users: list[FakeUser],
     return started, last
 
 
-async def echo_burst(api: FakeTelegramAPI, chat: FakeChat, users: list[FakeUser]) -> Burst:
-    """A bare PTB bot: answer the callback, send the presser one message; PTB's own polling."""
+async def echo_burst(
+    api: FakeTelegramAPI, chat: FakeChat, users: list[FakeUser], toast: str = TOAST
+) -> Burst:
+    """A bare PTB bot doing the adapter's platform work: answer each press with a toast."""
     done = asyncio.Event()
     handled = 0
 
     async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer like any bot must, then one message to the presser."""
+        """Answer the press, as the adapter does."""
         nonlocal handled
         query = update.callback_query
         assert query is not None
-        await query.answer("ok")
-        await context.bot.send_message(query.from_user.id, "You pressed it")
+        await query.answer(toast)
         handled += 1
         if handled == len(users):
             done.set()
 
     builder = ApplicationBuilder().token(api.token).base_url(api.base_url)
-    app: Application = builder.build()  # type: ignore[type-arg]
+    app: Application = builder.concurrent_updates(CONCURRENCY).build()  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(on_press))
     async with app:
         button = InlineKeyboardButton("Press", callback_data="echo")
@@ -111,15 +102,17 @@ async def echo_burst(api: FakeTelegramAPI, chat: FakeChat, users: list[FakeUser]
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
         try:
+            before = Counter(api.requests)
             started, last = await _push_all(api, chat, users, card.message_id, "echo")
             pushed = time.perf_counter() - started
             await asyncio.wait_for(done.wait(), TIMEOUT)
-            seconds = time.perf_counter() - started
             await api.wait_for(lambda: api.confirmed_offset > last, TIMEOUT)
+            seconds = time.perf_counter() - started
+            calls = Counter(api.requests) - before
         finally:
             await app.updater.stop()
             await app.stop()
-    return Burst(len(users), pushed, seconds)
+    return Burst(len(users), pushed, seconds, calls)
 
 
 async def adapter_burst(
@@ -164,16 +157,18 @@ async def adapter_burst(
             card = next(m for m in reversed(api.messages(chat))
                         if data in str(m.reply_markup or {}))  # fmt: skip
             answers = len(api.callback_answers)
+            before = Counter(api.requests)
             started, last = await _push_all(api, chat, users, card.message_id, data)
             pushed = time.perf_counter() - started
             await api.wait_for(lambda: api.confirmed_offset > last, TIMEOUT)
             seconds = time.perf_counter() - started
+            calls = Counter(api.requests) - before
             answered = len(api.callback_answers) - answers
         finally:
             adapter.stop()
             await asyncio.wait_for(task, 30)
             await adapter.close()
-        return Burst(len(users), pushed, seconds), answered
+        return Burst(len(users), pushed, seconds, calls), answered
 
 
 def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -209,71 +204,60 @@ def _verify(path: Path, n: int, answered: int) -> list[str]:
     ]
 
 
+def _toast(api: FakeTelegramAPI, presses: int) -> str:
+    """The toast the adapter answered most in its last run (the echo bot answers the same)."""
+    texts = Counter(answer.text or "" for answer in api.callback_answers[-presses:])
+    return texts.most_common(1)[0][0] if texts else TOAST
+
+
 async def _all(
-    members: int, tmp: Path, diagnose: bool, lags: dict[str, Lag]
-) -> tuple[Burst, Burst, int, Burst | None, int]:
-    """Echo bot, adapter (then without send limits if asked): one fake server, the same crowd."""
+    members: int, tmp: Path, repeats: int, diagnose: bool, lags: dict[str, Lag]
+) -> Rounds:
+    """Adapter, then echo bot with the adapter's toast, `repeats` times; then the adapter without
+    send limits if asked. One fake server, the same crowd each time, a fresh database per run."""
+    rounds = Rounds()
     async with FakeTelegramAPI(TOKEN, bot_username=BOT) as api:
         chat = api.add_chat("supergroup", "Buyers")
         users = _crowd(api, members)
-        echo = await watched(echo_burst(api, chat, users), lags["echo"])
-        adapter, answered = await watched(
-            adapter_burst(api, chat, users, tmp / "flash.db"), lags["adapter"]
-        )
-        lifted, lifted_answered = None, members
+        for n in range(repeats):  # adapter first: the echo bot then answers its toast
+            adapter, answered = await watched(
+                adapter_burst(api, chat, users, tmp / f"flash{n}.db"), lags["adapter"]
+            )
+            rounds.adapter.append(adapter)
+            rounds.answered.append(answered)
+            toast = _toast(api, members)
+            rounds.echo.append(await watched(echo_burst(api, chat, users, toast), lags["echo"]))
         if diagnose:
-            lifted, lifted_answered = await adapter_burst(
+            rounds.lifted, rounds.lifted_answered = await adapter_burst(
                 api, chat, users, tmp / "lifted.db", UNLIMITED
             )
-    return echo, adapter, answered, lifted, lifted_answered
+    return rounds
 
 
 def run(quick: bool = False) -> BenchResult:
-    """Measure the echo bot and the adapter on the same presses; check every pledge counted."""
+    """Measure the adapter and the echo bot on the same presses; check every pledge counted."""
     members = QUICK_MEMBERS if quick else FULL_MEMBERS
     result = BenchResult("flash-crowd", quick)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     lags = {"echo": Lag(), "adapter": Lag()}
     with tempfile.TemporaryDirectory(prefix="wavebot-bench-") as tmp:
-        echo, adapter, answered, lifted, lifted_answered = asyncio.run(
-            _all(members, Path(tmp), diagnose=not quick, lags=lags)
-        )
-        result.checks += _verify(Path(tmp) / "flash.db", members, answered)
-        if lifted is not None:
-            _verify(Path(tmp) / "lifted.db", members, lifted_answered)
-    share = adapter.rate / echo.rate
-    result.data.update(echo_rate=echo.rate, adapter_rate=adapter.rate, share=share)
-    result.add(
-        "bare PTB echo bot (ceiling)",
-        f"{echo.rate:,.0f} updates/s",
-        f"{members:,} presses in {echo.seconds:.1f} s (pushed in {echo.push_seconds:.2f} s)",
-    )
-    result.add(
-        "wavebot Telegram adapter",
-        f"{adapter.rate:,.0f} updates/s",
-        f"≥ {TARGET_SHARE:.0%} of echo = {TARGET_SHARE * echo.rate:,.0f}/s; {share:.0%} of echo",
-        verdict(share >= TARGET_SHARE),
-    )
-    report_stall(result, lags["adapter"], "  longest loop stall, adapter run")
-    report_stall(result, lags["echo"], "  longest loop stall, echo bot run")
-    if lifted is not None:
+        rounds = asyncio.run(_all(members, Path(tmp), REPEATS, not quick, lags))
+        for n, answered in enumerate(rounds.answered):
+            checks = _verify(Path(tmp) / f"flash{n}.db", members, answered)
+        result.checks += checks
+        if rounds.lifted is not None:
+            _verify(Path(tmp) / "lifted.db", members, rounds.lifted_answered)
+    report(result, rounds, members)
+    report_stall(result, lags["adapter"], "  longest loop stall, adapter runs")
+    report_stall(result, lags["echo"], "  longest loop stall, echo bot runs")
+    if rounds.lifted is not None:
+        lifted = rounds.lifted
+        echo_median = spread([e.rate for e in rounds.echo]).median
         result.data["lifted_rate"] = lifted.rate
         result.add(
             "  diagnostic: adapter, send limits lifted",
             f"{lifted.rate:,.0f} updates/s",
-            f"{lifted.rate / echo.rate:.0%} of echo; not judged (production must throttle)",
+            f"{lifted.rate / echo_median:.0%} of the echo median; not judged",
         )
-    result.notes += [
-        "rate: first press pushed → last update processed and confirmed (getUpdates offset past "
-        "it); the adapter confirms a batch only after its joins are committed",
-        "each press costs the adapter a durable join and answerCallbackQuery (the toast is the "
-        "personal answer to a press in a group); the echo bot also sends one unthrottled "
-        "message per press, which real Telegram would refuse beyond ~30/s",
-        "presses are laned per presser (lane_of), so a crowd under one card runs side by side "
-        "and its joins share group COMMITs",
-        "loop stall: the fake Bot API server shares the bot's loop here, so its work counts "
-        "too (devtools/bench/lag.py)",
-        "milestone deliveries (group card, opted-in members) stay in the outbox: the benchmark "
-        "measures the pledge path, the broadcast benchmark measures delivery",
-    ]
+    result.notes += NOTES
     return result

@@ -4,13 +4,21 @@ A stall is anything that keeps the loop from running its callbacks (synchronous 
 coroutine, a C call holding the GIL): every update, reply and send waits that long. The monitor
 is a task on the measured loop; each wake-up records its lateness (actual − requested sleep).
 Every benchmark wraps its loop in one and prints "longest loop stall: X ms (p99 Y ms)".
+
+To find what stalls: `WAVEBOT_STALL_STACKS=FILE` (and `WAVEBOT_STALL_STACKS_MS`, default 30)
+makes every monitor start a watchdog thread that appends the loop thread's stack to FILE each
+time the loop is that late (child processes of a benchmark inherit it).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+import threading
 import time
-from collections.abc import Awaitable
+import traceback
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -53,18 +61,22 @@ class LagMonitor:
         self.tick = tick
         self.lag = Lag()
         self._task: asyncio.Task[None] | None = None
+        self._beat = time.perf_counter()
+        self._tracer: StackTracer | None = StackTracer.from_environment()
 
     async def _watch(self) -> None:
         """Sleep one tick at a time; record how much later than asked each wake-up came."""
         clock = time.perf_counter
         while True:
-            asked = clock()
+            asked = self._beat = clock()
             await asyncio.sleep(self.tick)
             self.lag.samples.append(max(0.0, clock() - asked - self.tick))
 
     async def __aenter__(self) -> Lag:
         self._task = asyncio.create_task(self._watch(), name="bench-lag-monitor")
         await asyncio.sleep(0)  # let it take its first timestamp
+        if self._tracer is not None:
+            self._tracer.start(threading.get_ident(), lambda: self._beat, self.tick)
         return self.lag
 
     async def __aexit__(self, *_: object) -> None:
@@ -77,6 +89,46 @@ class LagMonitor:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+        if self._tracer is not None:
+            self._tracer.stop()
+
+
+class StackTracer:
+    """A thread that writes the loop thread's stack to a file while the loop is stalled."""
+
+    def __init__(self, path: str, threshold: float) -> None:
+        self.path = path
+        self.threshold = threshold
+        self._stop = threading.Event()
+
+    @classmethod
+    def from_environment(cls) -> StackTracer | None:
+        """Only when WAVEBOT_STALL_STACKS names a file."""
+        path = os.environ.get("WAVEBOT_STALL_STACKS")
+        if not path:
+            return None
+        return cls(path, float(os.environ.get("WAVEBOT_STALL_STACKS_MS", "30")) / 1000)
+
+    def start(self, loop_thread: int, beat: Callable[[], float], tick: float) -> None:
+        """Watch from now on; `beat` is the monitor's last wake-up time."""
+        threading.Thread(target=self._watch, args=(loop_thread, beat, tick), daemon=True).start()
+
+    def stop(self) -> None:
+        """The monitored stretch is over."""
+        self._stop.set()
+
+    def _watch(self, loop_thread: int, beat: Callable[[], float], tick: float) -> None:
+        """One stack per stall, taken once the loop is `threshold` late."""
+        traced = 0.0
+        while not self._stop.wait(0.002):
+            last = beat()
+            late = time.perf_counter() - last - tick
+            if late > self.threshold and last != traced:
+                traced = last
+                frame = sys._current_frames().get(loop_thread)
+                stack = "".join(traceback.format_stack(frame, limit=25)) if frame else "?\n"
+                with open(self.path, "a", encoding="utf-8") as out:
+                    out.write(f"--- loop {late * 1000:.0f} ms late (pid {os.getpid()})\n{stack}")
 
 
 async def watched(work: Awaitable[T], lag: Lag) -> T:

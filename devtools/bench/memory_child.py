@@ -51,6 +51,7 @@ async def _bot(db_path: str, owner: str, wave_ids: list[int], member: str) -> di
     from core.messages import Reply
     from core.ports import Actor, ChatKind, ChatRef, SendOutcome, SendResult
     from devtools.bench.lag import LagMonitor
+    from storage.sqlite_inline import background
 
     class Sink:
         """A platform that accepts every message after rendering it, as an adapter would."""
@@ -60,16 +61,18 @@ async def _bot(db_path: str, owner: str, wave_ids: list[int], member: str) -> di
             self.sent = 0
 
         async def send(self, chat_id: str, message: Reply, lang: str) -> SendResult:
-            """Render and count."""
+            """Render and count; the request an adapter makes here gives the loop back."""
             "\n".join(render(part, lang) for part in message.body)
+            await asyncio.sleep(0)
             self.sent += 1
             return SendResult(SendOutcome.SENT, message_id=str(self.sent))
 
         async def edit(
             self, chat_id: str, message_id: str, message: Reply, lang: str
         ) -> SendResult:
-            """Render and accept."""
+            """Render and accept (an adapter's request gives the loop back)."""
             "\n".join(render(part, lang) for part in message.body)
+            await asyncio.sleep(0)
             return SendResult(SendOutcome.SENT, message_id=message_id)
 
     settings = Settings(database_url=f"sqlite+aiosqlite:///{db_path}", owners=owner,
@@ -102,12 +105,14 @@ async def _bot(db_path: str, owner: str, wave_ids: list[int], member: str) -> di
                     errors += any(part.key.startswith("error.") for part in reply.body)
                     charts += sum(a.kind == "image" and a.data.startswith(PNG)
                                   for a in reply.attachments)  # fmt: skip
-        stats = await rt.dispatcher.sweep()
+        with background():  # as the clock runs it (app/clockwork.py)
+            stats = await rt.dispatcher.sweep()
         await rt.clockwork.sweep_waves()
         await rt.clockwork.refresh_cards()
         await rt.clockwork.remind()
         await rt.clockwork.digest()
-        more = await rt.dispatcher.sweep()
+        with background():
+            more = await rt.dispatcher.sweep()
         worker = _children_peak()
         await monitor.__aexit__()
         await rt.clockwork.stop()

@@ -102,6 +102,8 @@ class DiscordDriver:
     def _dispatch_guild(self, guild_id: int) -> None:
         """Send GUILD_CREATE to each session with the member list its intents allow."""
         for session in self.gateway.sessions.values():
+            if not session.serves(guild_id):
+                continue
             members = bool(session.intents & INTENT_MEMBERS)
             payload = self.state.guild_payload(guild_id, gateway=True, members=members)
             text = session.frame("GUILD_CREATE", payload)

@@ -40,6 +40,17 @@ def dumps(payload: Any) -> str:
     return json.dumps(payload, separators=(",", ":"))
 
 
+def guild_of(event: str, data: Any) -> int | None:
+    """The guild an event belongs to (its guild_id, or the guild itself for GUILD_* events)."""
+    if not isinstance(data, dict):
+        return None
+    if data.get("guild_id") is not None:
+        return int(data["guild_id"])
+    if event in ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE") and data.get("id"):
+        return int(data["id"])
+    return None
+
+
 @dataclass
 class GatewaySession:
     """A resumable session: its sequence counter and the events a RESUME may replay."""
@@ -49,6 +60,15 @@ class GatewaySession:
     seq: int = 0
     buffer: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=5000))
     conn: GatewayConnection | None = None
+    shard: tuple[int, int] | None = None  # (shard id, shard count) from IDENTIFY
+
+    def serves(self, guild_id: int | None) -> bool:
+        """Discord's rule: a guild's events go to shard (guild_id >> 22) % count; events
+        outside any guild (DMs) to shard 0."""
+        if self.shard is None:
+            return True
+        shard_id, count = self.shard
+        return (0 if guild_id is None else (guild_id >> 22) % count) == shard_id
 
     def frame(self, event: str, data: Any) -> str:
         """Number one dispatch and remember it for replay."""
@@ -156,12 +176,15 @@ class GatewayHub:
 
     # ---------------------------------------------------------------- test-facing
     def dispatch(self, event: str, data: Any) -> int:
-        """Send a DISPATCH to every live session (buffered for RESUME if disconnected)."""
-        for session in self.sessions.values():
+        """Send a DISPATCH to every live session of the event's shard (buffered for RESUME if
+        disconnected); the number of sessions it went to."""
+        guild_id = guild_of(event, data)
+        sessions = [s for s in self.sessions.values() if s.serves(guild_id)]
+        for session in sessions:
             text = session.frame(event, data)
             if session.conn is not None:
                 session.conn.send(text)
-        return len(self.sessions)
+        return len(sessions)
 
     async def disconnect(self, code: int = 4000) -> None:
         """Drop every connection with `code`; sessions stay resumable."""
@@ -258,6 +281,12 @@ class GatewayHub:
         if str(data.get("token", "")).removeprefix("Bot ") != self.token:
             conn.close(4004)  # Authentication failed
             return
+        shard = data.get("shard")
+        if shard is not None and not (
+            isinstance(shard, list) and len(shard) == 2 and 0 <= shard[0] < shard[1]
+        ):
+            conn.close(4010)  # Invalid shard
+            return
         intents = int(data.get("intents", 0))
         allowed = PRIVILEGED_INTENTS if self.allowed_intents is None else self.allowed_intents
         if intents & PRIVILEGED_INTENTS & ~allowed:
@@ -265,14 +294,16 @@ class GatewayHub:
             return
         for old_id in [s.id for s in self.sessions.values() if s.conn is None]:
             del self.sessions[old_id]
-        session = GatewaySession(new_token("sess"), intents, conn=conn)
+        session = GatewaySession(new_token("sess"), intents, conn=conn,
+                                 shard=None if shard is None else (shard[0], shard[1]))  # fmt: skip
         self.sessions[session.id] = session
         conn.session = session
         state = self.state
+        guilds = [gid for gid in state.bot_guilds() if session.serves(gid)]
         ready = {
             "v": 10,
             "user": state.me_payload(),
-            "guilds": [{"id": str(gid), "unavailable": True} for gid in state.bot_guilds()],
+            "guilds": [{"id": str(gid), "unavailable": True} for gid in guilds],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self._url(),
@@ -286,9 +317,11 @@ class GatewayHub:
             "auth": {},
             "_trace": ["fake-gateway"],
         }
+        if session.shard is not None:  # READY names the shard of a sharded session
+            ready["shard"] = list(session.shard)
         conn.send(session.frame("READY", ready))
         members = bool(intents & INTENT_MEMBERS)
-        for gid in state.bot_guilds():
+        for gid in guilds:
             payload = state.guild_payload(gid, gateway=True, members=members)
             conn.send(session.frame("GUILD_CREATE", payload))
         self.ready.set()

@@ -11,8 +11,9 @@ Usage::
 
 Layers: TelegramWorld (telegram_state.py: state, driving, inspection, waiting) ← TelegramMethods
 (telegram_methods.py: chat and message methods) ← TelegramPayments (telegram_payments.py:
-invoices, pre-checkout, a user paying) ← FakeTelegramAPI (HTTP server, long polling,
-faults, limits). Markdown parse modes are accepted but not parsed; allowed_updates is ignored.
+invoices, pre-checkout, a user paying) ← TelegramWebhooks (telegram_webhook.py: setWebhook and
+posting updates to it) ← FakeTelegramAPI (HTTP server, long polling, faults, limits).
+Markdown parse modes are accepted but not parsed; allowed_updates is ignored.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from aiohttp import BodyPartReader, web
 
 from devtools.fakes.telegram_methods import UploadedFile
 from devtools.fakes.telegram_models import JSON, ApiError, bad_request, retry_after_error
-from devtools.fakes.telegram_payments import TelegramPayments
+from devtools.fakes.telegram_webhook import TelegramWebhooks
 
 Handler = Callable[[JSON], Awaitable[Any]]
 _REQUEST: contextvars.ContextVar[web.Request] = contextvars.ContextVar("fake_telegram_request")
@@ -74,7 +75,7 @@ def _error_response(err: ApiError) -> web.Response:
     return web.json_response(err.body(), status=err.code)
 
 
-class FakeTelegramAPI(TelegramPayments):
+class FakeTelegramAPI(TelegramWebhooks):
     """The fake Bot API server; see TelegramWorld for the driving and inspection methods."""
 
     def __init__(
@@ -115,6 +116,7 @@ class FakeTelegramAPI(TelegramPayments):
     async def stop(self) -> None:
         """Release long polls and delayed answers, then close the server."""
         self._closing.set()
+        self._stop_posting()
         self._wake_polls()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -245,24 +247,3 @@ class FakeTelegramAPI(TelegramPayments):
                 raise ApiError(409, "Conflict: terminated by other getUpdates request; make "
                                     "sure that only one bot instance is running")  # fmt: skip
         return list(itertools.islice(self._updates, limit))
-
-    async def _m_setWebhook(self, p: JSON) -> bool:
-        """Only recorded (no delivery); getUpdates then answers 409 as Telegram does."""
-        self.webhook = {k: v for k, v in p.items() if not isinstance(v, UploadedFile)}
-        return True
-
-    async def _m_deleteWebhook(self, p: JSON) -> bool:
-        """PTB calls this before polling; drop_pending_updates confirms everything."""
-        self.webhook = None
-        if p.get("drop_pending_updates"):
-            self._confirm(self._next_update_id)
-        return True
-
-    async def _m_getWebhookInfo(self, p: JSON) -> JSON:
-        """Reports the recorded webhook and the pending update count."""
-        url = (self.webhook or {}).get("url", "")
-        return {
-            "url": url,
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
-        }

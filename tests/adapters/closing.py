@@ -1,8 +1,19 @@
-"""The end of a cycle the payment transcripts start from: three buyers, a wave closed by hand."""
+"""The end of a cycle the payment transcripts share: three buyers and a wave closed by hand, then
+(for the end-to-end stories of every provider) the window's end, shipping, delivery and the
+review request."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from app.main import Runtime
+from core.clock import FakeClock
+from core.services.payments import CONFIRM_WINDOW
 from tests.conftest import ConsoleWorld, Person
+
+# A tracking text with markup characters: every platform must show it as typed, escaped.
+TRACKING = "Colissimo <6A123> & co"
 
 
 async def closed_with_three(world: ConsoleWorld, idea: str, tiers: str) -> tuple[Person, ...]:
@@ -28,3 +39,20 @@ async def sweep(world: ConsoleWorld) -> None:
     """What the clock does every few minutes: payments and refunds, then the outbox."""
     await world.rt.clockwork.sweep_payments()
     await world.rt.dispatcher.sweep()
+
+
+async def window_ends(rt: Runtime, clock: FakeClock) -> None:
+    """The payment window runs out: the wave is decided (completed on what was paid)."""
+    clock.advance(CONFIRM_WINDOW + timedelta(minutes=1))
+    await rt.clockwork.sweep_payments()
+    await rt.dispatcher.sweep()
+
+
+async def ship_and_deliver(rt: Runtime, moderator_says: Callable[[str], Awaitable[object]]) -> None:
+    """A moderator ships wave #1 with TRACKING, then marks it delivered; the outbox sends the
+    notices and the review requests; the clock's review sweep then finds no one left to ask."""
+    await moderator_says(f"/ship 1 {TRACKING}")
+    await moderator_says("/delivered 1")
+    for job, _ in rt.clockwork.extra_jobs:  # the review sweep (and retention) run as scheduled
+        await job()
+    await rt.dispatcher.sweep()

@@ -4,6 +4,7 @@ author sees their creator share; members receive a personal newsletter."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from core.messages import t
@@ -36,8 +37,11 @@ async def test_supplier_offer_wave_share_and_newsletter(
     assert said("offer.made", id=1, idea=1) in await maker.say("/offer 1 1:40 3:35 min=2")
     assert said("mod.launched_offer", id=1, title="Desk lamp", moq=2, offer=1,
                 maker="Maker") in await owner.say("/launch 1 offer=1 2d")  # fmt: skip
+    dan = world.person("dan")  # a member since the start, who follows #office
+    await dan.say("/follow office")
     for buyer in (ana, bo, cy):
         await buyer.say("/join 1")
+    world.clock.advance(timedelta(hours=2))
     await owner.say("/close 1")
     await owner.say("1")  # Yes, close #1 now: 3 units at 35 €
     for buyer in (ana, bo, cy):
@@ -58,11 +62,10 @@ async def test_supplier_offer_wave_share_and_newsletter(
     assert line is not None and rendered(line) == said("creator.export_line", percent=5,
                                                         amount=eur(5.25))  # fmt: skip
 
+    world.clock.advance(timedelta(days=15) - timedelta(hours=2))  # a period of membership
     await owner.say("/idea Kettle #kitchen")
     await owner.say("/approve 2")
     await owner.say("/launch 2 1:30 10:25 7d")
-    dan = world.person("dan")
-    await dan.say("/follow office")
     inbox.sent.clear()
     assert await newsletter.send_due(world.rt.ctx) >= 2
     await world.deliver()
@@ -88,6 +91,7 @@ async def test_the_share_and_the_newsletter_in_french(world: ConsoleWorld) -> No
     await owner.say("/launch 1 1:40 2:36 2d min=2")
     await julie.say("/join 1")
     await remi.say("/join 1")
+    world.clock.advance(timedelta(hours=2))
     await owner.say("/close 1")
     await owner.say("1")
     for buyer in (julie, remi):
@@ -99,6 +103,7 @@ async def test_the_share_and_the_newsletter_in_french(world: ConsoleWorld) -> No
     assert said("creator.mine_header", "fr") in mine and rendered(row, "fr") in mine
     assert "3,60\xa0€" in mine
 
+    world.clock.advance(timedelta(days=15) - timedelta(hours=2))
     await owner.say("/idea Bouilloire #cuisine")
     await owner.say("/approve 2")
     await owner.say("/launch 2 1:30 10:25 7d")

@@ -96,8 +96,16 @@ async def test_only_confirmed_participants_review_and_are_asked_once(world: Cons
     updated = said("talk.review_updated", id=1, title="Kettle", rating=4)
     assert updated in await alice.say("/review 1 4")
 
-    world.clock.advance(talk.REVIEW_DELAY + timedelta(hours=1))
+    owner = world.person("owner")
+    await owner.say("/paid 1 #2")  # alice and bob pay by transfer
+    await owner.say("/paid 1 #3")
+    world.clock.advance(timedelta(days=7, hours=1))
     for job, _ in world.rt.clockwork.extra_jobs:  # the runtime schedules the review sweep
+        await job()
+    assert await talk.ask_reviews(world.rt.ctx) == 0  # completed, not delivered: nobody asked
+    await world.rt.clockwork.sweep_payments()  # the window ends: completed
+    await owner.say("/delivered 1")  # the goods arrived: the review requests go out
+    for job, _ in world.rt.clockwork.extra_jobs:
         await job()
     assert await talk.ask_reviews(world.rt.ctx) == 0  # bob was asked once; alice had reviewed
     await world.rt.dispatcher.sweep()

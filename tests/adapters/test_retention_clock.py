@@ -47,3 +47,15 @@ def test_retention_days_are_validated(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings().retention is None
     monkeypatch.delenv("WAVEBOT_RETENTION_DAYS")
     assert Settings().retention == timedelta(days=30)
+
+
+def test_shipping_retention_days_are_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WAVEBOT_SHIPPING_RETENTION_DAYS", "4000")
+    with pytest.raises(ValidationError, match="WAVEBOT_SHIPPING_RETENTION_DAYS"):
+        Settings()
+    monkeypatch.setenv("WAVEBOT_SHIPPING_RETENTION_DAYS", "0")
+    assert Settings().shipping_retention is None
+    monkeypatch.setenv("WAVEBOT_SHIPPING_RETENTION_DAYS", "7")
+    assert Settings().shipping_retention == timedelta(days=7)
+    monkeypatch.delenv("WAVEBOT_SHIPPING_RETENTION_DAYS")
+    assert Settings().shipping_retention == timedelta(days=30)

@@ -24,8 +24,8 @@ SAMPLE_ARGS = {"approve": "2", "reject": "2 dup", "merge": "3 2", "launch": "2 1
                "ban": "member", "unban": "member", "relaunch": "1", "pending": "",
                "subscribe": "", "unsubscribe": "", "shipping": "1 name address",
                "paid": "1 #1", "unpaid": "1 #1", "refunds": "", "refunded": "1 #1",
-               "payhow": "IBAN FR76 0000", "suppliers": "", "offers": "2",
-               "supplier": "remove member"}  # fmt: skip
+               "payhow": "IBAN FR76 0000", "ship": "1 DHL 42", "delivered": "1",
+               "suppliers": "", "offers": "2", "supplier": "remove member"}  # fmt: skip
 # Not flagged moderator as a whole (suppliers read /stats categories, anyone redeems a supplier
 # code): their services ask the moderator right, which must still be asked outside the write.
 CHECKED_IN_SERVICES = {"stats", "supplier"}

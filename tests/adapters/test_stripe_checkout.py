@@ -12,7 +12,7 @@ from core.payment_records import PaymentState, RefundReason, RefundState
 from core.ports import Actor, ChatKind, ChatRef
 from core.services import community
 from devtools.fakes.stripe_api import signature
-from tests.adapters.closing import closed_lamp, sweep
+from tests.adapters.closing import TRACKING, closed_lamp, ship_and_deliver, sweep, window_ends
 from tests.adapters.stripe_support import SECRET, stripe_world
 from tests.conftest import ConsoleWorld
 from tests.texts import eur, said
@@ -163,3 +163,25 @@ async def test_a_refund_api_outage_becomes_a_moderators_task_and_is_retried(
             assert await tx.list_refunds(RefundState.DUE) == []
             paid = await tx.payment_by_charge("stripe", refund["payment_intent"])
         assert paid is not None and paid.state is PaymentState.REFUNDED
+
+
+async def test_a_wave_paid_through_stripe_is_shipped_delivered_and_reviewed(
+    world: ConsoleWorld,
+) -> None:
+    async with stripe_world(world) as sw:
+        owner, ana, bo, _ = await closed_lamp(world, min_units=1)
+        await sw.opens(await ana.say("/pay 1"))
+        assert await sw.pays(ANA) == 200
+        await window_ends(world.rt, world.clock)  # ana paid; bo and cy never did: completed
+        await ship_and_deliver(world.rt, owner.say)
+        shipped = (said("fulfilment.shipped_notice", id=1, title="Desk lamp") + "\n"
+                   + said("fulfilment.tracking", tracking=TRACKING))  # fmt: skip
+        assert sw.inbox.texts("ana")[-3:] == [
+            shipped,
+            said("fulfilment.delivered_notice", id=1, title="Desk lamp"),
+            said("talk.review_ask", id=1, title="Desk lamp"),
+        ]
+        assert not any("Desk lamp" in text and "📦" in text for text in sw.inbox.texts("bo"))
+        reviewed = await ana.say("/review 1 5")
+        assert said("talk.reviewed", id=1, title="Desk lamp", rating=5) in reviewed
+        assert said("error.review_not_participant", id=1) in await bo.say("/review 1 5")

@@ -36,15 +36,16 @@ async def test_wavebot_run_serves_health_metrics_and_the_webhook(tmp_path: Path)
         try:
             base = f"http://127.0.0.1:{port}"
             async with aiohttp.ClientSession() as http:
-                assert await (await http.get(f"{base}/healthz")).text() == "ok\n"
+                health = await (await http.get(f"{base}/healthz")).json()
                 unsigned = await http.post(f"{base}/stripe/webhook", data=b"{}")
                 assert unsigned.status == 400
                 metrics = await (await http.get(f"{base}/metrics")).text()
                 back = await (await http.get(f"{base}/stripe/done")).text()
         finally:
             await server.close()
-    assert "wavebot_up 1\n" in metrics
-    assert "wavebot_stripe_webhooks_refused_total 1\n" in metrics
+    assert health["status"] == "ok"
+    assert "wavebot_up 1.0\n" in metrics
+    assert "wavebot_stripe_webhooks_refused_total 1.0\n" in metrics
     assert back.startswith("Thank you.")
 
 

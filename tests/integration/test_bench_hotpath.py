@@ -72,6 +72,16 @@ async def script(tx: SqlTx) -> list[Any]:
     seen.append(await tx.add_announcement(wave_id, "milestone:10", {}, extra, T0, fanout=True))
     seen.append(await tx.claim_key("tg:1", T0))
     seen.append(await tx.claim_key("tg:1", T0))
+    seen.append(await tx.unsent_answer("tg:1"))  # claimed, no answer kept yet
+    await tx.save_answer("tg:1", {"replies": [{"body": ["é", 1]}], "lang": "fr"})
+    seen.append(await tx.unsent_answer("tg:1"))
+    await tx.mark_answered("tg:1", T0 + timedelta(seconds=3))
+    seen.append(await tx.unsent_answer("tg:1"))
+    seen.append(await tx.conditional_bids(wave_id))
+    await tx.save_pledge(Pledge(wave_id, 3, 1, 90, PledgeStatus.ACTIVE, T0, T0))
+    await tx.save_pledge(Pledge(wave_id, 1, 2, 80, PledgeStatus.ACTIVE, T0, T0))
+    await tx.save_pledge(Pledge(wave_id, 5, 1, 70, PledgeStatus.WITHDRAWN, T0, T0))
+    seen.append(await tx.conditional_bids(wave_id))  # member order, active ones only
     seen.append(await tx.get_wave(999))
     seen.append(await tx.get_pledge(wave_id, 999))
     return seen

@@ -157,6 +157,31 @@ async def test_nested_write_is_a_savepoint_of_the_outer_one(
     ]
 
 
+async def test_savepoints_nest_several_levels_deep_and_undo_only_their_own_level(
+    db: SqlDatabase, db_path: Path, clock: FakeClock
+) -> None:
+    async with db.write() as outer:
+        await outer.create_member("telegram:1", "Outer", None, clock.now())
+        async with db.write() as middle:
+            await middle.create_member("telegram:2", "Middle", None, clock.now())
+            with pytest.raises(RuntimeError, match="innermost"):
+                async with db.write() as inner:
+                    await inner.create_member("telegram:3", "Inner", None, clock.now())
+                    raise RuntimeError("innermost")
+            await middle.create_member("telegram:4", "MiddleAgain", None, clock.now())
+        with pytest.raises(RuntimeError, match="second"):
+            async with db.write() as second:
+                await second.create_member("telegram:5", "Second", None, clock.now())
+                async with db.write() as deeper:  # released into `second`, undone with it
+                    await deeper.create_member("telegram:6", "Deeper", None, clock.now())
+                raise RuntimeError("second")
+    assert rows(db_path, "SELECT display_name FROM members ORDER BY id") == [
+        ("Outer",),
+        ("Middle",),
+        ("MiddleAgain",),
+    ]
+
+
 async def test_reader_sees_committed_snapshot_only(db: SqlDatabase, clock: FakeClock) -> None:
     async def read_elsewhere(member_id: int) -> object:
         async with db.read() as reader:

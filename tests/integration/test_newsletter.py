@@ -43,6 +43,8 @@ async def test_once_per_member_per_period_across_a_restart(db_url: str) -> None:
                                                      timedelta(days=60)))  # fmt: skip
         await newsletter.set_newsletter(rt.ctx, ana, True)
         await newsletter.set_newsletter(rt.ctx, bo, False)  # bo opted out
+        assert await newsletter.send_due(rt.ctx) == 0  # newcomers: nothing before a period
+        clock.advance(timedelta(days=15))
         first = await newsletter.send_due(rt.ctx)
         assert first == 2  # the owner and ana see the open wave they have not joined
         assert await newsletter.send_due(rt.ctx) == 0

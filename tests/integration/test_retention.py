@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.clock import FakeClock
 from core.model import Target, WaveStatus
-from core.services import lifecycle, stats, talk, waves
+from core.services import fulfilment, lifecycle, paying, stats, talk, waves
 from core.services.context import Context
 from core.services.retention import RetentionPolicy, prune
 from storage.backends import AnyDatabase
@@ -126,10 +126,13 @@ async def test_a_review_request_is_never_asked_again_after_its_row_ages(
     wave = await _open_wave(ctx)
     await waves.join(ctx, person(1), wave)
     await lifecycle.close(ctx, OWNER, wave)
-    await lifecycle.confirm(ctx, person(1), wave)
+    await paying.mark_paid(ctx, OWNER, wave, person(1).account)
     async with ctx.db.write() as tx:
         await tx.set_wave_status(wave, WaveStatus.COMPLETED, clock.now())
-    assert await talk.ask_reviews(ctx) == 1
+    await fulfilment.deliver(ctx, OWNER, wave)  # asks the paid member in the same commit
+    assert rows(db_path, "SELECT COUNT(*) FROM announcements WHERE kind LIKE 'review_ask:%'") == [
+        (1,)
+    ]
     async with ctx.db.read() as tx:
         due = await tx.due_deliveries(clock.now(), 100)
     for delivery in due:

@@ -9,7 +9,7 @@ from pathlib import Path
 from core.clock import FakeClock
 from core.model import WaveStatus
 from core.ports import Actor, ChatKind, ChatRef
-from core.services import community, lifecycle, talk, waves
+from core.services import community, fulfilment, lifecycle, paying, talk, waves
 from core.services.context import Context
 from tests.integration.conftest import OWNER, approved_idea, person, plan, refused, rows
 
@@ -132,26 +132,27 @@ async def test_one_review_per_confirmed_participant_updated_in_place(
     assert found == [("Member 1", 3, "Great pan"), ("Member 2", 4, "")]
 
 
-async def test_review_requests_go_once_to_confirmed_participants_who_did_not_review(
+async def test_review_requests_follow_delivery_once_to_paid_members_who_did_not_review(
     ctx: Context, clock: FakeClock, db_path: Path
 ) -> None:
-    wave_id = await finished_wave(ctx, [person(n) for n in (1, 2, 3, 4)],
-                                  [person(n) for n in (1, 2, 3)])  # fmt: skip
+    wave_id = await finished_wave(ctx, [person(n) for n in (1, 2, 3, 4, 5)],
+                                  [person(n) for n in (1, 2, 3, 4)])  # fmt: skip
+    for n in (1, 2, 3):  # 4 confirmed but never paid, 5 never confirmed
+        await paying.mark_paid(ctx, OWNER, wave_id, person(n).account)
     await talk.review(ctx, person(3), wave_id, 5, None)
     await community.set_notify(ctx, person(2), False)
-    assert await talk.ask_reviews(ctx) == 0  # just confirmed: the goods are on their way
-    clock.advance(talk.REVIEW_DELAY + timedelta(minutes=1))
-    assert await talk.ask_reviews(ctx) == 1  # person 1 only: 2 wants no messages, 3 reviewed
-    assert await talk.ask_reviews(ctx) == 0  # the outbox remembers
+    clock.advance(timedelta(days=60))
+    assert await talk.ask_reviews(ctx) == 0  # paid long ago, but nothing is delivered yet
+    async with ctx.db.write() as tx:
+        await tx.set_wave_status(wave_id, WaveStatus.COMPLETED, clock.now())
+    assert await talk.ask_reviews(ctx) == 0  # completed is not delivered
+    await fulfilment.deliver(ctx, OWNER, wave_id)  # asks in the same commit
+    assert await talk.ask_reviews(ctx) == 0  # person 1 only: 2 wants no messages, 3 reviewed
     (kind, body), = rows(db_path, "SELECT kind, body FROM announcements "
                          "WHERE kind LIKE 'review_ask:%'")  # fmt: skip
     assert deliveries_of(db_path, kind) == {("telegram", "1001")}
     buttons = json.loads(body)["buttons"]
     assert [action for _, action in buttons[0]] == [f"rate:{wave_id}:{n}" for n in range(1, 6)]
-
-    completed = await finished_wave(ctx, [person(5), person(6)], [person(5), person(6)],
-                                     "Lid #kitchen")  # fmt: skip
-    async with ctx.db.write() as tx:
-        await tx.set_wave_status(completed, WaveStatus.COMPLETED, clock.now())
-    assert await talk.ask_reviews(ctx) == 2  # a completed wave's buyers are asked at once
-    assert await talk.ask_reviews(ctx) == 0
+    await community.set_notify(ctx, person(2), True)
+    assert await talk.ask_reviews(ctx) == 1  # the sweep asks whoever delivery did not reach
+    assert await talk.ask_reviews(ctx) == 0  # the outbox remembers
