@@ -52,6 +52,19 @@ class CreatorMixin(TxBase):
             for r in await self._exec(stmt)
         ]  # fmt: skip
 
+    async def credit_for_wave(self, wave_id: int) -> CreatorCredit | None:
+        """The ledger row of one wave, if it was credited."""
+        stmt = (
+            select(creator_credits, waves.c.title)
+            .join(waves, waves.c.id == creator_credits.c.wave_id)
+            .where(creator_credits.c.wave_id == wave_id)
+        )
+        row = (await self._exec(stmt)).first()
+        if row is None:
+            return None
+        return CreatorCredit(row.wave_id, row.title, row.author_id, int(row.revenue_cents),
+                             int(row.amount_cents), row.currency, row.share_percent)  # fmt: skip
+
     async def credit_totals(self) -> list[tuple[str, int, int]]:
         """(currency, total credited, waves) over the whole ledger."""
         stmt = select(

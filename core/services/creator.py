@@ -12,6 +12,7 @@ from core.model import Wave
 from core.money import Money
 from core.ports import Actor, Tx
 from core.services.context import Context, require_moderator
+from core.services.stats import decimal_amount
 from core.supply_records import CreatorCredit
 
 
@@ -55,22 +56,21 @@ def credit_line(credit: CreatorCredit) -> T:
 
 
 async def export_share_line(tx: Tx, wave_id: int) -> T | None:
-    """The creator-share line of a wave's order export (for /export <wave> order), if credited."""
-    for credit in await _wave_credits(tx, wave_id):
-        return t("creator.export_line", percent=credit.share_percent,
-                 amount=Money(credit.amount_cents, credit.currency))  # fmt: skip
-    return None
+    """The creator-share line of a wave's order (text), if the wave was credited."""
+    credit = await tx.credit_for_wave(wave_id)
+    if credit is None:
+        return None
+    return t("creator.export_line", percent=credit.share_percent,
+             amount=Money(credit.amount_cents, credit.currency))  # fmt: skip
 
 
-async def _wave_credits(tx: Tx, wave_id: int) -> list[CreatorCredit]:
-    """The ledger row of one wave (at most one)."""
-    wave = await tx.get_wave(wave_id)
-    if wave is None or wave.idea_id is None:
-        return []
-    idea = await tx.get_idea(wave.idea_id)
-    if idea is None:
-        return []
-    return [c for c in await tx.credits_of(idea.author_id) if c.wave_id == wave_id]
+async def export_share_row(tx: Tx, wave_id: int) -> tuple[str, object] | None:
+    """The same as a row of the order sheet's summary block (core/services/orders.py
+    `order_csv`: (catalogue key, value)), for the lead to append there: the amount as '5.25'."""
+    credit = await tx.credit_for_wave(wave_id)
+    if credit is None:
+        return None
+    return "creator.csv_share", decimal_amount(credit.amount_cents)
 
 
 async def mine(ctx: Context, member_id: int) -> list[CreatorCredit]:

@@ -59,8 +59,11 @@ async def test_supplier_offer_wave_share_and_newsletter(
     assert said("creator.stats_row", amount=eur(5.25), waves=1) in await owner.say("/stats")
     async with world.rt.ctx.db.read() as tx:
         line = await creator.export_share_line(tx, 1)
+        row = await creator.export_share_row(tx, 1)
+        assert await creator.export_share_line(tx, 2) is None  # no credit for that wave
     assert line is not None and rendered(line) == said("creator.export_line", percent=5,
                                                         amount=eur(5.25))  # fmt: skip
+    assert row == ("creator.csv_share", "5.25")
 
     world.clock.advance(timedelta(days=15) - timedelta(hours=2))  # a period of membership
     await owner.say("/idea Kettle #kitchen")
