@@ -5,26 +5,37 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from apscheduler.job import Job
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.errors import StorageUnavailable
+from core.leadership import Leadership, Sole
 from core.services import cards, digest, fanout, lifecycle, payments, refunds
 from core.services.context import Context
 from core.services.dispatch import Dispatcher
 from storage.sqlite_inline import background
 
 log = logging.getLogger(__name__)
+LEADER_POLL_SECONDS = 2.0  # a follower asks for the sweeps this often: takeover well within 10 s
+SweepObserver = Callable[[str, str], None]  # (sweep name, "start" | "end"): tests record runs
 
 
 class Clockwork:
     """One AsyncIOScheduler plus an immediate wake-up for fresh deliveries."""
 
     def __init__(
-        self, ctx: Context, dispatcher: Dispatcher, tick: float = 1.0, digest_days: int = 15
+        self,
+        ctx: Context,
+        dispatcher: Dispatcher,
+        tick: float = 1.0,
+        digest_days: int = 15,
+        leadership: Leadership | None = None,
     ) -> None:
+        """leadership: on several processes, the sweeps run only where it is held (the
+        dispatcher asks its own per-platform roles); None: this is the only process."""
         self.ctx = ctx
         self.dispatcher = dispatcher
         self.tick = tick
@@ -37,6 +48,12 @@ class Clockwork:
         self._expanding = asyncio.Lock()
         self._running: set[asyncio.Task[object]] = set()
         self.extra_jobs: list[tuple[Callable[[], Awaitable[object]], float]] = []
+        self.leadership: Leadership = leadership or Sole("sweeps")
+        self._elected = leadership is not None
+        self._led_jobs: list[Job] = []
+        self._watcher: asyncio.Task[None] | None = None
+        self.on_sweep: SweepObserver | None = None
+        self.on_leading: Callable[[bool], None] | None = None  # the `wavebot_leader` gauge
 
     def deliveries_pending(self) -> None:
         """Called once the transaction that created deliveries is committed; the sweep runs
@@ -50,7 +67,7 @@ class Clockwork:
 
     async def start(self) -> None:
         """Register the sweeps and start the clock in the running loop."""
-        self._job(self.nudge, self.tick)
+        self._job(self.nudge, self.tick, led=False)  # the dispatcher asks its platform roles
         self._job(self.expand, 5.0)
         self._job(self.sweep_waves, 10.0)
         self._job(self.refresh_cards, 2.0)
@@ -63,25 +80,65 @@ class Clockwork:
         self._waker = asyncio.create_task(self._wake_loop())
         self._fanout_wake.set()  # an expansion a stop interrupted resumes at once
         self._fanout_waker = asyncio.create_task(self._fanout_loop())
+        if self._elected:
+            self._watcher = asyncio.create_task(self._watch_leadership())
+        elif self.on_leading is not None:
+            self.on_leading(True)  # the only process
 
-    def _job(self, job: Callable[[], Awaitable[object]], seconds: float) -> None:
-        """An interval job that never overlaps itself and that stop() can wait for."""
+    def _job(self, job: Callable[[], Awaitable[object]], seconds: float, led: bool = True) -> None:
+        """An interval job that never overlaps itself and that stop() can wait for; a led one
+        runs only while this process holds the sweeps (asked at every tick)."""
+        name = getattr(job, "__name__", "sweep")
 
         async def tracked() -> None:
             task = asyncio.current_task()
             assert task is not None
             self._running.add(task)
             try:
-                await job()
+                if not led:
+                    await job()
+                elif await self.leadership.lead():
+                    await self._observed(name, job)
             except asyncio.CancelledError:
                 return  # stopping: the next start sweeps again, the database holds the truth
             finally:
                 self._running.discard(task)
 
-        self.scheduler.add_job(
+        added = self.scheduler.add_job(
             tracked, "interval", seconds=seconds, max_instances=1, coalesce=True,
-            misfire_grace_time=30, name=getattr(job, "__name__", "sweep"),
+            misfire_grace_time=30, name=name,
         )  # fmt: skip
+        if led:
+            self._led_jobs.append(added)
+
+    async def _observed(self, name: str, job: Callable[[], Awaitable[object]]) -> None:
+        """Run a sweep, telling the observer (if any) when it starts and ends."""
+        if self.on_sweep is not None:
+            self.on_sweep(name, "start")
+        try:
+            await job()
+        finally:
+            if self.on_sweep is not None:
+                self.on_sweep(name, "end")
+
+    async def _watch_leadership(self) -> None:
+        """Ask for the sweeps every LEADER_POLL_SECONDS; once elected, run every sweep at once
+        (a new leader catches up on what the dead one left rather than waiting for its ticks)."""
+        leading = False
+        while True:
+            try:
+                now_leading = await self.leadership.lead()
+            except Exception:
+                log.exception("asking for the sweeps failed")
+                now_leading = False
+            if now_leading and not leading:
+                self._fanout_wake.set()
+                for job in self._led_jobs:
+                    job.modify(next_run_time=datetime.now(UTC))
+            leading = now_leading
+            if self.on_leading is not None:
+                self.on_leading(leading)
+            await asyncio.sleep(LEADER_POLL_SECONDS)
 
     async def nudge(self) -> None:
         """The periodic safety net: wake the dispatcher (it never runs twice at once)."""
@@ -102,8 +159,10 @@ class Clockwork:
         while True:
             await self._fanout_wake.wait()
             self._fanout_wake.clear()
+            if not await self.leadership.lead():  # the leader's own tick expands it
+                continue
             async with self._expanding:  # waits for a periodic run, then sees what it missed
-                await self._expand_now()
+                await self._observed("expand", self._expand_now)
 
     async def expand(self) -> None:
         """Write the participant deliveries of announcements still to expand (one expander at a
@@ -170,7 +229,7 @@ class Clockwork:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         in_flight: list[asyncio.Task[Any]] = list(self._running)
-        in_flight += [task for task in (self._waker, self._fanout_waker) if task]
+        in_flight += [task for task in (self._waker, self._fanout_waker, self._watcher) if task]
         for task in in_flight:
             task.cancel()
         await asyncio.gather(*in_flight, return_exceptions=True)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from app.crowd import Crowd
 from app.main import Runtime, runtime
+from app.site import start_demo_site
 from app.timetravel import DemoTime
 from bots.console.session import PLATFORM as CONSOLE
 from bots.console.session import ConsoleMessenger, ConsoleSession
@@ -45,7 +46,9 @@ async def run_demo(
         simulated = Crowd(rt.ctx, crowd, write, seed) if crowd > 0 else None
         hooks = [simulated.catch_up] if simulated else []
         rt.ctx.time_travel = DemoTime(clock, rt.clockwork, hooks)
-        for text in (t("demo.intro"), *([notice] if notice else [])):
+        site = await start_demo_site(rt)
+        pages = t("cli.demo_web", url=rt.ctx.rules.public_url + "/")
+        for text in (t("demo.intro"), *([notice] if notice else []), pages):
             write(render(text, settings.lang))
         await rt.clockwork.start()
         crowd_task = asyncio.create_task(simulated.run()) if simulated else None
@@ -55,6 +58,7 @@ async def run_demo(
         finally:
             await _cancel(crowd_task)
             await rt.clockwork.stop()
+            await site.close()
 
 
 async def _finish(rt: Runtime, crowd: Crowd | None, task: asyncio.Task[None] | None) -> None:

@@ -20,9 +20,11 @@ from app.payments import close_desk, payment_desk
 from app.web import web_server
 from app.wiring import build_enabled, enabled_rows, platforms
 from bots.i18n import LANGUAGES, command_aliases, render, render_plain
+from bots.metrics import set_leader
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from core.commands.interpreter import Interpreter
+from core.leadership import Leadership
 from core.messages import Reply, t
 from core.ports import Messenger
 from core.services import newsletter, retention, talk
@@ -32,6 +34,7 @@ from core.services.fairshare import Budget, FairShareRules
 from core.services.health import Alert
 from storage.backends import AnyDatabase, open_database
 from storage.health import preflight, sole_process
+from storage.leadership import PgLeases, identity, leases_for
 from storage.migrate import upgrade
 from storage.urls import is_postgresql
 
@@ -61,6 +64,7 @@ class Runtime:
     clockwork: Clockwork
     dispatcher: Dispatcher
     messengers: dict[str, Messenger] = field(default_factory=dict)
+    leases: PgLeases | None = None  # PostgreSQL: this process's elected roles
 
 
 @asynccontextmanager
@@ -74,23 +78,27 @@ async def runtime(
     await asyncio.to_thread(preflight, settings.database_url)
     await asyncio.to_thread(upgrade, settings.database_url)
     db = await open_database(settings.database_url, synchronous=settings.synchronous)
+    leases = leases_for(settings.database_url)  # several processes: elect who sweeps and sends
     charts = ChartProcess()  # matplotlib only in its child process (app/chart_process.py)
     try:
         rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES,
                       timezone=settings.timezone, fair_share=fair_share_rules(settings),
                       platforms=tuple(name.capitalize() for name in platforms()),
                       creator_share_percent=settings.creator_share_percent,
-                      newsletter_days=settings.newsletter_days)  # fmt: skip
+                      newsletter_days=settings.newsletter_days,
+                      public_url=settings.public_url)  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
                       rules=rules, charts=charts, plain=render_plain,
                       payments=payment_desk(settings, clock))  # fmt: skip
         messengers: dict[str, Messenger] = {}
         db.on_saved = ctx.storage.saved
         ctx.storage.alert = owners_alert(ctx, messengers)
-        dispatcher = Dispatcher(ctx, messengers)
+        dispatcher = Dispatcher(ctx, messengers, roles=dispatcher_roles(leases))
         if alone:  # inside sole_process: leases left in the file belong to a dead process
             await dispatcher.release_orphans()
-        clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days)
+        clockwork = Clockwork(ctx, dispatcher, digest_days=settings.digest_days,
+                              leadership=leases.role("sweeps") if leases else None)  # fmt: skip
+        clockwork.on_leading = lambda leading: set_leader(identity(), leading)
         clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
         policy = retention.RetentionPolicy(settings.retention, shipping=settings.shipping_retention)
         clockwork.extra_jobs.append((lambda: retention.prune(ctx, policy), RETENTION_SWEEP_SECONDS))
@@ -98,12 +106,22 @@ async def runtime(
         ctx.wakeup = clockwork
         interpreter = Interpreter(ctx, aliases=command_aliases())
         try:
-            yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers)
+            yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers, leases)
         finally:
             await close_desk(ctx.payments)
     finally:
         await asyncio.to_thread(charts.close)
+        if leases is not None:  # the roles pass to another process at once
+            await leases.close()
         await db.close()
+
+
+def dispatcher_roles(leases: PgLeases | None) -> Callable[[str], Leadership] | None:
+    """Each platform's dispatcher role (its limits are per bot token: one sender per platform
+    across the processes); None on SQLite, where this is the only process."""
+    if leases is None:
+        return None
+    return lambda platform: leases.role(f"dispatch:{platform}")
 
 
 def fair_share_rules(settings: Settings) -> FairShareRules:
@@ -149,8 +167,14 @@ async def run_bots(
         return 2
     # A bad URL, a silent server or a newer schema: one line (exit 2) before anything starts.
     await asyncio.to_thread(preflight, settings.database_url)
-    with sole_process(settings.database_url):
-        return await _run_adapters(settings, adapter_options or {})
+    elections = logging.getLogger("storage.leadership")
+    quiet = elections.level
+    elections.setLevel(logging.INFO)  # which process leads, one line per change
+    try:
+        with sole_process(settings.database_url):
+            return await _run_adapters(settings, adapter_options or {})
+    finally:
+        elections.setLevel(quiet)
 
 
 async def _run_adapters(

@@ -27,6 +27,9 @@ def web_server(rt: Runtime, adapters: Mapping[str, Any] | None = None) -> WebSer
     for adapter in (adapters or {}).values():
         if (webhook := getattr(adapter, "webhook", None)) is not None:
             server.routes.append(Route("POST", webhook.path, webhook.receive))
+    from app.site import add_public_site
+
+    add_public_site(rt, server, watch.counters)  # wave pages, live feed, Telegram Mini App
     secret = settings.stripe_webhook_secret.get_secret_value()
     if settings.stripe_enabled and secret:
         from bots.web.stripe_checkout import StripeCheckout

@@ -16,6 +16,8 @@ from core.model import (
     PendingAction,
     Pledge,
     PledgeStatus,
+    PublicQuestion,
+    PublicReview,
     Question,
     Target,
 )
@@ -182,3 +184,11 @@ class RetentionStore(Protocol):
         self, wave_id: int, start: datetime, width: timedelta, before: datetime, limit: int
     ) -> int: ...
     async def pledge_changes(self, wave_id: int) -> int: ...
+
+
+class PublicStore(Protocol):
+    """What the public pages read besides waves and ideas: anonymous talk (no member ids)."""
+
+    async def answered_questions(self, wave_id: int, limit: int) -> list[PublicQuestion]: ...
+    async def public_reviews(self, wave_id: int, limit: int) -> list[PublicReview]: ...
+    async def set_review_name(self, member_id: int, on: bool) -> None: ...

@@ -44,6 +44,7 @@ class Lines:
 
 
 LINK = "link:"  # a Button whose action is LINK + url opens the page instead of acting
+APP = "app:"  # like LINK, and inside the platform where it can (a Telegram Mini App in private)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,15 @@ class Button:
     @property
     def url(self) -> str:
         """The address a link button opens (a checkout page); empty for an action button."""
-        return self.action.removeprefix(LINK) if self.action.startswith(LINK) else ""
+        for prefix in (LINK, APP):
+            if self.action.startswith(prefix):
+                return self.action.removeprefix(prefix)
+        return ""
+
+    @property
+    def opens_app(self) -> bool:
+        """A public page the platform may open inside itself (Telegram's Web App button)."""
+        return self.action.startswith(APP)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ class Member:
     timezone: str | None = None
     banned: bool = False
     notify_news: bool = True  # private news of ideas they proposed or want
+    review_name: bool = False  # their name next to their reviews on public pages (opt-in)
 
 
 @dataclass(frozen=True)
@@ -255,3 +256,22 @@ def percent(part: int, whole: int) -> int | None:
     if whole <= 0:
         return None
     return (200 * part + whole) // (2 * whole)
+
+
+@dataclass(frozen=True)
+class PublicQuestion:
+    """An answered question as a public page shows it: the texts only, nobody's name."""
+
+    text: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PublicReview:
+    """A review as a public page shows it: rating, text and date; the reviewer's name only if
+    they chose to show it."""
+
+    rating: int
+    text: str
+    at: datetime
+    name: str = ""

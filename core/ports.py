@@ -17,6 +17,7 @@ from core.feature_ports import (
     IdentityStore,
     ModerationStore,
     PaymentStore,
+    PublicStore,
     RetentionStore,
     StatsStore,
     TalkStore,
@@ -212,6 +213,7 @@ class OutboxStore(Protocol):
         limit: int,
     ) -> list[Delivery]: ...
     async def release_claims(self, owner: str | None = None) -> int: ...
+    async def take_over_claims(self, platform: str, owner: str) -> int: ...
     async def finish_delivery(
         self, delivery_id: int, status: str, now: datetime, error: str = "", message_id: str = ""
     ) -> None: ...
@@ -300,6 +302,7 @@ class Tx(
     NewsletterStore,
     FulfilmentStore,
     PrivacyStore,
+    PublicStore,
     Protocol,
 ):
     """Everything one use case may read or write, committed together or not at all."""

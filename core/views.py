@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from core.messages import Button, Lines, Reply, T, t, until
+from core.messages import APP, Button, Lines, Reply, T, t, until
 from core.model import Idea, Wave, WaveStatus
 from core.money import Money
 from core.tiers import Standing, next_tier, price_for, tier_index_for
@@ -212,10 +212,20 @@ def settled(wave: Wave) -> Wave:
     return wave
 
 
+def page_buttons(link: str) -> tuple[tuple[Button, ...], ...]:
+    """The row that opens a wave's public page (a Mini App in Telegram), when there is one."""
+    return ((Button(t("button.open_page"), APP + link),),) if link else ()
+
+
 def wave_card(
-    wave: Wave, now: datetime, talk: TalkSummary | None = None, facts: CardFacts | None = None
+    wave: Wave,
+    now: datetime,
+    talk: TalkSummary | None = None,
+    facts: CardFacts | None = None,
+    link: str = "",
 ) -> Reply:
-    """The full card, with the parts its state shows (CARD_PARTS), Q&A/rating and buttons."""
+    """The full card, with the parts its state shows (CARD_PARTS), Q&A/rating and buttons;
+    `link` is the wave's public page (a row of its own)."""
     facts = facts or CardFacts()
     live = settled(cleared(wave, facts.standing))
     parts = (_PARTS[name](wave, live, facts) for name in CARD_PARTS[wave.status])
@@ -227,7 +237,8 @@ def wave_card(
     )
     if wave.description:
         body = (body[0], t("plain", text=wave.description), *body[1:])
-    return Reply(body=body, buttons=wave_buttons(wave), card=("wave", wave.id), photo=wave.photo)
+    buttons = wave_buttons(wave) + page_buttons(link)
+    return Reply(body=body, buttons=buttons, card=("wave", wave.id), photo=wave.photo)
 
 
 def wave_line(

@@ -69,6 +69,7 @@ members = Table(
     Column("timezone", String(64), nullable=True),
     Column("banned_at", UTCDateTime, nullable=True),
     Column("notify_news", Boolean, nullable=False, server_default=true()),
+    Column("review_name", Boolean, nullable=False, server_default=false()),  # migration 0016
 )
 
 accounts = Table(

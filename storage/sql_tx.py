@@ -22,6 +22,7 @@ from storage.tx_outbox import OutboxMixin
 from storage.tx_payments import PaymentMixin
 from storage.tx_pledges import PledgeMixin
 from storage.tx_privacy import PrivacyMixin
+from storage.tx_public import PublicMixin
 from storage.tx_retention import RetentionMixin
 from storage.tx_stats import StatsMixin
 from storage.tx_supply import SupplyMixin
@@ -53,6 +54,7 @@ class SqlTx(
     RetentionMixin,
     FulfilmentMixin,
     PrivacyMixin,
+    PublicMixin,
     SupplyMixin,
     CreatorMixin,
 ):

@@ -73,8 +73,10 @@ class DispatchMixin(TxBase):
         """Lease due deliveries to owner until lease_until: chat broadcasts before private
         notifications, oldest first, and a delivery only with every earlier one of its chat.
 
-        Only the rows this very update leased are returned (UPDATE … RETURNING), so even where
-        another dispatcher selected the same rows concurrently, each goes to one of them.
+        On PostgreSQL the selected rows are locked FOR UPDATE SKIP LOCKED: a concurrent claim
+        skips them rather than waiting. Only the rows this very update leased are returned
+        (UPDATE … RETURNING), so even where another dispatcher selected the same rows
+        concurrently, each goes to one of them.
         """
         broadcast_first = case((deliveries.c.member_id.is_(None), 0), else_=1)
         d = deliveries.c
@@ -101,6 +103,8 @@ class DispatchMixin(TxBase):
             .order_by(broadcast_first, deliveries.c.id)
             .limit(limit)
         )
+        if self._locking:  # PostgreSQL: rows another claim is leasing now are passed over
+            stmt = stmt.with_for_update(skip_locked=True, of=deliveries)
         # Inline on the writer (as every small statement): a statement on the driver's thread
         # could be cut by a cancelled sweep and poison the shared write transaction.
         rows: list[tuple[Any, ...]] = [tuple(row) for row in await self._exec(stmt)]

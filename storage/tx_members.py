@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from core.model import Member, Target
 from storage.schema import accounts, members, modchats
@@ -47,6 +47,7 @@ def member_from_row(row: Any) -> Member:
         timezone=row.timezone,
         banned=row.banned_at is not None,
         notify_news=bool(row.notify_news),
+        review_name=bool(row.review_name),
     )
 
 
@@ -66,16 +67,25 @@ class MemberMixin(TxBase):
     async def create_member(
         self, account: str, display_name: str, lang: str | None, now: datetime
     ) -> Member:
-        """A new person with their first account."""
+        """A new person with their first account.
+
+        On PostgreSQL another process may be creating the same account's member right now (two
+        updates of a new person at once): the account insert then waits for it and, once it
+        committed, this one keeps theirs and drops its own row.
+        """
         result = await self._exec(
             insert(members).values(
                 display_name=display_name, lang=lang, notify_milestones=True, created_at=now
             )
         )
         member_id = new_id(result)
-        await self._exec(
-            insert(accounts).values(account=account, member_id=member_id, linked_at=now)
-        )
+        values = {"account": account, "member_id": member_id, "linked_at": now}
+        if not await self._insert_ignore(accounts, values):
+            await self._exec(delete(members).where(members.c.id == member_id))
+            existing = await self.member_for_account(account)
+            if existing is None:
+                raise RuntimeError("the account's member vanished while it was being created")
+            return existing
         return Member(member_id, display_name, lang, True)
 
     async def rename_member(self, member_id: int, display_name: str) -> None:

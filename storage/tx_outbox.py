@@ -151,6 +151,18 @@ class OutboxMixin(TxBase):
         result = await self._exec(stmt.values(claimed_by=None, claimed_until=None))
         return int(result.rowcount or 0)
 
+    async def take_over_claims(self, platform: str, owner: str) -> int:
+        """A newly elected dispatcher of a platform frees the leases other dispatchers hold on
+        it: only the elected one sends for a platform, so those belong to a dead or deposed one
+        (whose lease would otherwise hold its chats for minutes)."""
+        stmt = update(deliveries).where(
+            deliveries.c.claimed_until.is_not(None),
+            deliveries.c.platform == platform,
+            deliveries.c.claimed_by != owner,
+        )
+        result = await self._exec(stmt.values(claimed_by=None, claimed_until=None))
+        return int(result.rowcount or 0)
+
     async def due_deliveries(
         self, now: datetime, limit: int, platforms: Sequence[str] | None = None
     ) -> list[Delivery]:

@@ -92,6 +92,10 @@ class ConsoleMessenger:
     async def send(self, chat_id: str, message: Reply, lang: str) -> SendResult:
         """Print (or just count) one broadcast."""
         text = render_reply(message, lang, self.timezone)
+        links = [f"[{render(button.label, lang, PLAIN)}: {button.url}]"
+                 for row in message.buttons for button in row if button.url]  # fmt: skip
+        if links:  # the wave's public page: a terminal can only print its address
+            text += "\n" + "  ".join(links)
         self.delivered.append((chat_id, text))
         if chat_id == self.visible_chat:
             self.write(indent("📣 " + text))

@@ -6,12 +6,12 @@ import html
 import logging
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bots.i18n import Markup, has_text, render
 from bots.i18n.formatting import DEFAULT_TIMEZONE
 from bots.i18n.photos import body_with_photo_note
-from core.messages import Reply, t
+from core.messages import Button, Reply, t
 
 log = logging.getLogger(__name__)
 
@@ -113,14 +113,25 @@ def _deep_link_label(username: str, lang: str) -> str:
     return f"💬 @{username}"
 
 
-def keyboard(reply: Reply, lang: str, link_username: str = "") -> InlineKeyboardMarkup | None:
+def link_button(button: Button, lang: str, private: bool) -> InlineKeyboardButton:
+    """A page opened by the client: a wave page opens as a Mini App where Telegram allows one
+    (private chats, an https page), else in the browser."""
+    label = render(button.label, lang)
+    if button.opens_app and private and button.url.startswith("https://"):
+        return InlineKeyboardButton(label, web_app=WebAppInfo(button.url))
+    return InlineKeyboardButton(label, url=button.url)
+
+
+def keyboard(
+    reply: Reply, lang: str, link_username: str = "", private: bool = False
+) -> InlineKeyboardMarkup | None:
     """Buttons carry their action as callback data; a wave card in a group gets a deep link."""
     rows: list[list[InlineKeyboardButton]] = []
     for row in reply.buttons:
         buttons = []
         for button in row:
-            if button.url:  # a checkout page: opened by the client, no callback
-                buttons.append(InlineKeyboardButton(render(button.label, lang), url=button.url))
+            if button.url:  # a checkout or wave page: opened by the client, no callback
+                buttons.append(link_button(button, lang, private))
                 continue
             if not 1 <= len(button.action.encode("utf-8")) <= CALLBACK_DATA_LIMIT:
                 log.warning("dropping a button whose action does not fit: %r", button.action)

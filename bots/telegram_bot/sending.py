@@ -68,7 +68,7 @@ async def post_reply(
     text = render_reply(reply, lang, timezone)
     chunks = split_html(text)
     link = "" if is_private(chat_id) else handle.username
-    markup = keyboard(reply, lang, link)
+    markup = keyboard(reply, lang, link, private=is_private(chat_id))
     quoted = (
         ReplyParameters(reply_to, allow_sending_without_reply=True)
         if reply_to is not None
@@ -125,7 +125,7 @@ async def edit_reply(
     text = render_reply(reply, lang, timezone)
     chunks = split_html(text) or ["…"]
     link = "" if is_private(chat_id) else handle.username
-    markup = keyboard(reply, lang, link)
+    markup = keyboard(reply, lang, link, private=is_private(chat_id))
     if await edit_photo_card(bot, chat_id, message_id, reply, text, markup):
         return  # a captioned photo: editMessageText would be refused
     await bot.edit_message_text(

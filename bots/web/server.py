@@ -97,7 +97,8 @@ class WebServer:
         self.stopped.set()
 
     async def close(self) -> None:
-        """Close the listening socket and the connections."""
+        """Close the listening socket and the connections (live pages end their streams)."""
+        self.stopped.set()
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()

@@ -22,7 +22,7 @@ from core.errors import DomainError
 from core.messages import Button, Lines, Reply, T, t
 from core.model import PledgeStatus, WaveStatus
 from core.ports import ChatRef
-from core.services import cards, community, ideas, standing, suppliers
+from core.services import cards, community, ideas, public, standing, suppliers
 from core.services.context import is_moderator
 
 LANG = Param("lang", Word, label_key="usage.langs")
@@ -102,16 +102,22 @@ async def settings(req: Request) -> list[Reply]:
         news = t(
             "settings.show_news", news=t("settings.on" if member.notify_news else "settings.off")
         )
+        names = t("settings.show_names",
+                  names=t("settings.on" if member.review_name else "settings.off"))  # fmt: skip
         buttons = ((Button(t("button.notify_on"), "notify:on"),
                     Button(t("button.notify_off"), "notify:off")),
                    (Button(t("button.news_on"), "news:on"),
-                    Button(t("button.news_off"), "news:off")))  # fmt: skip
-        return [Reply(body=(show, news), buttons=buttons, private=True)]
+                    Button(t("button.news_off"), "news:off")),
+                   (Button(t("button.names_on"), "names:on"),
+                    Button(t("button.names_off"), "names:off")))  # fmt: skip
+        return [Reply(body=(show, news, names), buttons=buttons, private=True)]
     name, value = setting
     if name == "tz":
         return await set_timezone(req, value)
     if name == "news":
         return await set_news(req, value == "on")
+    if name == "names":
+        return await set_names(req, value == "on")
     return await set_notify(req, value == "on")
 
 
@@ -149,6 +155,20 @@ async def set_news(req: Request, on: bool) -> list[Reply]:
     """Apply the idea-news choice."""
     await community.set_news(req.ctx, req.actor, on)
     return say("settings.news_on" if on else "settings.news_off")
+
+
+@action("names")
+async def names_button(req: Request) -> list[Reply]:
+    """The review-name on/off buttons under /settings."""
+    if req.args not in ("on", "off"):
+        raise DomainError("error.stale_button")
+    return await set_names(req, req.args == "on")
+
+
+async def set_names(req: Request, on: bool) -> list[Reply]:
+    """Apply the choice of showing one's name next to one's reviews on public pages."""
+    await public.set_review_name(req.ctx, req.actor, on)
+    return say("settings.names_on" if on else "settings.names_off")
 
 
 @command("follow", CATEGORIES)

@@ -42,7 +42,8 @@ async def relaunch_wave(req: Request) -> list[Reply]:
     old = req.arg(THE_WAVE)
     wave = await relaunch.relaunch(req.ctx, req.actor, old, req.maybe(DURATION))
     told = Reply(body=(t("mod.relaunched", id=wave.id, old=old, title=wave.title),))
-    return [told, wave_card(wave, req.ctx.clock.now())]
+    link = req.ctx.rules.page_url("w", wave.id)
+    return [told, wave_card(wave, req.ctx.clock.now(), link=link)]
 
 
 @action("anyway")

@@ -142,11 +142,12 @@ def Switch(name: str) -> Kind[bool]:
     return Kind(parse, Takes.REST, label=_literal(f"{name} on|off"))
 
 
-SWITCHES = ("notify", "news")  # settings turned on or off
+SWITCHES = ("notify", "news", "names")  # settings turned on or off
 
 
 def Setting() -> Kind[tuple[str, str]]:
-    """'notify on|off', 'news on|off' or 'tz <Area/City>|off': which setting, its new value."""
+    """'notify on|off', 'news on|off', 'names on|off' or 'tz <Area/City>|off': which setting,
+    its new value."""
 
     def parse(words: list[str]) -> tuple[str, str]:
         typed = words[0].split()
@@ -157,7 +158,7 @@ def Setting() -> Kind[tuple[str, str]]:
             raise Misfit(words[0])
         return name, value.lower() if name in SWITCHES else value
 
-    label = "notify on|off | news on|off | tz <Area/City>|off"
+    label = "notify on|off | news on|off | names on|off | tz <Area/City>|off"
     return Kind(parse, Takes.REST, label=_literal(label))
 
 

@@ -138,7 +138,8 @@ async def launch(req: Request) -> list[Reply]:
                       options.get("cap"), options.get("per", 1))  # fmt: skip
     wave = await waves.launch(req.ctx, req.actor, plan)
     launched = Reply(body=(t("mod.launched", id=wave.id, title=wave.title, moq=wave.moq),))
-    return [launched, wave_card(wave, req.ctx.clock.now())]
+    link = req.ctx.rules.page_url("w", wave.id)
+    return [launched, wave_card(wave, req.ctx.clock.now(), link=link)]
 
 
 @command("close", THE_WAVE, moderator=True)

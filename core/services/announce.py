@@ -30,6 +30,7 @@ async def announce(
     audience: Audience = Audience.PARTICIPANTS,
     card: Reply | None = None,
     skip: frozenset[int] = frozenset(),
+    buttons: tuple[tuple[Button, ...], ...] = (),
 ) -> int:
     """Record one announcement and a delivery per subscribed chat and interested member; members
     in skip were already told in a message of their own.
@@ -46,7 +47,7 @@ async def announce(
         targets += await tx.follower_targets(wave.category)
     targets = [target for target in targets if target.member_id not in skip]
     targets += await supplier_targets(tx, wave, kind)
-    payload = encode(body, card.buttons if card else (), wave.id if card else None)
+    payload = encode(body, card.buttons if card else buttons, wave.id if card else None)
     payload["photo"] = card.photo if card else ""
     return await record(ctx, tx, wave.id, kind, payload, targets, fanout=fanout)
 
@@ -121,7 +122,7 @@ async def announce_opened(
 ) -> int:
     """A new wave: its live card to subscribed chats, an alert to the category's followers
     (except those in skip, who got a wanter's message)."""
-    card = wave_card(wave, ctx.clock.now())
+    card = wave_card(wave, ctx.clock.now(), link=ctx.rules.page_url("w", wave.id))
     header = t("announce.opened", id=wave.id, title=wave.title, category=wave.category)
     body = (header, *card.body[1:])
     return await announce(ctx, tx, wave, "opened", body, Audience.FOLLOWERS, card=card, skip=skip)

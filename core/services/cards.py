@@ -46,7 +46,8 @@ async def current_card(ctx: Context, wave_id: int) -> Reply:
     async with ctx.db.read() as tx:
         wave = await load_wave(tx, wave_id)
         facts = await facts_in(tx, wave)
-    return wave_card(wave, ctx.clock.now(), await talk.summary(ctx, wave_id), facts)
+    link = ctx.rules.page_url("w", wave_id)
+    return wave_card(wave, ctx.clock.now(), await talk.summary(ctx, wave_id), facts, link)
 
 
 async def _edit(ctx: Context, messenger: Messenger, card: Card) -> int:

@@ -46,6 +46,11 @@ class Rules:
     fair_share: FairShareRules = field(default_factory=FairShareRules)
     creator_share_percent: int = 5  # of a completed wave's revenue, to the idea's author
     newsletter_days: int = 15  # the personal newsletter's period
+    public_url: str = ""  # where the web pages are served (WAVEBOT_PUBLIC_URL), '' when none
+
+    def page_url(self, kind: str, item_id: int) -> str:
+        """The public page of a wave ('w') or an idea ('i'); '' without a public URL."""
+        return f"{self.public_url.rstrip('/')}/{kind}/{item_id}" if self.public_url else ""
 
 
 @dataclass

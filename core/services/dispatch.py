@@ -7,11 +7,12 @@ import contextlib
 import logging
 import uuid
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from core.lanes import SENDING_LANE, Lane, delivery_lane
+from core.leadership import Leadership
 from core.messages import Reply
 from core.ports import Delivery, Messenger, SendOutcome, SendResult
 from core.services.announce import decode
@@ -22,6 +23,7 @@ from core.services.dispatch_record import (
     Recorder,
     backoff,
 )
+from core.services.dispatch_roles import PlatformRoles
 
 __all__ = ["MAX_ATTEMPTS", "DispatchStats", "Dispatcher", "backoff", "chat_lanes"]
 
@@ -72,13 +74,16 @@ class Dispatcher:
         parallel: int = 64,
         owner: str = "",
         lease: timedelta = LEASE,
+        roles: Callable[[str], Leadership] | None = None,
     ):
-        """Messengers is shared with the composition root, which adds adapters as they start."""
+        """Messengers is shared with the composition root, which adds adapters as they start.
+        Roles: on several processes, the platforms this one sends for only while elected."""
         self.ctx = ctx
         self.messengers = messengers
         self.parallel = parallel
         self.owner = owner or f"dispatcher-{uuid.uuid4().hex[:12]}"
         self.lease = lease
+        self.roles = PlatformRoles(roles)
         self._lock = asyncio.Lock()
         self._poked = asyncio.Event()
         self._chats: dict[ChatKey, _ChatQueue] = {}
@@ -101,7 +106,7 @@ class Dispatcher:
                 while True:
                     self._poked.clear()
                     self._enqueue(await self._claim())
-                    if not self._chats:
+                    if not self._chats or self.roles.lost:  # deposed: what is queued goes back
                         return stats
                     # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation
                     # that lands as the event is set, and a stopping clock would wait forever.
@@ -111,14 +116,23 @@ class Dispatcher:
             finally:
                 await self._stop_chats()
                 await recorder.close()
+                if self.roles.lost:  # the next holder need not wait for the leases to lapse
+                    with contextlib.suppress(Exception):
+                        await self.release_own()
 
     async def _claim(self) -> list[Delivery]:
         """Lease due deliveries for the platforms this process can send to, broadcasts first."""
+        platforms = await self.roles.led(sorted(self.messengers))
+        if not platforms or self.roles.lost:
+            return []
         now = self.ctx.clock.now()
         self._replies.clear()
         async with self.ctx.db.write() as tx:
-            return await tx.claim_deliveries(self.owner, sorted(self.messengers), now,
-                                             now + self.lease, BATCH)  # fmt: skip
+            for platform in self.roles.due_takeovers():
+                if taken := await tx.take_over_claims(platform, self.owner):
+                    log.warning("took over %d deliveries leased by another dispatcher", taken)
+            return await tx.claim_deliveries(self.owner, platforms, now, now + self.lease,
+                                             BATCH)  # fmt: skip
 
     def _enqueue(self, claimed: list[Delivery]) -> None:
         """Append each delivery to its chat's queue; an idle chat joins its platform and lane's

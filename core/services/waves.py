@@ -14,6 +14,7 @@ from core.services.context import Context, member_of, require_moderator
 from core.services.ideas import load_idea
 from core.services.moderation import refuse_if_banned
 from core.tiers import cleared_counts, milestones_for, validate_tiers
+from core.views import page_buttons
 
 MAX_DURATION = timedelta(days=90)
 MIN_DURATION = timedelta(minutes=1)
@@ -161,7 +162,8 @@ async def _announce_progress(ctx: Context, tx: Tx, before: Wave, after: Wave) ->
     thresholds = {tier.min_units for tier in after.tiers[1:]}
     new_tier = any(m in thresholds for m in fresh)  # each price drop is a milestone, told once
     body = ann.milestone_body(after, top, new_tier=new_tier, moq=after.moq in fresh)
-    await ann.announce(ctx, tx, after, f"milestone:{top}", body)
+    share = page_buttons(ctx.rules.page_url("w", after.id))
+    await ann.announce(ctx, tx, after, f"milestone:{top}", body, buttons=share)
     return fresh
 
 

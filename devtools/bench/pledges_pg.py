@@ -193,6 +193,9 @@ def run(quick: bool, database_url: str) -> BenchResult:
     pledges = QUICK_PLEDGES if quick else FULL_PLEDGES
     rounds = QUICK_ROUNDS if quick else ROUNDS
     asyncio.run(_rounds(database_url, pledges, rounds, result))
+    from devtools.bench.scaling import measure_scaling  # it imports this module's helpers
+
+    measure_scaling(database_url, quick, result)
     result.notes += [
         f"{pledges} distinct members join one wave per run, {rounds} rounds, ceiling and core "
         "interleaved; the server's own fsync settings apply to both",

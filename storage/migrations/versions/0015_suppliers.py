@@ -2,7 +2,7 @@
 newsletter's opt-outs and sends (storage/schema_supply.py).
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0016
 Create Date: 2026-11-27
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0014"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
