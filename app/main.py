@@ -27,7 +27,7 @@ from core.commands.interpreter import Interpreter
 from core.leadership import Leadership
 from core.messages import Reply, t
 from core.ports import Messenger
-from core.services import retention, talk
+from core.services import newsletter, retention, talk
 from core.services.context import Context, Rules
 from core.services.dispatch import Dispatcher
 from core.services.fairshare import Budget, FairShareRules
@@ -41,6 +41,7 @@ from storage.urls import is_postgresql
 log = logging.getLogger(__name__)
 REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an hour
 RETENTION_SWEEP_SECONDS = 3600.0  # bounded storage: old finished rows go hourly, in batches
+NEWSLETTER_SWEEP_SECONDS = 3600.0  # the personal newsletter: members not yet served this period
 ADAPTER_GRACE_SECONDS = 5.0  # updates in hand finish and are confirmed; SIGTERM to exit < 10 s
 CLOCK_GRACE_SECONDS = 3.0
 
@@ -83,6 +84,8 @@ async def runtime(
         rules = Rules(currency=settings.currency, default_lang=settings.lang, languages=LANGUAGES,
                       timezone=settings.timezone, fair_share=fair_share_rules(settings),
                       platforms=tuple(name.capitalize() for name in platforms()),
+                      creator_share_percent=settings.creator_share_percent,
+                      newsletter_days=settings.newsletter_days,
                       public_url=settings.public_url)  # fmt: skip
         ctx = Context(db, clock or SystemClock(), settings.owner_accounts | extra_owners,
                       rules=rules, charts=charts, plain=render_plain,
@@ -99,6 +102,7 @@ async def runtime(
         clockwork.extra_jobs.append((lambda: talk.ask_reviews(ctx), REVIEW_SWEEP_SECONDS))
         policy = retention.RetentionPolicy(settings.retention, shipping=settings.shipping_retention)
         clockwork.extra_jobs.append((lambda: retention.prune(ctx, policy), RETENTION_SWEEP_SECONDS))
+        clockwork.extra_jobs.append((lambda: newsletter.send_due(ctx), NEWSLETTER_SWEEP_SECONDS))
         ctx.wakeup = clockwork
         interpreter = Interpreter(ctx, aliases=command_aliases())
         try:

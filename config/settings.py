@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     retention_days: int = Field(
         30, validation_alias=AliasChoices("WAVEBOT_RETENTION_DAYS", "retention_days")
     )
+    creator_share_percent: int = Field(  # of a completed wave's revenue, to the idea's author
+        5, validation_alias=AliasChoices("WAVEBOT_CREATOR_SHARE_PERCENT", "creator_share_percent")
+    )
+    newsletter_days: int = Field(  # the personal newsletter's period
+        15, validation_alias=AliasChoices("WAVEBOT_NEWSLETTER_DAYS", "newsletter_days")
+    )
     # Shipping details (name, phone, address) are deleted this long after delivery; 0 = never.
     shipping_retention_days: int = Field(
         30,
@@ -252,6 +258,22 @@ class Settings(BaseSettings):
         """Whole days, 0 meaning keep forever; a year at most is plenty for an audit trail."""
         if not 0 <= value <= 3650:
             raise ValueError("WAVEBOT_RETENTION_DAYS must be 0 (keep forever) to 3650 days")
+        return value
+
+    @field_validator("creator_share_percent")
+    @classmethod
+    def _creator_share(cls, value: int) -> int:
+        """A whole percentage: 0 turns the creator share off."""
+        if not 0 <= value <= 100:
+            raise ValueError("WAVEBOT_CREATOR_SHARE_PERCENT must be 0 to 100")
+        return value
+
+    @field_validator("newsletter_days")
+    @classmethod
+    def _newsletter(cls, value: int) -> int:
+        """Whole days between two personal newsletters."""
+        if not 1 <= value <= 366:
+            raise ValueError("WAVEBOT_NEWSLETTER_DAYS must be 1 to 366 days")
         return value
 
     @field_validator("shipping_retention_days")

@@ -37,6 +37,7 @@ from core.model import (
 )
 from core.payment_ports import PaymentLedger
 from core.privacy_ports import PrivacyStore
+from core.supply_ports import CreatorStore, NewsletterStore, SupplierStore
 from core.tiers import Bid
 
 
@@ -296,6 +297,9 @@ class Tx(
     DirectChannelStore,
     RetentionStore,
     FanoutStore,
+    SupplierStore,
+    CreatorStore,
+    NewsletterStore,
     FulfilmentStore,
     PrivacyStore,
     PublicStore,

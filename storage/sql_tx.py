@@ -5,6 +5,7 @@ from __future__ import annotations
 from storage.tx_backers import BackerMixin
 from storage.tx_cards import CardMixin
 from storage.tx_checkout import CheckoutMixin
+from storage.tx_creator import CreatorMixin
 from storage.tx_digest import DigestMixin
 from storage.tx_dispatch import DispatchMixin
 from storage.tx_dm_channels import DirectChannelMixin
@@ -24,6 +25,7 @@ from storage.tx_privacy import PrivacyMixin
 from storage.tx_public import PublicMixin
 from storage.tx_retention import RetentionMixin
 from storage.tx_stats import StatsMixin
+from storage.tx_supply import SupplyMixin
 from storage.tx_talk import TalkMixin
 from storage.tx_waves import WaveMixin
 
@@ -53,5 +55,7 @@ class SqlTx(
     FulfilmentMixin,
     PrivacyMixin,
     PublicMixin,
+    SupplyMixin,
+    CreatorMixin,
 ):
     """core.ports.Tx bound to one connection and one transaction."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.commands import makers
 from core.commands import payments as payment_commands
 from core.commands.demo import demo_commands
 from core.commands.ideas import idea_card
@@ -21,7 +22,7 @@ from core.errors import DomainError
 from core.messages import Button, Lines, Reply, T, t
 from core.model import PledgeStatus, WaveStatus
 from core.ports import ChatRef
-from core.services import cards, community, ideas, public, standing
+from core.services import cards, community, ideas, public, standing, suppliers
 from core.services.context import is_moderator
 
 LANG = Param("lang", Word, label_key="usage.langs")
@@ -51,8 +52,9 @@ async def start(req: Request) -> list[Reply]:
 async def help_(req: Request) -> list[Reply]:
     """The commands this person may use."""
     moderator = await is_moderator(req.ctx, req.actor)
+    supplier = await suppliers.is_supplier(req.ctx, req.actor)
     rows: list[T] = []
-    for spec in [*visible_commands(moderator), *demo_commands(req.ctx, moderator)]:
+    for spec in [*visible_commands(moderator, supplier), *demo_commands(req.ctx, moderator)]:
         rows.append(t("help.row", usage=spec.usage, text=t(spec.help_key)))
     header = t("help.header_mod" if moderator else "help.header")
     return [Reply(body=(header, t("lines", lines=Lines(tuple(rows)))), private=True)]
@@ -74,10 +76,11 @@ async def mine(req: Request) -> list[Reply]:
     for idea in view.ideas:
         rows.append(t("mine.idea", id=idea.id, title=idea.title, wants=idea.wants,
                       status=t(f"status.{idea.status.value}")))  # fmt: skip
-    if not rows:
+    credits = await makers.mine_lines(req, view.member.id)
+    if not rows and not credits:
         return [Reply(body=(t("mine.empty"),), private=True)]
-    return [Reply(body=(t("mine.header"), t("lines", lines=Lines(tuple(rows)))), buttons=buttons,
-                  private=True)]  # fmt: skip
+    listed = (t("mine.header"), t("lines", lines=Lines(tuple(rows)))) if rows else ()
+    return [Reply(body=(*listed, *credits), buttons=buttons, private=True)]
 
 
 @command("lang", LANG)

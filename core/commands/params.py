@@ -27,6 +27,7 @@ V = TypeVar("V")
 WAVE = "wave"
 IDEA = "idea"
 QUESTION = "question"
+CATEGORIES = "categories"  # /stats categories
 
 
 class Takes(Enum):
@@ -222,8 +223,10 @@ class StatsTarget:
 
 
 def _stats_target(words: list[str]) -> StatsTarget:
-    """'12', 'wave 12' or 'idea 3'."""
+    """'12', 'wave 12', 'idea 3' or 'categories' (makers' price sensitivity)."""
     typed = [word.lower() for word in words[0].split()]
+    if typed == [CATEGORIES]:
+        return StatsTarget(CATEGORIES, 0)
     if len(typed) == 2 and typed[0] in (WAVE, IDEA):
         return StatsTarget(typed[0], parse_id(typed[1], typed[0]))
     if len(typed) == 1:
@@ -251,3 +254,34 @@ class Param(Generic[V]):
     def shown_key(self) -> str:
         """The catalogue key of the name shown in usage lines."""
         return self.label_key or f"option.{self.name}"
+
+
+@dataclass(frozen=True)
+class OfferChoice:
+    """'/launch 12 offer=3 14d': the wave takes an offer's terms instead of typed tiers."""
+
+    id: int
+
+
+_OFFER_WORD = re.compile(r"^offer=(.*)$", re.I)
+_TIER_WORD = re.compile(r"^[0-9]{1,7}:")
+
+
+def _tiers_or_offer(words: list[str]) -> tuple[Tier, ...] | OfferChoice:
+    """Typed tiers, or one 'offer=<id>' word naming a supplier's offer."""
+    chosen = [_OFFER_WORD.match(word) for word in words]
+    if not any(chosen):
+        return _tiers(words)
+    if len(words) != 1 or chosen[0] is None:
+        raise Misfit(" ".join(words))
+    return OfferChoice(parse_id(chosen[0].group(1), "offer"))
+
+
+LaunchTiers: Kind[tuple[Tier, ...] | OfferChoice] = Kind(
+    _tiers_or_offer, Takes.MANY,
+    accepts=lambda word: "=" not in word or word.lower().startswith("offer="),
+)  # fmt: skip
+# An offer's tiers: only tier-shaped words, so a note after them is never read as a tier.
+OfferTiers: Kind[tuple[Tier, ...]] = Kind(
+    _tiers, Takes.MANY, accepts=lambda word: _TIER_WORD.match(word) is not None
+)

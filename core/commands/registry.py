@@ -59,6 +59,8 @@ class Command:
     owner: bool = False  # owners only (listed with the moderators' commands)
     reads_only: ReadsOnly = False  # no effect at all: runs outside the writer (§7)
     moderator_press: bool = False  # a button only moderators may press (the service checks)
+    listed: str = ""  # "moderators" / "suppliers": whom /help and menus list it for (the
+    # services check rights: /stats categories is also the suppliers', /supplier redeem anyone's)
 
     @property
     def help_key(self) -> str:
@@ -135,6 +137,7 @@ def command(
     hint: str = "",
     owner: bool = False,
     reads_only: ReadsOnly = False,
+    listed: str = "",
 ) -> Callable[[Handler], Handler]:
     """Register a handler under a command name, with the parameters the binder reads for it.
 
@@ -144,7 +147,17 @@ def command(
 
     def register(handler: Handler) -> Handler:
         spec = Command(
-            name, handler, params, moderator, hidden, aliases, raw, hint, owner, reads_only
+            name,
+            handler,
+            params,
+            moderator,
+            hidden,
+            aliases,
+            raw,
+            hint,
+            owner,
+            reads_only,
+            listed=listed,
         )
         for key in (name, *aliases):
             REGISTRY[key] = spec
@@ -153,10 +166,23 @@ def command(
     return register
 
 
-def visible_commands(moderator: bool) -> list[Command]:
+def visible_commands(moderator: bool, supplier: bool = False) -> list[Command]:
     """Commands to list in /help and platform menus, deduplicated and in order."""
     seen: dict[str, Command] = {}
     for spec in REGISTRY.values():
-        if not spec.hidden and (moderator or not spec.moderator):
+        if (
+            not spec.hidden
+            and (moderator or not spec.moderator)
+            and _listed(spec, moderator, supplier)
+        ):
             seen.setdefault(spec.name, spec)
-    return sorted(seen.values(), key=lambda spec: spec.moderator)
+    return sorted(seen.values(), key=lambda spec: spec.moderator or bool(spec.listed))
+
+
+def _listed(spec: Command, moderator: bool, supplier: bool) -> bool:
+    """Whether a command meant for moderators or suppliers is listed for this person."""
+    if spec.listed == "moderators":
+        return moderator
+    if spec.listed == "suppliers":
+        return moderator or supplier
+    return True

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from itertools import pairwise
 
-from core.commands.params import IDEA, Choice, Param, Target, WaveId
+from core.commands import makers
+from core.commands.params import CATEGORIES, IDEA, Choice, Param, Target, WaveId
 from core.commands.registry import Request, command
 from core.messages import Attachment, Lines, Reply, T, t
 from core.model import percent
@@ -18,12 +19,17 @@ THE_WAVE = Param("wave", WaveId)
 WHAT = Param("what", Choice("order"), required=False)
 
 
-@command("stats", TARGET, moderator=True, reads_only=True)
+# Not a moderator command as a whole: suppliers read /stats categories; every other view's
+# service requires a moderator at the moment of the action.
+@command("stats", TARGET, reads_only=True, listed="moderators")
 async def stats(req: Request) -> list[Reply]:
-    """/stats: funnel and categories; /stats <wave>: units chart; /stats idea <id>: demand."""
+    """/stats: funnel and categories; /stats <wave>: units chart; /stats idea <id>: demand;
+    /stats categories: price sensitivity for makers."""
     target = req.maybe(TARGET)
     if target is None:
         return await _overview(req)
+    if target.what == CATEGORIES:
+        return await makers.categories(req)
     if target.what == IDEA:
         return await _demand(req, target.id)
     return await _wave(req, target.id)
@@ -52,6 +58,7 @@ async def _overview(req: Request) -> list[Reply]:
             for c in categories
         )  # fmt: skip
         body.append(t("lines", lines=Lines(lines)))
+    body += await makers.ledger_lines(req)
     return [Reply(body=tuple(body), private=True)]
 
 

@@ -9,17 +9,19 @@ from core.commands.params import (
     WAVE,
     Duration,
     IdeaId,
+    LaunchTiers,
+    OfferChoice,
     Options,
     Param,
     Price,
     Quantity,
     Text,
-    Tiers,
     WaveId,
 )
 from core.commands.parsing import parse_id
 from core.commands.paying import confirm_or_pay
 from core.commands.registry import Request, action, command
+from core.commands.supply import launch_from_offer
 from core.commands.usage import say
 from core.messages import Lines, Reply, t
 from core.model import PledgeStatus
@@ -45,7 +47,7 @@ THE_WAVE = Param("wave", WaveId)
 QTY = Param("qty", Quantity, required=False, default="1")
 MAX_PRICE = Param("max_price", Price, required=False, label_key="usage.max_price")
 IDEA = Param("idea", IdeaId)
-TIERS = Param("tiers", Tiers)
+TIERS = Param("tiers", LaunchTiers)  # or offer=<id> (core/commands/supply.py)
 DURATION = Param("duration", Duration)
 LAUNCH_OPTIONS = Param("options", Options("min", "cap", "per"), required=False)
 REASON = Param("reason", Text, required=False)
@@ -127,9 +129,12 @@ async def confirm(req: Request) -> list[Reply]:
 @command("launch", IDEA, TIERS, DURATION, LAUNCH_OPTIONS, moderator=True,
          hint="usage.launch_hint")  # fmt: skip
 async def launch(req: Request) -> list[Reply]:
-    """Open a wave: /launch 12 1:100 50:90 100:80 14d min=50."""
+    """Open a wave: /launch 12 1:100 50:90 100:80 14d min=50, or /launch 12 offer=3 14d."""
     options = req.maybe(LAUNCH_OPTIONS) or {}
-    plan = LaunchPlan(req.arg(IDEA), req.arg(TIERS), req.arg(DURATION), options.get("min"),
+    tiers = req.arg(TIERS)
+    if isinstance(tiers, OfferChoice):
+        return await launch_from_offer(req, req.arg(IDEA), tiers.id, req.arg(DURATION), options)
+    plan = LaunchPlan(req.arg(IDEA), tiers, req.arg(DURATION), options.get("min"),
                       options.get("cap"), options.get("per", 1))  # fmt: skip
     wave = await waves.launch(req.ctx, req.actor, plan)
     launched = Reply(body=(t("mod.launched", id=wave.id, title=wave.title, moq=wave.moq),))

@@ -46,9 +46,20 @@ async def announce(
     if audience is Audience.FOLLOWERS:
         targets += await tx.follower_targets(wave.category)
     targets = [target for target in targets if target.member_id not in skip]
+    targets += await supplier_targets(tx, wave, kind)
     payload = encode(body, card.buttons if card else buttons, wave.id if card else None)
     payload["photo"] = card.photo if card else ""
     return await record(ctx, tx, wave.id, kind, payload, targets, fanout=fanout)
+
+
+async def supplier_targets(tx: Tx, wave: Wave, kind: str) -> list[Target]:
+    """The supplier whose offer a wave answers follows it like a participant (milestones,
+    reminders, the close and the outcome); it was told of the opening in its own notice."""
+    if kind == "opened":
+        return []
+    supplier = await tx.wave_supplier(wave.id)
+    target = None if supplier is None else await tx.member_target(supplier)
+    return [] if target is None else [target]
 
 
 async def record(

@@ -53,10 +53,15 @@ def price_comparison(wave: Wave, max_cents: int) -> T:
              target=wave.money(reaching.unit_price), units=reaching.min_units)  # fmt: skip
 
 
-def launch_notice(ctx: Context, wave: Wave, max_cents: int | None) -> dict[str, object]:
-    """The wanter's message: the wave, its price against their limit, deadline, Join / View."""
+def launch_notice(
+    ctx: Context, wave: Wave, max_cents: int | None, maker: str = ""
+) -> dict[str, object]:
+    """The wanter's message: the wave, which maker answered, its price against their limit,
+    deadline, Join / View."""
     price = wave.money(price_for(wave.tiers, wave.units))
     body = [t("notice.launched", id=wave.id, title=wave.title, price=price)]
+    if maker:
+        body.append(t("notice.maker", maker=maker))
     if max_cents is not None:
         body.append(price_comparison(wave, max_cents))
     body.append(status_text(wave, ctx.clock.now()))
@@ -65,7 +70,9 @@ def launch_notice(ctx: Context, wave: Wave, max_cents: int | None) -> dict[str, 
     return ann.encode(tuple(body), buttons)
 
 
-async def tell_wanters(ctx: Context, tx: Tx, wave: Wave, idea_id: int, launcher: int) -> set[int]:
+async def tell_wanters(
+    ctx: Context, tx: Tx, wave: Wave, idea_id: int, launcher: int, maker: str = ""
+) -> set[int]:
     """One private message per wanter of the idea (merged ideas' wanters included, as merging
     moved their wants), except the launching moderator; returns the members told."""
     told: set[int] = set()
@@ -73,7 +80,7 @@ async def tell_wanters(ctx: Context, tx: Tx, wave: Wave, idea_id: int, launcher:
         member = target.member_id
         if member is None or member == launcher or member in told:
             continue
-        await _record_one(ctx, tx, wave, target, launch_notice(ctx, wave, max_cents))
+        await _record_one(ctx, tx, wave, target, launch_notice(ctx, wave, max_cents, maker))
         told.add(member)
     return told
 

@@ -44,6 +44,8 @@ class Rules:
 
     page_size: int = 8
     fair_share: FairShareRules = field(default_factory=FairShareRules)
+    creator_share_percent: int = 5  # of a completed wave's revenue, to the idea's author
+    newsletter_days: int = 15  # the personal newsletter's period
     public_url: str = ""  # where the web pages are served (WAVEBOT_PUBLIC_URL), '' when none
 
     def page_url(self, kind: str, item_id: int) -> str:

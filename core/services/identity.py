@@ -237,6 +237,7 @@ async def merge_members(
         folded_waves.append({"wave": theirs.wave_id, "kept": result.quantity,
                              "status": result.status.value, "units": units})  # fmt: skip
     counts = await tx.fold_member(gone.id, kept.id, now)
+    counts |= await tx.fold_supply(gone.id, kept.id)  # supplier role, offers, creator credits
     for pledge in folded:  # both had paid: one pledge is kept, so one payment counts
         await _one_counted_payment(ctx, tx, pledge)
     if kept.lang is None and gone.lang is not None:

@@ -19,7 +19,7 @@ from core.model import PaymentWindow, PledgeStatus, Target, Wave, WaveStatus
 from core.payment_records import RefundReason
 from core.ports import Tx
 from core.services import announce as ann
-from core.services import refunds
+from core.services import creator, refunds
 from core.services.context import Context
 
 REMIND_EVERY = timedelta(hours=48)  # undecided pledgers are reminded once per period
@@ -88,6 +88,7 @@ async def settle(ctx: Context, tx: Tx, wave: Wave, view: Outlook) -> WaveStatus:
     await tx.set_wave_status(wave.id, status, ctx.clock.now())
     if status is WaveStatus.COMPLETED:
         await _tell_completed(ctx, tx, wave, view, counted)
+        await creator.credit_completed(ctx, tx, wave, counted)
     else:
         await _tell_failed(ctx, tx, wave, view, counted)
         paid = [payment for payment in await tx.live_payments(wave.id) if payment.counted]

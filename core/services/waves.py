@@ -9,7 +9,7 @@ from core.errors import DomainError, NotFound
 from core.model import IdeaStatus, Pledge, PledgeStatus, Tier, Wave, WaveStatus
 from core.ports import Actor, Tx
 from core.services import announce as ann
-from core.services import backers
+from core.services import backers, offer_news
 from core.services.context import Context, member_of, require_moderator
 from core.services.ideas import load_idea
 from core.services.moderation import refuse_if_banned
@@ -31,6 +31,8 @@ class LaunchPlan:
     moq: int | None = None
     capacity: int | None = None
     per_member: int = 1
+    maker: str = ""  # the supplier whose offer this wave answers (wanters are told)
+    offer_id: int | None = None  # that offer (the idea's other open offers are declined)
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,9 @@ async def launch(ctx: Context, actor: Actor, plan: LaunchPlan) -> Wave:
         await tx.set_wave_photo(wave_id, idea.photo)  # the card shows the idea's photo
         await tx.set_idea_status(idea.id, IdeaStatus.LAUNCHED, "", None, now)
         wave = await load_wave(tx, wave_id)
-        told = await backers.tell_wanters(ctx, tx, wave, idea.id, member.id)
+        told = await backers.tell_wanters(ctx, tx, wave, idea.id, member.id, plan.maker)
         await ann.announce_opened(ctx, tx, wave, skip=frozenset(told))
+        await offer_news.settle_offers(ctx, tx, idea.id, wave, plan.offer_id)
         return wave
 
 

@@ -31,8 +31,12 @@ SAMPLE_ARGS = {"approve": "1", "reject": "1 dup", "merge": "1 2", "launch": "1 1
                "unpaid": "1 #1", "refunds": "", "refunded": "1 #1",
                "payhow": "IBAN FR76 0000, reference: wave and member number",
                "shipping": "1 name address", "ship": "1 Colissimo 6A123",
-               "delivered": "1"}  # fmt: skip
-MODERATOR_COMMANDS = sorted({spec.name for spec in REGISTRY.values() if spec.moderator})
+               "delivered": "1", "suppliers": "", "offers": "1"}  # fmt: skip
+# /stats is open to suppliers for its categories view: its other views check in their services.
+CHECKED_IN_SERVICES = {"stats"}
+MODERATOR_COMMANDS = sorted(
+    {spec.name for spec in REGISTRY.values() if spec.moderator} | CHECKED_IN_SERVICES
+)
 REFUSALS = {"error.not_moderator", "error.not_owner", "error.not_group_admin"}
 
 

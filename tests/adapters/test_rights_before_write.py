@@ -24,7 +24,11 @@ SAMPLE_ARGS = {"approve": "2", "reject": "2 dup", "merge": "3 2", "launch": "2 1
                "ban": "member", "unban": "member", "relaunch": "1", "pending": "",
                "subscribe": "", "unsubscribe": "", "shipping": "1 name address",
                "paid": "1 #1", "unpaid": "1 #1", "refunds": "", "refunded": "1 #1",
-               "payhow": "IBAN FR76 0000", "ship": "1 DHL 42", "delivered": "1"}  # fmt: skip
+               "payhow": "IBAN FR76 0000", "ship": "1 DHL 42", "delivered": "1",
+               "suppliers": "", "offers": "2", "supplier": "remove member"}  # fmt: skip
+# Not flagged moderator as a whole (suppliers read /stats categories, anyone redeems a supplier
+# code): their services ask the moderator right, which must still be asked outside the write.
+CHECKED_IN_SERVICES = {"stats", "supplier"}
 SETUP = ("/idea Kettle #kitchen", "/approve 1", "/launch 1 1:100 50:90 7d",
          "/idea Camping hammock #garden", "/idea Hammock for camping #garden")  # fmt: skip
 BUTTONS = ["approve:2", "reject:2", "mergeto:3:2", "closeyes:1", "merge:3"]
@@ -86,7 +90,7 @@ async def _pressed(interpreter: Interpreter, path: str, payload: str) -> Answer 
 
 def test_every_moderator_command_is_covered() -> None:
     moderator = {spec.name for spec in REGISTRY.values() if spec.moderator and not spec.owner}
-    assert moderator == set(SAMPLE_ARGS)
+    assert moderator | CHECKED_IN_SERVICES == set(SAMPLE_ARGS)
 
 
 @pytest.mark.parametrize("path", ["once", "direct"])

@@ -26,6 +26,8 @@ READ_COMMANDS = [  # (who, what was typed) for every command declared read-only
     (ALICE, "/ideas new"), (ALICE, "/mine"), (ALICE, "/settings"), (ALICE, "/helpers"),
     (ALICE, "/inspire"), (OWNER, "/pending"), (OWNER, "/stats"), (OWNER, "/export 1"),
     (ALICE, "/pay 2"), (OWNER, "/refunds"), (OWNER, "/payhow"), (OWNER, "/shipping 1"),
+    (OWNER, "/briefs"), (OWNER, "/brief 1"), (OWNER, "/suppliers"), (OWNER, "/offers 1"),
+    (ALICE, "/newsletter"),
 ]  # fmt: skip
 READ_BUTTONS = [  # (who, button payload) for every button declared read-only
     (ALICE, "wave:1"), (ALICE, "page:ideas:top:1"), (ALICE, "inspire"), (OWNER, "keep:1"),
@@ -38,6 +40,8 @@ EXPECTED = {  # the first key of the answer: the command did its work, no refusa
     "/stats": "stats.funnel_header", "/export 1": "stats.exported", "keep:1": "mod.kept_open",
     "page:ideas:top:1": "idea.list_header", "inspire": "inspire.spark", "/pay 2": "pay.owed",
     "/refunds": "refunds.none", "/payhow": "payhow.unset", "/shipping 1": "shipping.default",
+    "/briefs": "brief.none", "/brief 1": "brief.header", "/suppliers": "suppliers.none",
+    "/offers 1": "offers.header", "/newsletter": "newsletter.is_on",
 }  # fmt: skip
 
 
