@@ -14,7 +14,7 @@ THE_WAVE = Param("wave", WaveId)
 TRACKING = Param("tracking", Text, required=False)
 
 
-@command("ship", THE_WAVE, TRACKING, moderator=True)
+@command("ship", THE_WAVE, TRACKING, listed="suppliers")  # moderators or the wave's maker
 async def ship(req: Request) -> list[Reply]:
     """Mark a completed wave shipped (again: change its tracking text); paid members are told."""
     tracking = req.maybe(TRACKING) or ""
@@ -25,7 +25,7 @@ async def ship(req: Request) -> list[Reply]:
     return say_private(done)
 
 
-@command("delivered", THE_WAVE, moderator=True)
+@command("delivered", THE_WAVE, listed="suppliers")
 async def delivered(req: Request) -> list[Reply]:
     """Mark a completed wave delivered; paid members are told and asked for a review."""
     wave, _ = await fulfilment.deliver(req.ctx, req.actor, req.arg(THE_WAVE))

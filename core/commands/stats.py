@@ -119,9 +119,10 @@ async def export(req: Request) -> list[Reply]:
 
 async def _order(req: Request) -> list[Reply]:
     """The supplier's order: paid units per member, names and addresses where collected."""
-    wave, lines = await orders.order(req.ctx, req.actor, req.chat, req.arg(THE_WAVE))
+    wave, lines, extra = await orders.order(req.ctx, req.actor, req.chat, req.arg(THE_WAVE))
     _, lang = await community.identify(req.ctx, req.actor)
-    data = await asyncio.to_thread(orders.order_csv, req.ctx.plain_text(), wave, lines, lang)
+    plain = req.ctx.plain_text()
+    data = await asyncio.to_thread(orders.order_csv, plain, wave, lines, lang, extra)
     sheet = Attachment(f"wave-{wave.id}-order.csv", data, "document")
     units = sum(line.quantity for line in lines)
     body = t("order.exported", id=wave.id, title=wave.title, members=len(lines), units=units)

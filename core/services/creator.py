@@ -66,7 +66,7 @@ async def export_share_line(tx: Tx, wave_id: int) -> T | None:
 
 async def export_share_row(tx: Tx, wave_id: int) -> tuple[str, object] | None:
     """The same as a row of the order sheet's summary block (core/services/orders.py
-    `order_csv`: (catalogue key, value)), for the lead to append there: the amount as '5.25'."""
+    `order_csv`: (catalogue key, value)): the amount as '5.25'."""
     credit = await tx.credit_for_wave(wave_id)
     if credit is None:
         return None

@@ -2,14 +2,13 @@
 delivered; each paid member is told in private through the outbox, and delivery starts the
 review requests (docs/ARCHITECTURE.md, "Fulfilment").
 
-Who may mark a wave is decided here, at the moment of the action: moderators, plus whoever a
-registered `FulfilmentRight` allows for that wave (the supplier of the wave, once suppliers
-exist). The right is asked outside any write (§7).
+Who may mark a wave is decided here, at the moment of the action: moderators, and the supplier
+whose chosen offer the wave came from (`suppliers.supplies_wave`). The right is asked outside
+any write (§7).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from core.errors import DomainError, Forbidden
@@ -18,28 +17,17 @@ from core.messages import T, t
 from core.model import Wave, WaveStatus
 from core.ports import Actor, Tx
 from core.services import announce as ann
-from core.services import talk
+from core.services import suppliers, talk
 from core.services.context import Context, is_moderator, member_of
 from core.services.waves import load_wave
 
 TRACKING_MAX = 300
 
-FulfilmentRight = Callable[[Context, Actor, int], Awaitable[bool]]
-RIGHTS: list[FulfilmentRight] = []  # besides moderators; e.g. "the supplier of this wave"
-
-
-def allow_fulfilment(right: FulfilmentRight) -> None:
-    """Let more people than moderators mark a wave shipped or delivered (checked per wave)."""
-    RIGHTS.append(right)
-
 
 async def require_fulfiller(ctx: Context, actor: Actor, wave_id: int) -> None:
-    """Moderators, or someone a registered right allows for this very wave; else refused."""
-    if await is_moderator(ctx, actor):
+    """Moderators, or the supplier of this very wave; else refused."""
+    if await is_moderator(ctx, actor) or await suppliers.supplies_wave(ctx, actor, wave_id):
         return
-    for right in RIGHTS:
-        if await right(ctx, actor, wave_id):
-            return
     raise Forbidden("error.not_moderator")
 
 

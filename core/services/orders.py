@@ -12,6 +12,7 @@ from core.fulfilment_ports import OrderLine
 from core.messages import PlainText, t
 from core.model import Wave, WaveStatus
 from core.ports import Actor, ChatKind, ChatRef
+from core.services import creator
 from core.services.context import Context, require_moderator
 from core.services.stats import decimal_amount, safe_cell
 from core.services.waves import load_wave
@@ -19,10 +20,14 @@ from core.services.waves import load_wave
 COLUMNS = ("member", "name", "quantity", "amount", "ship_name", "phone", "address")
 
 
+Row = tuple[str, object]  # (catalogue key, value) of the sheet's summary block
+
+
 async def order(
     ctx: Context, actor: Actor, chat: ChatRef, wave_id: int
-) -> tuple[Wave, list[OrderLine]]:
-    """A wave and its paid lines, for a moderator asking in private."""
+) -> tuple[Wave, list[OrderLine], list[Row]]:
+    """A wave, its paid lines and extra summary rows (the idea author's creator share), for a
+    moderator asking in private."""
     await require_moderator(ctx, actor)
     if chat.kind is not ChatKind.PRIVATE:
         raise DomainError("error.order_private_only", id=wave_id)
@@ -31,15 +36,22 @@ async def order(
         if wave.status is not WaveStatus.COMPLETED:  # paid units are final only then
             status = t(f"stats.wave_status.{wave.status.value}")
             raise DomainError("error.order_not_completed", id=wave.id, status=status)
-        return wave, await tx.order_lines(wave_id)
+        share = await creator.export_share_row(tx, wave_id)
+        return wave, await tx.order_lines(wave_id), [share] if share else []
 
 
-def order_csv(plain: PlainText, wave: Wave, lines: Sequence[OrderLine], lang: str) -> bytes:
-    """A summary block (wave, currency, paid members, units, total), a blank line, one row per
-    paid member; every cell safe from spreadsheet formulas, addresses on one line."""
+def order_csv(
+    plain: PlainText,
+    wave: Wave,
+    lines: Sequence[OrderLine],
+    lang: str,
+    extra: Sequence[Row] = (),
+) -> bytes:
+    """A summary block (wave, currency, paid members, units, total, then `extra`), a blank line,
+    one row per paid member; every cell safe from spreadsheet formulas, addresses on one line."""
     units = sum(line.quantity for line in lines)
     total = sum(line.amount_cents for line in lines)
-    summary: list[tuple[str, object]] = [
+    summary: list[Row] = [
         ("stats.csv_wave", f"#{wave.id}"),
         ("stats.csv_title", wave.title),
         ("stats.csv_currency", wave.currency),
@@ -47,6 +59,7 @@ def order_csv(plain: PlainText, wave: Wave, lines: Sequence[OrderLine], lang: st
         ("order.csv_members", len(lines)),
         ("order.csv_units", units),
         ("order.csv_total", decimal_amount(total)),
+        *extra,
     ]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -114,6 +114,16 @@ async def is_supplier(ctx: Context, actor: Actor) -> bool:
         return member is not None and await tx.is_supplier(member.id)
 
 
+async def supplies_wave(ctx: Context, actor: Actor, wave_id: int) -> bool:
+    """Whether this account's member still holds the supplier role and the wave came from its
+    chosen offer: that maker may mark its own wave shipped and delivered."""
+    async with ctx.db.read() as tx:
+        member = await tx.member_for_account(actor.account)
+        if member is None or not await tx.is_supplier(member.id):
+            return False
+        return await tx.wave_supplier(wave_id) == member.id
+
+
 async def require_supplier(ctx: Context, actor: Actor) -> None:
     """Suppliers only (offers are theirs to make)."""
     if not await is_supplier(ctx, actor):

@@ -6,13 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
-from core.errors import Forbidden
-from core.fulfilment_ports import FulfilmentStatus
-from core.ports import Actor
 from core.services import fulfilment, talk
-from core.services.context import Context
 from tests.adapters.closing import TRACKING, closed_lamp, ship_and_deliver, sweep
 from tests.adapters.inbox import Inbox, inbox_of
 from tests.conftest import ConsoleWorld, Person
@@ -151,23 +145,3 @@ async def test_the_shared_closing_story_runs_on_the_console(world: ConsoleWorld)
     inbox: Inbox = inbox_of(world)
     await ship_and_deliver(world.rt, owner.say)
     assert inbox.texts("bo")[-1] == said("talk.review_ask", id=1, title="Desk lamp")
-
-
-async def test_a_registered_right_lets_someone_else_fulfil_that_wave_only(
-    world: ConsoleWorld, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    await completed_lamp(world)
-    monkeypatch.setattr(fulfilment, "RIGHTS", [])
-    supplier = Actor("console:supplier", "Supplier")
-
-    async def supplies(ctx: Context, actor: Actor, wave_id: int) -> bool:
-        """Stands in for 'the supplier of this wave', which the suppliers' feature registers."""
-        return actor == supplier and wave_id == 1
-
-    with pytest.raises(Forbidden):
-        await fulfilment.ship(world.rt.ctx, supplier, 1, "DHL 42")
-    fulfilment.allow_fulfilment(supplies)
-    wave, state = await fulfilment.ship(world.rt.ctx, supplier, 1, "DHL 42")
-    assert (wave.id, state.status, state.tracking) == (1, FulfilmentStatus.SHIPPED, "DHL 42")
-    with pytest.raises(Forbidden):
-        await fulfilment.deliver(world.rt.ctx, Actor("console:ana", "Ana"), 1)

@@ -14,6 +14,7 @@ from core.services.providers import PaymentDesk, SimulatedProvider
 from tests.adapters.closing import sweep
 from tests.adapters.inbox import inbox_of
 from tests.adapters.supply_story import make_supplier, wanted_lamp
+from tests.adapters.test_console_order import read_sheet
 from tests.conftest import ConsoleWorld, Person
 from tests.texts import eur, rendered, said
 
@@ -64,6 +65,18 @@ async def test_supplier_offer_wave_share_and_newsletter(
     assert line is not None and rendered(line) == said("creator.export_line", percent=5,
                                                         amount=eur(5.25))  # fmt: skip
     assert row == ("creator.csv_share", "5.25")
+    owner.session.attachment_dir = tmp_path
+    await owner.say("/export 1 order")
+    summary, _ = read_sheet(tmp_path / "wave-1-order.csv")
+    assert summary[said("creator.csv_share")] == "5.25"  # the author's share in the order
+
+    # The maker posts its own wave's shipping and delivery; another supplier cannot.
+    rival = await make_supplier(world, owner, "rival")
+    assert said("error.not_moderator") in await rival.say("/ship 1 DHL 42")
+    assert said("fulfilment.shipped", id=1, title="Desk lamp") in await maker.say("/ship 1 DHL 42")
+    assert said("fulfilment.delivered", id=1, title="Desk lamp") in await maker.say("/delivered 1")
+    await world.deliver()
+    assert said("talk.review_ask", id=1, title="Desk lamp") in inbox.texts("bo")[-1]
 
     world.clock.advance(timedelta(days=15) - timedelta(hours=2))  # a period of membership
     await owner.say("/idea Kettle #kitchen")

@@ -32,8 +32,9 @@ SAMPLE_ARGS = {"approve": "1", "reject": "1 dup", "merge": "1 2", "launch": "1 1
                "payhow": "IBAN FR76 0000, reference: wave and member number",
                "shipping": "1 name address", "ship": "1 Colissimo 6A123",
                "delivered": "1", "suppliers": "", "offers": "1"}  # fmt: skip
-# /stats is open to suppliers for its categories view: its other views check in their services.
-CHECKED_IN_SERVICES = {"stats"}
+# /stats is open to suppliers for its categories view: its other views check in their services;
+# /ship and /delivered are also the wave's maker's (suppliers), decided in the service.
+CHECKED_IN_SERVICES = {"stats", "ship", "delivered"}
 MODERATOR_COMMANDS = sorted(
     {spec.name for spec in REGISTRY.values() if spec.moderator} | CHECKED_IN_SERVICES
 )

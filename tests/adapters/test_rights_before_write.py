@@ -27,8 +27,9 @@ SAMPLE_ARGS = {"approve": "2", "reject": "2 dup", "merge": "3 2", "launch": "2 1
                "payhow": "IBAN FR76 0000", "ship": "1 DHL 42", "delivered": "1",
                "suppliers": "", "offers": "2", "supplier": "remove member"}  # fmt: skip
 # Not flagged moderator as a whole (suppliers read /stats categories, anyone redeems a supplier
-# code): their services ask the moderator right, which must still be asked outside the write.
-CHECKED_IN_SERVICES = {"stats", "supplier"}
+# code, a wave's maker ships it): their services ask the moderator right, which must still be
+# asked outside the write.
+CHECKED_IN_SERVICES = {"stats", "supplier", "ship", "delivered"}
 SETUP = ("/idea Kettle #kitchen", "/approve 1", "/launch 1 1:100 50:90 7d",
          "/idea Camping hammock #garden", "/idea Hammock for camping #garden")  # fmt: skip
 BUTTONS = ["approve:2", "reject:2", "mergeto:3:2", "closeyes:1", "merge:3"]

@@ -1,8 +1,8 @@
 """Suppliers and their one-time codes, offers, the creator-share ledger, the personal
 newsletter's opt-outs and sends (storage/schema_supply.py).
 
-Revision ID: 0015
-Revises: 0016
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-27
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015"
-down_revision: str | None = "0016"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
