@@ -77,7 +77,8 @@ def verify(init_data: str, bot_token: str, now: float | None = None) -> WebAppUs
     if len(fields) != len(pairs):
         raise InitDataRefused(401, "repeated field")
     given = fields.pop("hash", "")
-    if not hmac.compare_digest(given, sign(fields, bot_token)):
+    # As bytes: compare_digest raises on non-ASCII text, and a forged hash may be anything.
+    if not hmac.compare_digest(given.encode(), sign(fields, bot_token).encode()):
         raise InitDataRefused(401, "bad signature")
     try:
         signed_at = int(fields.get("auth_date", ""))
