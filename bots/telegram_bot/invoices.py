@@ -76,7 +76,8 @@ def payload_for(reference: str, key: bytes) -> str:
 def verified(payload: str, key: bytes) -> str | None:
     """The reference of a payload this bot signed; None for a forged or foreign one."""
     reference, _, mark = payload.rpartition(".")
-    if not reference or not hmac.compare_digest(mark, signature(reference, key)):
+    expected = signature(reference, key).encode()
+    if not reference or not hmac.compare_digest(mark.encode(), expected):  # bytes: any text
         return None
     return reference
 

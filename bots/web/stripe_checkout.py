@@ -47,7 +47,8 @@ def sign(reference: str, key: bytes) -> str:
 def verified(token: str, key: bytes) -> str | None:
     """The reference of a token we signed, else None."""
     reference, _, mac = token.partition(".")
-    return reference if hmac.compare_digest(sign(reference, key), token) and mac else None
+    genuine = hmac.compare_digest(sign(reference, key).encode(), token.encode())  # bytes: any text
+    return reference if genuine and mac else None
 
 
 @dataclass(frozen=True)

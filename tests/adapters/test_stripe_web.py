@@ -13,7 +13,15 @@ import discord
 from app.main import runtime
 from app.web import web_server
 from bots.discord_bot.buttons import build_view
-from bots.web.stripe_checkout import SESSION_MAX, SESSION_MIN, StripeCheckout, session_expiry
+from bots.web.stripe_checkout import (
+    SESSION_MAX,
+    SESSION_MIN,
+    StripeCheckout,
+    link_key,
+    session_expiry,
+    sign,
+    verified,
+)
 from config.settings import Settings
 from core.clock import FakeClock
 from core.messages import LINK, Button, t
@@ -91,3 +99,12 @@ def test_sessions_last_as_the_window_within_stripes_limits() -> None:
         assert SESSION_MIN <= end - now <= SESSION_MAX
     same_hour = now.replace(minute=5)
     assert session_expiry(same_hour, now + timedelta(days=7)) == week  # idempotent in the hour
+
+
+def test_a_pay_link_token_is_checked_whatever_its_characters() -> None:
+    key = link_key(API_KEY)
+    token = sign("w1m2", key)
+    assert verified(token, key) == "w1m2"
+    flipped = token[:-1] + ("1" if token.endswith("0") else "0")
+    for forged in (flipped, "w1m2.été", "w1m2", "é.é", ""):  # non-ASCII: None, not a 500
+        assert verified(forged, key) is None

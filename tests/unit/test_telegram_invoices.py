@@ -51,6 +51,7 @@ def test_only_our_payloads_verify() -> None:
     assert verified(payload.replace("a15900", "a100"), KEY) is None  # the amount was changed
     assert verified(payload, invoice_key("999:other-bot")) is None
     assert verified("w12m34a15900EUR", KEY) is None
+    assert verified("w12m34a15900EUR.été", KEY) is None  # non-ASCII: refused, not a TypeError
     assert reference_of(payload) == "w12m34a15900EUR"
 
 
