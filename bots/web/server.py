@@ -64,6 +64,7 @@ class WebServer:
     def app(self) -> web.Application:
         """The aiohttp application: the built-in routes, then every added one."""
         app = web.Application(client_max_size=CLIENT_MAX)
+        app.on_response_prepare.append(_with_security_headers)
         app.router.add_get("/healthz", self.healthz)
         app.router.add_get("/metrics", self.metrics)
         for route in self.routes:
@@ -120,3 +121,10 @@ class WebServer:
         """Prometheus' text exposition (prometheus_client)."""
         body = await self.exposition()
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+async def _with_security_headers(_: web.Request, response: web.StreamResponse) -> None:
+    """Every answer carries the security headers, aiohttp's own 404s and 405s included."""
+    from bots.web.guard import secure  # guard builds on this module's Handler
+
+    secure(response)

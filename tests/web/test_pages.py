@@ -74,7 +74,8 @@ async def test_unknown_or_private_ids_give_the_404_page(db_url: str) -> None:
 async def test_every_page_carries_a_strict_content_security_policy(db_url: str) -> None:
     async with site_world(db_url) as site:
         await open_wave(site.world)
-        for path in ("/", "/w/1", "/w/404", "/i/1", "/static/wave.js", "/w/1/preview.png"):
+        pages = ("/", "/w/1", "/w/404", "/i/1", "/static/wave.js", "/w/1/preview.png")
+        for path in (*pages, "/no/such/path", "/healthz"):  # aiohttp's own 404 too
             _, page, headers = await get(site.base, path)
             policy = headers["Content-Security-Policy"]
             assert "script-src 'self'" in policy and "style-src 'self'" in policy
