@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from core.checkout_ports import PaymentNeeds
-from storage.schema import payment_needs
+from storage.schema_payments import payment_needs
 from storage.sql_base import TxBase
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import ColumnElement, and_, func, select
 from core.fulfilment_ports import Fulfilment, FulfilmentStatus, OrderLine
 from core.model import Target
 from core.payment_records import PaymentState
-from storage.schema import fulfilments, members, payment_shipping, payments
+from storage.schema import members
+from storage.schema_payments import fulfilments, payment_shipping, payments
 from storage.sql_base import TxBase
 from storage.tx_members import FIRST_ACCOUNT, private_targets
 

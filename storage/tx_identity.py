@@ -14,19 +14,14 @@ from storage.schema import (
     deliveries,
     follows,
     ideas,
-    link_attempts,
-    link_codes,
-    member_merges,
     modchats,
-    payment_instructions,
-    payment_reminders,
-    payments,
     pledge_events,
     pledges,
-    refunds,
     wants,
     waves,
 )
+from storage.schema_payments import payment_instructions, payment_reminders, payments, refunds
+from storage.schema_people import link_attempts, link_codes, member_merges
 from storage.sql_base import TxBase, new_id
 from storage.tx_pledges import pledge_from_row
 

@@ -18,7 +18,7 @@ from core.payment_records import (
     RefundState,
     ShippingDetails,
 )
-from storage.schema import payment_instructions, payment_shipping, payments, refunds
+from storage.schema_payments import payment_instructions, payment_shipping, payments, refunds
 from storage.sql_base import TxBase
 
 PAID = PaymentState.PAID.value

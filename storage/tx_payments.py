@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from core.model import PaymentWindow, PledgeStatus, Target
-from storage.schema import members, modchats, payment_reminders, payment_windows, pledges, waves
+from storage.schema import members, modchats, pledges, waves
+from storage.schema_payments import payment_reminders, payment_windows
 from storage.sql_base import TxBase, chunks
 from storage.tx_members import FIRST_ACCOUNT, private_targets
 

@@ -12,22 +12,9 @@ from core.fulfilment_ports import FulfilmentStatus
 from core.model import WaveStatus
 from core.payment_records import PaymentState
 from core.privacy_ports import Rows
-from storage.schema import (
-    accounts,
-    answers,
-    follows,
-    fulfilments,
-    helpers,
-    ideas,
-    members,
-    payment_shipping,
-    payments,
-    pledges,
-    questions,
-    reviews,
-    wants,
-    waves,
-)
+from storage.schema import accounts, follows, ideas, members, pledges, wants, waves
+from storage.schema_payments import fulfilments, payment_shipping, payments
+from storage.schema_people import answers, helpers, questions, reviews
 from storage.sql_base import TxBase
 
 OWNED: dict[str, tuple[Table, tuple[str, ...]]] = {  # section → table, columns, by member_id

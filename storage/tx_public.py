@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from core.model import PublicQuestion, PublicReview
-from storage.schema import answers, members, questions, reviews
+from storage.schema import members
+from storage.schema_people import answers, questions, reviews
 from storage.sql_base import TxBase
 
 

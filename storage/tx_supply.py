@@ -10,7 +10,8 @@ from sqlalchemy import delete, func, insert, select, update
 
 from core.model import Tier
 from core.supply_records import Offer, OfferStatus, Supplier, SupplierCode
-from storage.schema import members, questions, waves
+from storage.schema import members, waves
+from storage.schema_people import questions
 from storage.schema_supply import (
     creator_credits,
     newsletter_optouts,

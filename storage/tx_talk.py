@@ -10,18 +10,10 @@ from sqlalchemy import update as sql_update
 from core.fulfilment_ports import FulfilmentStatus
 from core.model import PledgeStatus, Question, Target, WaveStatus
 from core.payment_records import PaymentState
-from storage.schema import (
-    announcements,
-    answers,
-    fulfilments,
-    helpers,
-    members,
-    payments,
-    pledges,
-    questions,
-    reviews,
-)
+from storage.schema import announcements, members, pledges
 from storage.schema import waves as waves_t
+from storage.schema_payments import fulfilments, payments
+from storage.schema_people import answers, helpers, questions, reviews
 from storage.sql_base import TxBase, new_id
 from storage.tx_members import FIRST_ACCOUNT, private_targets
 

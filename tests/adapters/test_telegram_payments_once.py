@@ -13,7 +13,7 @@ from app.wiring import build_adapter
 from config.settings import Settings
 from core.payment_records import RefundReason
 from core.services.payments import CONFIRM_WINDOW
-from storage.schema import payment_shipping
+from storage.schema_payments import payment_shipping
 from tests.adapters.telegram_pay_support import (
     PROVIDER_TOKEN,
     invoice_for,
