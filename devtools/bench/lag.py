@@ -126,7 +126,7 @@ class StackTracer:
             if late > self.threshold and last != traced:
                 traced = last
                 frame = sys._current_frames().get(loop_thread)
-                stack = "".join(traceback.format_stack(frame, limit=25)) if frame else "?\n"
+                stack = "".join(traceback.format_stack(frame)[-30:]) if frame else "?\n"
                 with open(self.path, "a", encoding="utf-8") as out:
                     out.write(f"--- loop {late * 1000:.0f} ms late (pid {os.getpid()})\n{stack}")
 
