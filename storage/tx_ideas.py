@@ -90,6 +90,13 @@ class IdeaMixin(TxBase):
         row = (await self._exec(_ideas().where(ideas.c.id == idea_id))).first()
         return idea_from_row(row) if row else None
 
+    async def lock_idea(self, idea_id: int) -> None:
+        """Inside a PostgreSQL write, hold the idea's row until the commit, so two launches of
+        one idea take turns (both saw it approved and opened two waves); SQLite's single writer
+        already serialises them."""
+        if self._locking:
+            await self._exec(select(ideas.c.id).where(ideas.c.id == idea_id).with_for_update())
+
     async def set_idea_tags(self, idea_id: int, tags: Sequence[str]) -> None:
         """Every #tag of the idea, in order (the first is its category)."""
         await self._exec(

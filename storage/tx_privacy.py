@@ -15,23 +15,39 @@ from core.privacy_ports import Rows
 from storage.schema import accounts, follows, ideas, members, pledges, wants, waves
 from storage.schema_payments import fulfilments, payment_shipping, payments
 from storage.schema_people import answers, helpers, questions, reviews
+from storage.schema_supply import (
+    creator_credits,
+    newsletter_optouts,
+    newsletter_sends,
+    offers,
+    suppliers,
+)
 from storage.sql_base import TxBase
 
-OWNED: dict[str, tuple[Table, tuple[str, ...]]] = {  # section → table, columns, by member_id
-    "accounts": (accounts, ("account", "linked_at")),
-    "wants": (wants, ("idea_id", "max_price_cents", "created_at")),
-    "pledges": (pledges, ("wave_id", "quantity", "max_price_cents", "status", "created_at",
-                          "updated_at")),
-    "payments": (payments, ("wave_id", "provider", "charge_id", "quantity", "amount_cents",
-                            "currency", "state", "counted", "paid_at")),
-    "reviews": (reviews, ("wave_id", "rating", "text", "created_at", "updated_at")),
-    "questions": (questions, ("id", "wave_id", "text", "created_at")),
-    "answers": (answers, ("question_id", "text", "created_at")),
-    "follows": (follows, ("category", "created_at")),
-    "helper": (helpers, ("created_at",)),
+OWNED: dict[str, tuple[Table, str, tuple[str, ...]]] = {  # section → table, owner column, columns
+    "accounts": (accounts, "member_id", ("account", "linked_at")),
+    "wants": (wants, "member_id", ("idea_id", "max_price_cents", "created_at")),
+    "pledges": (pledges, "member_id", ("wave_id", "quantity", "max_price_cents", "status",
+                                       "created_at", "updated_at")),
+    "payments": (payments, "member_id", ("wave_id", "provider", "charge_id", "quantity",
+                                         "amount_cents", "currency", "state", "counted",
+                                         "paid_at")),
+    "reviews": (reviews, "member_id", ("wave_id", "rating", "text", "created_at", "updated_at")),
+    "questions": (questions, "member_id", ("id", "wave_id", "text", "created_at")),
+    "answers": (answers, "member_id", ("question_id", "text", "created_at")),
+    "follows": (follows, "member_id", ("category", "created_at")),
+    "helper": (helpers, "member_id", ("created_at",)),
+    "supplier": (suppliers, "member_id", ("added_at",)),
+    "offers": (offers, "supplier_id", ("id", "idea_id", "tiers", "moq", "capacity", "lead_days",
+                                       "note", "status", "wave_id", "created_at")),
+    "creator_credits": (creator_credits, "author_id", ("wave_id", "revenue_cents",
+                                                       "amount_cents", "currency",
+                                                       "share_percent", "created_at")),
+    "newsletter_off": (newsletter_optouts, "member_id", ("at",)),
+    "newsletters": (newsletter_sends, "member_id", ("period", "sent_at")),
 }  # fmt: skip
 PROFILE = ("id", "display_name", "lang", "timezone", "notify_milestones", "notify_news",
-           "created_at", "banned_at")  # fmt: skip
+           "review_name", "created_at", "banned_at")  # fmt: skip
 IDEA = ("id", "title", "description", "category", "status", "created_at")
 LIVE = (WaveStatus.SUCCEEDED.value, WaveStatus.COMPLETED.value)
 
@@ -51,8 +67,8 @@ class PrivacyMixin(TxBase):
         found["profile"] = _rows(await self._exec(profile), PROFILE)
         authored = select(*(ideas.c[c] for c in IDEA)).where(ideas.c.author_id == member_id)
         found["ideas"] = _rows(await self._exec(authored.order_by(ideas.c.id)), IDEA)
-        for section, (table, columns) in OWNED.items():
-            stmt = select(*(table.c[c] for c in columns)).where(table.c.member_id == member_id)
+        for section, (table, owner, columns) in OWNED.items():
+            stmt = select(*(table.c[c] for c in columns)).where(table.c[owner] == member_id)
             found[section] = _rows(await self._exec(stmt), columns)
         shipping = (
             select(payments.c.wave_id, payment_shipping.c.name, payment_shipping.c.phone,
@@ -98,7 +114,7 @@ class PrivacyMixin(TxBase):
             update(reviews).where(reviews.c.member_id == member_id, reviews.c.text != "")
             .values(text=""),
             update(members).where(members.c.id == member_id)
-            .values(display_name="", lang=None, timezone=None),
+            .values(display_name="", lang=None, timezone=None, review_name=False),
         ):  # fmt: skip
             changed += int((await self._exec(stmt)).rowcount or 0)
         return changed

@@ -136,12 +136,15 @@ class SupplyMixin(TxBase):
 
     async def set_offer_status(
         self, offer_id: int, status: OfferStatus, now: datetime, wave_id: int | None = None
-    ) -> None:
-        """Move an offer on (withdrawn, chosen with its wave, declined)."""
+    ) -> bool:
+        """Move an open offer on (withdrawn, chosen with its wave, declined); False when it was
+        no longer open (a removal waiting behind a launch must not overwrite 'chosen')."""
         values: dict[str, Any] = {"status": status.value, "updated_at": now}
         if wave_id is not None:
             values["wave_id"] = wave_id
-        await self._exec(update(offers).where(offers.c.id == offer_id).values(**values))
+        still_open = (offers.c.id == offer_id, offers.c.status == OfferStatus.OPEN.value)
+        result = await self._exec(update(offers).where(*still_open).values(**values))
+        return bool(result.rowcount)
 
     async def wave_supplier(self, wave_id: int) -> int | None:
         """The member whose chosen offer this wave came from, if any."""

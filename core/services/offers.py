@@ -128,12 +128,16 @@ async def launch(
     one commit."""
     await require_moderator(ctx, actor)
     async with ctx.db.write() as tx:
+        await tx.lock_idea(idea_id)  # the idea before any offer: launches lock in one order
         offer = await _load(tx, offer_id)
         if offer.idea_id != idea_id:
             raise DomainError("error.offer_other_idea", id=offer.id, idea=offer.idea_id)
         if offer.status is not OfferStatus.OPEN:
             raise DomainError("error.offer_not_open", id=offer.id,
                               status=t(f"offer_status.{offer.status.value}"))  # fmt: skip
+        if not await tx.is_supplier(offer.supplier_id):  # removed while making it
+            raise DomainError("error.offer_not_open", id=offer.id,
+                              status=t(f"offer_status.{OfferStatus.WITHDRAWN.value}"))  # fmt: skip
         plan = waves.LaunchPlan(idea_id, offer.tiers, duration, offer.moq, offer.capacity,
                                 maker=offer.supplier_name, offer_id=offer.id)  # fmt: skip
         wave = await waves.launch(ctx, actor, plan)  # a savepoint of this write; settles offers

@@ -93,11 +93,12 @@ async def remove(ctx: Context, actor: Actor, word: str) -> Removal:
 
 
 async def withdraw_all(tx: Tx, supplier_id: int, now: datetime) -> list[Offer]:
-    """Every open offer of this supplier withdrawn."""
-    found = await tx.open_offers_of(supplier_id)
-    for offer in found:
-        await tx.set_offer_status(offer.id, OfferStatus.WITHDRAWN, now)
-    return found
+    """Every open offer of this supplier withdrawn (those still open when their turn comes)."""
+    return [
+        offer
+        for offer in await tx.open_offers_of(supplier_id)
+        if await tx.set_offer_status(offer.id, OfferStatus.WITHDRAWN, now)
+    ]
 
 
 async def listing(ctx: Context, actor: Actor) -> list[Supplier]:

@@ -77,6 +77,7 @@ async def launch(ctx: Context, actor: Actor, plan: LaunchPlan) -> Wave:
     tiers = _check_plan(plan)
     await require_moderator(ctx, actor)
     async with ctx.db.write() as tx:
+        await tx.lock_idea(plan.idea_id)  # launches of one idea take turns (PostgreSQL)
         idea = await load_idea(tx, plan.idea_id)
         if idea.status is not IdeaStatus.APPROVED:
             raise DomainError("error.idea_not_launchable", id=idea.id, status=idea.status.value)

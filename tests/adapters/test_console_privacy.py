@@ -66,6 +66,7 @@ async def test_forgetme_waits_for_delivery_then_erases_and_keeps_counts(
     await give_shipping(world, 2, ANA)
     await give_shipping(world, 3, BO)
     await ana.say("/settings tz Europe/Paris")
+    await ana.say("/settings names on")  # her name beside her ratings on the public pages
 
     refused = await ana.say("/forgetme")
     assert said("error.forget_undelivered", waves="#1") in refused
@@ -85,6 +86,7 @@ async def test_forgetme_waits_for_delivery_then_erases_and_keeps_counts(
         pledge = await tx.get_pledge(1, 2)
     profile = data["profile"][0]
     assert (profile["display_name"], profile["lang"], profile["timezone"]) == ("", None, None)
+    assert profile["review_name"] is False  # her name no longer shows on the wave's page
     assert data["shipping"] == [] and data["follows"] == []
     assert [(r["rating"], r["text"]) for r in data["reviews"]] == [(4, "")]  # the count stays
     assert len(kept) == 2 and pledge is not None  # anonymous counts stay: the wave is right

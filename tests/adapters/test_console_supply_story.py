@@ -70,6 +70,14 @@ async def test_supplier_offer_wave_share_and_newsletter(
     summary, _ = read_sheet(tmp_path / "wave-1-order.csv")
     assert summary[said("creator.csv_share")] == "5.25"  # the author's share in the order
 
+    async with world.rt.ctx.db.read() as tx:  # /mydata's content: each one's own side
+        ids = [await tx.member_for_account(p.session.actor.account) for p in (maker, ana)]
+        makers, authors = [await tx.member_data(m.id) for m in ids if m is not None]
+    assert len(makers["supplier"]) == 1
+    assert [(o["id"], o["status"], o["wave_id"]) for o in makers["offers"]] == [(1, "chosen", 1)]
+    assert [(c["wave_id"], c["amount_cents"]) for c in authors["creator_credits"]] == [(1, 525)]
+    assert authors["offers"] == [] and makers["creator_credits"] == []
+
     # The maker posts its own wave's shipping and delivery; another supplier cannot.
     rival = await make_supplier(world, owner, "rival")
     assert said("error.not_moderator") in await rival.say("/ship 1 DHL 42")
