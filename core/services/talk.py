@@ -167,12 +167,17 @@ async def ask_reviews_in(ctx: Context, tx: Tx) -> int:
     """Ask paid members of delivered waves for a review, once each (the outbox keeps one
     'review_ask:<member>' announcement per wave and member, so this is idempotent and a crash
     loses nothing: the database says who is still to ask); returns how many were asked."""
-    due = await tx.review_candidates(REVIEW_BATCH)
+    seen = await tx.review_candidates(REVIEW_BATCH)
+    waves = {wave_id: await load_wave(tx, wave_id) for wave_id in sorted({w for w, _ in seen})}
+    # The waves' rows are now locked in a PostgreSQL write (another asker, /delivered on another
+    # process or a second sweep, waits or has committed): read the candidates again, so nobody
+    # is asked twice. On SQLite the single writer gives the same answer.
+    due = [(w, target) for w, target in await tx.review_candidates(REVIEW_BATCH) if w in waves]
     by_wave: dict[int, list[Target]] = defaultdict(list)
     for wave_id, target in due:
         by_wave[wave_id].append(target)
     for wave_id, targets in by_wave.items():
-        wave = await load_wave(tx, wave_id)
+        wave = waves[wave_id]
         body = (t("talk.review_ask", id=wave.id, title=wave.title),)
         payload = ann.encode(body, rating_buttons(wave.id))
         for target in targets:

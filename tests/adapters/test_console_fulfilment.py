@@ -4,7 +4,11 @@ and /wave tells where the goods are."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
 
 from core.services import fulfilment, talk
 from tests.adapters.closing import TRACKING, closed_lamp, ship_and_deliver, sweep
@@ -145,3 +149,37 @@ async def test_the_shared_closing_story_runs_on_the_console(world: ConsoleWorld)
     inbox: Inbox = inbox_of(world)
     await ship_and_deliver(world.rt, owner.say)
     assert inbox.texts("bo")[-1] == said("talk.review_ask", id=1, title="Desk lamp")
+
+
+async def test_an_asker_waiting_behind_another_asks_nobody_twice(
+    world: ConsoleWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner, _, _, _ = await completed_lamp(world)
+    monkeypatch.setattr(talk, "REVIEW_BATCH", 0)  # /delivered leaves every ask to the sweeps
+    await ship_and_deliver(world.rt, owner.say)
+    monkeypatch.setattr(talk, "REVIEW_BATCH", 1)  # each asker takes the first candidate
+    ctx, asked, release = world.rt.ctx, asyncio.Event(), asyncio.Event()
+
+    async def first_asker() -> None:
+        """Asks ana, then holds its transaction open (another process mid-commit)."""
+        async with ctx.db.write():
+            await talk.ask_reviews(ctx)
+            asked.set()
+            await release.wait()
+
+    holder = asyncio.create_task(first_asker())
+    await asked.wait()
+    second = asyncio.create_task(talk.ask_reviews(ctx))  # sees ana unasked, then waits
+    await asyncio.sleep(0.3)
+    release.set()
+    await holder
+    await second
+    async with ctx.db.read() as tx:
+        found = await tx.connection.execute(
+            text(
+                "SELECT kind, COUNT(*) FROM announcements WHERE kind LIKE 'review_ask:%' "
+                "GROUP BY kind ORDER BY kind"
+            )
+        )
+        counts = [tuple(row) for row in found]
+    assert counts == [("review_ask:2", 1), ("review_ask:3", 1)]  # ana and bo paid, once each
