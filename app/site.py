@@ -25,6 +25,7 @@ def add_public_site(
     mini_app = MiniApp(rt.interpreter, token, public_url) if token else None
     site = PublicSite(rt.ctx, server.stopped, mini_app)
     server.routes.extend(site.routes())
+    server.middlewares.append(site.middleware())
     previous = rt.db.on_saved
 
     def saved() -> None:

@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
+from bots.web.errors import error_pages
 from bots.web.guard import RateLimit, guarded
 from bots.web.live import LiveHub
 from bots.web.miniapp import MiniApp
@@ -67,6 +69,10 @@ class PublicSite:
         return [
             Route(method, path, guarded(handler, self.limit)) for method, path, handler in table
         ]
+
+    def middleware(self) -> Middleware:
+        """The site's 404 and 405 pages for every address the routes do not serve."""
+        return error_pages(self.page, self.limit)
 
     def reader(self, request: web.Request) -> Reader:
         """The reader's language (Accept-Language) and the community's time zone."""
