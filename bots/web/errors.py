@@ -13,7 +13,11 @@ from aiohttp.typedefs import Middleware
 from bots.web.guard import RateLimit, secure
 from bots.web.server import Handler
 
-Render = Callable[[web.Request, str, int], web.Response]  # request, template, status
+Render = Callable[..., web.Response]  # (request, template, status, **values): PublicSite.page
+TEXTS = {  # status → the page's title and text (templates/error.html)
+    404: ("web.not_found_title", "web.not_found"),
+    405: ("web.method_not_allowed_title", "web.method_not_allowed"),
+}
 
 
 def error_pages(render: Render, limit: RateLimit) -> Middleware:
@@ -39,9 +43,15 @@ def error_pages(render: Render, limit: RateLimit) -> Middleware:
 def page_for(render: Render, request: web.Request, error: web.HTTPException) -> web.Response:
     """The page of this error (405 names the methods the address takes); others unchanged."""
     if isinstance(error, web.HTTPMethodNotAllowed):
-        response = render(request, "405.html", 405)
+        response = error_page(render, request, 405)
         response.headers["Allow"] = ",".join(sorted(error.allowed_methods))
-        return secure(response)
+        return response
     if isinstance(error, web.HTTPNotFound):
-        return secure(render(request, "404.html", 404))
+        return error_page(render, request, 404)
     raise error
+
+
+def error_page(render: Render, request: web.Request, status: int) -> web.Response:
+    """The error page of this status in the reader's language, with the security headers."""
+    title, message = TEXTS[status]
+    return secure(render(request, "error.html", status, title=title, message=message))

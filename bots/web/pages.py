@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from bots.web.errors import error_pages
+from bots.web.errors import error_page, error_pages
 from bots.web.guard import RateLimit, guarded
 from bots.web.live import LiveHub
 from bots.web.miniapp import MiniApp
@@ -97,7 +97,7 @@ class PublicSite:
 
     def not_found(self, request: web.Request) -> web.Response:
         """The 404 page (the guard adds the security headers, as to every page)."""
-        return self.page(request, "404.html", status=404)
+        return error_page(self.page, request, 404)
 
     async def waves(self, request: web.Request) -> web.Response:
         """The open (then scheduled) waves with bar, price, next tier and deadline."""
