@@ -37,6 +37,7 @@ from storage.health import preflight, sole_process
 from storage.leadership import PgLeases, identity, leases_for
 from storage.migrate import upgrade
 from storage.urls import is_postgresql
+from storage.wake_bus import PgWakeBus
 
 log = logging.getLogger(__name__)
 REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an hour
@@ -104,10 +105,16 @@ async def runtime(
         clockwork.extra_jobs.append((lambda: retention.prune(ctx, policy), RETENTION_SWEEP_SECONDS))
         clockwork.extra_jobs.append((lambda: newsletter.send_due(ctx), NEWSLETTER_SWEEP_SECONDS))
         ctx.wakeup = clockwork
+        bus = PgWakeBus(settings.database_url, clockwork.heard) if leases else None
+        if bus is not None:  # several processes: a commit here wakes the sender there at once
+            await bus.start()
+            clockwork.publish = bus.publish
         interpreter = Interpreter(ctx, aliases=command_aliases())
         try:
             yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers, leases)
         finally:
+            if bus is not None:
+                await bus.close()
             await close_desk(ctx.payments)
     finally:
         await asyncio.to_thread(charts.close)
