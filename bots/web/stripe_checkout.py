@@ -31,6 +31,7 @@ SLOT = timedelta(hours=1)  # a session made in one hour for one request is the s
 FRESH_FOR = timedelta(minutes=5)  # a kept link this close to its expiry is replaced
 NAME_MAX = 250  # product names shown on the Checkout page
 REFUNDED = ("succeeded", "pending")  # pending: accepted, the bank pays it back later
+ALREADY_REFUNDED = "charge_already_refunded"  # Stripe's code: the money already went back
 
 
 def link_key(api_key: str) -> bytes:
@@ -186,6 +187,9 @@ class StripeCheckout:
                 options={"idempotency_key": key},
             )
         except stripe.StripeError as error:  # retried by the next sweep, with the same key
+            if error.code == ALREADY_REFUNDED:  # an earlier attempt (key forgotten after 24 h)
+                log.info("stripe payment %s was already refunded", payment.id)  # or the dashboard
+                return RefundResult(done=True, provider_refund_id=ALREADY_REFUNDED)
             log.warning("stripe refund of payment %s failed: %s", payment.id, error.code or "")
             return RefundResult(
                 done=False, error=f"stripe: {type(error).__name__} {error.code or ''}".strip()
