@@ -229,7 +229,7 @@ class FakeStripeAPI:
         """An event body as Stripe sends it."""
         return json.dumps({
             "id": self._new_id("evt"), "object": "event", "type": kind, "livemode": False,
-            "created": int(time.time()), "api_version": "2025-01-27",
+            "created": int(self.now().timestamp()), "api_version": "2025-01-27",
             "data": {"object": session},
         }).encode()  # fmt: skip
 
