@@ -24,7 +24,7 @@ from core.payment_records import (
 )
 from core.ports import Actor, Tx
 from core.services import announce as ann
-from core.services import providers, refunds
+from core.services import creator, providers, refunds
 from core.services.context import Context, member_of, require_moderator
 from core.services.marks import marking
 from core.services.waves import load_wave
@@ -142,6 +142,7 @@ async def record_in(ctx: Context, tx: Tx, receipt: PaymentReceipt) -> Recorded:
                                    ctx.clock.now())  # fmt: skip
     await tx.mark_cards_dirty(wave.id)
     await _tell_paid(ctx, tx, wave, payment)
+    await creator.follow_money(ctx, tx, wave)  # paid after the completion: the share follows
     return Recorded(payment, True, None)
 
 
@@ -244,6 +245,7 @@ async def mark_unpaid(
         if wave.status is WaveStatus.SUCCEEDED and window and window.completed_at is None:
             await tx.set_pledge_status(wave.id, [payer.id], PledgeStatus.AWAITING, now)
         await tx.mark_cards_dirty(wave.id)
+        await creator.follow_money(ctx, tx, wave)  # a mark taken back: no longer revenue
         return payer, payment
 
 
