@@ -165,7 +165,8 @@ async def why_not_counted(
         return RefundReason.DUPLICATE
     if wave.status is WaveStatus.COMPLETED and pledge.status is PledgeStatus.CONFIRMED:
         return None  # confirmed in time, paid (or marked) after the completion
-    if window is None or not in_time(receipt.paid_at, window):
+    skew = PAY_SKEW if receipt.recorded_by is None else timedelta(0)  # a mark: our own clock
+    if window is None or not in_time(receipt.paid_at, window, skew):
         return RefundReason.LATE
     if wave.status in (WaveStatus.SUCCEEDED, WaveStatus.COMPLETED):
         return None  # in time; a completed wave was decided before this report arrived
@@ -181,9 +182,9 @@ def _payable_then(pledge: Pledge, window: PaymentWindow | None) -> bool:
     return pledge.status is PledgeStatus.ABANDONED and expired
 
 
-def in_time(paid_at: datetime, window: PaymentWindow) -> bool:
-    """Paid before the window's end, give or take the providers' clocks (PAY_SKEW)."""
-    return paid_at < window.due_at + PAY_SKEW
+def in_time(paid_at: datetime, window: PaymentWindow, skew: timedelta = PAY_SKEW) -> bool:
+    """Paid before the window's end, give or take a provider's clock (`skew`)."""
+    return paid_at < window.due_at + skew
 
 
 def reported_at(provider_time: datetime | None, now: datetime) -> datetime:

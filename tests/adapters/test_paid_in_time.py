@@ -38,6 +38,7 @@ def test_the_providers_time_is_believed_up_to_our_own_now() -> None:
     assert in_time(now - timedelta(seconds=1), window)
     assert in_time(now + PAY_SKEW - timedelta(seconds=1), window)  # clocks differ a little
     assert not in_time(now + PAY_SKEW, window)
+    assert not in_time(now, window, timedelta(0))  # a moderator's mark: our clock, no skew
 
 
 async def test_a_stripe_payment_made_in_time_counts_when_its_webhook_arrives_late(
