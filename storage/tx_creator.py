@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, func, select, update
 
 from core.model import PledgeStatus, Target
 from core.supply_records import CategoryConversion, CreatorCredit
@@ -38,6 +38,21 @@ class CreatorMixin(TxBase):
                   "amount_cents": amount_cents, "currency": currency,
                   "share_percent": share_percent, "created_at": now}  # fmt: skip
         return await self._insert_ignore(creator_credits, values)
+
+    async def set_creator_revenue(
+        self, wave_id: int, revenue_cents: int, amount_cents: int
+    ) -> bool:
+        """Rewrite a credited wave's revenue and share (its money moved); False if unchanged."""
+        stmt = (
+            update(creator_credits)
+            .where(
+                creator_credits.c.wave_id == wave_id,
+                (creator_credits.c.revenue_cents != revenue_cents)
+                | (creator_credits.c.amount_cents != amount_cents),
+            )
+            .values(revenue_cents=revenue_cents, amount_cents=amount_cents)
+        )
+        return (await self._exec(stmt)).rowcount > 0
 
     async def credits_of(self, author_id: int) -> list[CreatorCredit]:
         """An author's credits, newest first."""
