@@ -41,6 +41,7 @@ async def elsewhere(world: ConsoleWorld) -> AsyncIterator[Ears]:
     ears = Ears()
     bus = PgWakeBus(world.rt.settings.database_url, ears)
     await bus.start()
+    await bus.ready()
     ears.kinds.clear()  # a new listener looks once for work committed while it was deaf
     try:
         yield ears
@@ -72,6 +73,8 @@ async def test_what_another_process_publishes_wakes_this_ones_loops(world: Conso
     await here.start()
     await there.start()
     try:
+        await here.ready()
+        await there.ready()
         mine.kinds.clear()
         there.publish("fanout")
         there.publish("deliveries")
