@@ -57,7 +57,11 @@ class PgWakeBus:
         if self._closed:
             return
         self._pending.add(kind)
-        if self._flusher is None or self._flusher.done():
+        self._send_pending()
+
+    def _send_pending(self) -> None:
+        """Start the flusher unless it runs (it sends what is pending, and what comes meanwhile)."""
+        if self._pending and (self._flusher is None or self._flusher.done()):
             self._flusher = asyncio.create_task(self._flush())
 
     async def close(self) -> None:
@@ -81,14 +85,15 @@ class PgWakeBus:
         NOTIFY per kind per round trip, and none is left behind."""
         await asyncio.sleep(0)  # let the same turn's other commits add their kinds
         while self._pending:
-            kinds, self._pending = self._pending, set()
             conn = self._conn
             if conn is None or conn.is_closed():
-                return
+                return  # kept: they leave once the connection is open (again)
+            kinds, self._pending = self._pending, set()
             try:
                 for kind in sorted(kinds):
                     await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, kind)
             except FAILURES as error:
+                self._pending |= kinds
                 self._lost(error)
                 return
 
@@ -124,6 +129,7 @@ class PgWakeBus:
         self._failing = False
         for kind in KINDS:  # work committed elsewhere while we were deaf: look once
             self._heard(kind)
+        self._send_pending()  # and tell the others what was committed here meanwhile
 
     async def _keep(self) -> None:
         """Open the connection, then reopen it whenever it is gone (every RECONNECT_SECONDS)."""

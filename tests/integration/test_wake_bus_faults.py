@@ -57,6 +57,26 @@ async def test_a_kind_published_while_a_notice_is_on_the_wire_still_leaves(
 
 
 @pytest.mark.postgresql_only
+async def test_what_is_published_before_the_connection_opens_leaves_once_it_does(
+    world: ConsoleWorld,
+) -> None:
+    url = world.rt.settings.database_url
+    theirs = Ears()
+    there = PgWakeBus(url, theirs)
+    await there.start()
+    await there.ready()
+    theirs.kinds.clear()  # its own look once at connecting
+    here = PgWakeBus(url, Ears())
+    try:
+        await here.start()  # returns before the connection is open
+        here.publish("deliveries")  # a commit during the start (or a reconnection)
+        await theirs.hear("deliveries")
+    finally:
+        await here.close()
+        await there.close()
+
+
+@pytest.mark.postgresql_only
 async def test_a_failed_listen_closes_its_connection(
     world: ConsoleWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
