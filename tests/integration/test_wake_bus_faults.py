@@ -15,7 +15,7 @@ import pytest
 from storage.leadership import asyncpg_dsn
 from storage.wake_bus import PgWakeBus
 from tests.conftest import ConsoleWorld
-from tests.integration.test_wake_bus import Ears
+from tests.integration.test_wake_bus import Ears, listening
 
 
 async def listeners(url: str) -> int:
@@ -35,15 +35,8 @@ async def listeners(url: str) -> int:
 async def test_a_kind_published_while_a_notice_is_on_the_wire_still_leaves(
     world: ConsoleWorld,
 ) -> None:
-    url = world.rt.settings.database_url
     theirs = Ears()
-    here, there = PgWakeBus(url, Ears()), PgWakeBus(url, theirs)
-    await here.start()
-    await there.start()
-    try:
-        await here.ready()
-        await there.ready()
-        theirs.kinds.clear()
+    async with listening(world.rt.settings.database_url, Ears(), theirs) as (here, _):
         here.publish("fanout")
         for _ in range(2):  # the flusher takes it and sends it: its NOTIFY awaits the server
             await asyncio.sleep(0)
@@ -51,9 +44,6 @@ async def test_a_kind_published_while_a_notice_is_on_the_wire_still_leaves(
         here.publish("deliveries")  # committed meanwhile: it must not wait for another commit
         await theirs.hear("fanout")
         await theirs.hear("deliveries")
-    finally:
-        await here.close()
-        await there.close()
 
 
 @pytest.mark.postgresql_only
@@ -62,18 +52,14 @@ async def test_what_is_published_before_the_connection_opens_leaves_once_it_does
 ) -> None:
     url = world.rt.settings.database_url
     theirs = Ears()
-    there = PgWakeBus(url, theirs)
-    await there.start()
-    await there.ready()
-    theirs.kinds.clear()  # its own look once at connecting
-    here = PgWakeBus(url, Ears())
-    try:
-        await here.start()  # returns before the connection is open
-        here.publish("deliveries")  # a commit during the start (or a reconnection)
-        await theirs.hear("deliveries")
-    finally:
-        await here.close()
-        await there.close()
+    async with listening(url, theirs):
+        here = PgWakeBus(url, Ears())
+        try:
+            await here.start()  # returns before the connection is open
+            here.publish("deliveries")  # a commit during the start (or a reconnection)
+            await theirs.hear("deliveries")
+        finally:
+            await here.close()
 
 
 @pytest.mark.postgresql_only
