@@ -16,14 +16,13 @@ MANY = 10_001  # more chats than the limiter keeps before forgetting idle ones
 
 async def test_a_send_queued_while_its_chat_was_forgotten_still_respects_the_burst() -> None:
     limiter = SendLimiter(Limits(overall=1000, chat=3, chat_period=3.3))
-    gate = asyncio.Event()
+    gate, waiting = asyncio.Event(), asyncio.Event()
     granted = limiter.overall.acquire
-    held: list[bool] = []
 
     async def acquire(lane: Lane) -> None:
         """The first send waits for the overall budget until the test opens the gate."""
-        if not held:
-            held.append(True)
+        if not waiting.is_set():
+            waiting.set()
             await gate.wait()
         await granted(lane)
 
@@ -38,8 +37,7 @@ async def test_a_send_queued_while_its_chat_was_forgotten_still_respects_the_bur
         await limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": CHAT}, 0)
 
     queued = asyncio.create_task(send())  # its chat's bucket is idle: it waits for the budget
-    while not held:
-        await asyncio.sleep(0)
+    await waiting.wait()
     for other in range(MANY):  # many other chats: the idle ones, CHAT's too, are forgotten
         limiter.chat_wait(other + 100)
     for _ in range(3):
