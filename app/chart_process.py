@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from core.errors import ChartUnavailable
@@ -48,13 +48,21 @@ class PackedPoints:
     def of(cls, points: Sequence[tuple[datetime, int]]) -> PackedPoints:
         """Packed (on the caller's worker thread)."""
         zone = points[0][0].tzinfo if points else None
-        stamps = array("d", [when.timestamp() for when, _ in points])
+        stamps = array("d", [_seconds(when) for when, _ in points])
         return cls(stamps, array("q", [count for _, count in points]), zone)
 
     def unpack(self) -> list[tuple[datetime, int]]:
         """The points again (in the child)."""
         pairs = zip(self.stamps, self.units, strict=True)
+        if self.zone is None:  # naive: the wall clock, read back as it was written
+            return [(datetime.fromtimestamp(at, UTC).replace(tzinfo=None), n) for at, n in pairs]
         return [(datetime.fromtimestamp(at, self.zone), n) for at, n in pairs]
+
+
+def _seconds(when: datetime) -> float:
+    """A time as seconds since the epoch; a naive one as if in UTC, not in the machine's zone
+    (where a summer-time change would move it by an hour)."""
+    return (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).timestamp()
 
 
 def _draw(method: str, args: tuple[Any, ...]) -> bytes:

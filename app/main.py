@@ -106,14 +106,15 @@ async def runtime(
         clockwork.extra_jobs.append((lambda: newsletter.send_due(ctx), NEWSLETTER_SWEEP_SECONDS))
         ctx.wakeup = clockwork
         bus = PgWakeBus(settings.database_url, clockwork.heard) if leases else None
-        if bus is not None:  # several processes: a commit here wakes the sender there at once
-            await bus.start()
-            clockwork.publish = bus.publish
-        interpreter = Interpreter(ctx, aliases=command_aliases())
         try:
+            if bus is not None:  # several processes: a commit here wakes the sender there
+                await bus.start()
+                clockwork.publish = bus.publish
+            interpreter = Interpreter(ctx, aliases=command_aliases())
             yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers, leases)
         finally:
-            if bus is not None:
+            if bus is not None:  # before the database: nothing published to a closed bus
+                clockwork.publish = None
                 await bus.close()
             await close_desk(ctx.payments)
     finally:

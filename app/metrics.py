@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -67,13 +68,15 @@ class RowCounts:
     max_age: float = ROW_COUNTS_MAX_AGE
     clock: Callable[[], float] = time.monotonic
     counts: Counts | None = None
-    read_at: float = 0.0
+    read_at: float | None = None  # None: never read
     reads: int = 0
     wanted: asyncio.Event = field(default_factory=asyncio.Event)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def age(self) -> float:
-        """Seconds since the counts shown were read."""
+        """Seconds since the counts shown were read (infinite when none ever was)."""
+        if self.read_at is None:
+            return math.inf
         return max(0.0, self.clock() - self.read_at)
 
     async def current(self) -> Counts:
@@ -162,7 +165,10 @@ class Observatory(Collector):
         snapshot = Snapshot(database_up=problem is None)
         if problem is None:
             snapshot.counts = await self.row_counts.current()
-            snapshot.counts_age = self.row_counts.age()
+        else:  # the last counts, with their true age: not zeros that look fresh
+            snapshot.counts = self.row_counts.counts or Counts()
+        snapshot.counts_age = self.row_counts.age()
+        if problem is None:
             try:
                 snapshot.lag = await dispatcher_lag(self.rt.db, self.rt.ctx.clock.now())
             except Exception:

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "wavebot_wake"
 KINDS = frozenset({"deliveries", "fanout"})
 RECONNECT_SECONDS = 2.0  # a lost listening connection is opened again this often
+FAILURES = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 class PgWakeBus:
@@ -37,22 +38,35 @@ class PgWakeBus:
         self._pending: set[str] = set()
         self._flusher: asyncio.Task[None] | None = None
         self._keeper: asyncio.Task[None] | None = None
+        self._first = asyncio.Event()  # the first connection attempt ended (either way)
         self._failing = False
+        self._closed = False
 
     async def start(self) -> None:
-        """Listen now if the server answers, and keep listening (reconnecting) until close."""
-        await self._connect()
+        """Listen, then keep listening (reconnecting) until close. Returns at once: a server
+        slow to answer must not hold up the process's start for a mere shortcut."""
         self._keeper = asyncio.create_task(self._keep())
+
+    async def ready(self) -> None:
+        """Until the first connection attempt ended, listening or not (tests)."""
+        await self._first.wait()
 
     def publish(self, kind: str) -> None:
         """Tell the other processes (after this commit) that work of this kind is waiting;
-        kinds published within one loop turn leave together."""
+        kinds published while a notice is on the wire leave together right after it."""
+        if self._closed:
+            return
         self._pending.add(kind)
-        if self._flusher is None or self._flusher.done():
+        self._send_pending()
+
+    def _send_pending(self) -> None:
+        """Start the flusher unless it runs (it sends what is pending, and what comes meanwhile)."""
+        if self._pending and (self._flusher is None or self._flusher.done()):
             self._flusher = asyncio.create_task(self._flush())
 
     async def close(self) -> None:
         """Stop listening; pending notices are dropped (the ticks find the work)."""
+        self._closed = True
         for task in (self._keeper, self._flusher):
             if task is not None:
                 task.cancel()
@@ -66,17 +80,22 @@ class PgWakeBus:
                 conn.terminate()
 
     async def _flush(self) -> None:
-        """NOTIFY each pending kind on the listening connection."""
+        """NOTIFY the pending kinds on the listening connection, again while commits add more
+        during a round trip: one notice in flight, so a burst of commits costs at most one
+        NOTIFY per kind per round trip, and none is left behind."""
         await asyncio.sleep(0)  # let the same turn's other commits add their kinds
-        kinds, self._pending = self._pending, set()
-        conn = self._conn
-        if conn is None or conn.is_closed():
-            return
-        try:
-            for kind in sorted(kinds):
-                await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, kind)
-        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-            self._lost(error)
+        while self._pending:
+            conn = self._conn
+            if conn is None or conn.is_closed():
+                return  # kept: they leave once the connection is open (again)
+            kinds, self._pending = self._pending, set()
+            try:
+                for kind in sorted(kinds):
+                    await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, kind)
+            except FAILURES as error:
+                self._pending |= kinds
+                self._lost(error)
+                return
 
     def _on_notify(self, _conn: object, pid: int, _channel: str, payload: str) -> None:
         """Another process committed work: wake this process's loop for it."""
@@ -91,8 +110,17 @@ class PgWakeBus:
                 timeout=CONNECT_TIMEOUT_SECONDS,
                 server_settings={"application_name": "wavebot-wake"},
             )
-            await conn.add_listener(CHANNEL, self._on_notify)
-        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        except FAILURES as error:
+            self._lost(error)
+            return
+        try:
+            await asyncio.wait_for(
+                conn.add_listener(CHANNEL, self._on_notify), CONNECT_TIMEOUT_SECONDS
+            )
+        except BaseException as error:  # a cancelled close included: never leave it open
+            conn.terminate()
+            if not isinstance(error, FAILURES):
+                raise
             self._lost(error)
             return
         self._conn, self._own_pid = conn, conn.get_server_pid()
@@ -101,9 +129,14 @@ class PgWakeBus:
         self._failing = False
         for kind in KINDS:  # work committed elsewhere while we were deaf: look once
             self._heard(kind)
+        self._send_pending()  # and tell the others what was committed here meanwhile
 
     async def _keep(self) -> None:
-        """Reopen the connection whenever it is gone."""
+        """Open the connection, then reopen it whenever it is gone (every RECONNECT_SECONDS)."""
+        try:
+            await self._connect()
+        finally:
+            self._first.set()
         while True:
             await asyncio.sleep(RECONNECT_SECONDS)
             if self._conn is None or self._conn.is_closed():

@@ -209,6 +209,7 @@ class SendLimiter(BaseRateLimiter[int]):
         while True:
             await self._chat_room(windows)  # a full chat never holds a place in the queue
             await self.overall.acquire(lane)
+            windows = self._windows(chat_id)  # an idle one may have been forgotten meanwhile
             now = self._clock()
             if all(window.wait(now) <= 0 for window in windows):
                 for window in windows:

@@ -13,6 +13,7 @@ from aiohttp import web
 Network = IPv4Network | IPv6Network
 Address = IPv4Address | IPv6Address
 UNKNOWN = "?"
+IPV6_PREFIX = 64  # what one subscriber is given: all its addresses are one client
 
 
 def client_address(request: web.Request, trusted: Sequence[Network]) -> str:
@@ -34,6 +35,15 @@ def client_address(request: web.Request, trusted: Sequence[Network]) -> str:
             if not is_trusted(address, trusted):
                 return str(client)
     return str(client)  # every hop is trusted: the left-most one is the client
+
+
+def budget_key(client: str) -> str:
+    """The rate limit's key for a client: its IPv4 address, or its IPv6 /64 (a host holds a
+    whole /64 and could take a fresh address, so a fresh budget, for every request)."""
+    address = parse(client)
+    if isinstance(address, IPv6Address):
+        return str(IPv6Network((address, IPV6_PREFIX), strict=False))
+    return client
 
 
 def parse(text: str) -> Address | None:

@@ -71,7 +71,10 @@ class WebServer:
         app.router.add_get("/healthz", self.healthz)
         app.router.add_get("/metrics", self.metrics)
         for route in self.routes:
-            app.router.add_route(route.method, route.path, route.handler)
+            if route.method == "GET":  # and HEAD, as HTTP wants (monitors, link checkers)
+                app.router.add_get(route.path, route.handler)
+            else:
+                app.router.add_route(route.method, route.path, route.handler)
         return app
 
     async def start(self) -> int:

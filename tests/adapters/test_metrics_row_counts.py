@@ -107,3 +107,35 @@ async def test_a_failed_read_keeps_the_counts_shown(
     watch.row_counts.read_at -= app_metrics.ROW_COUNTS_MAX_AGE
     await watch.row_counts.refresh()
     assert (await scrape(client))[PENDING_BROADCASTS] == 1
+
+
+async def test_while_the_database_is_down_the_last_counts_show_their_true_age(
+    rt: Runtime, scraped: tuple[TestClient[Any, Any], Observatory], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, watch = scraped
+    clock = Clock()
+    watch.row_counts.clock = clock
+    await late_delivery(rt, minutes=1)
+    assert (await scrape(client))[AGE] == 0.0
+
+    async def down(_db: Any) -> str:
+        return "no answer within 2 s"
+
+    monkeypatch.setattr(app_metrics, "database_problem", down)
+    clock.now += 45
+    shown = await scrape(client)
+    assert shown[("wavebot_database_up", ())] == 0.0
+    assert shown[AGE] == 45.0 and shown[PENDING_BROADCASTS] == 1  # not fresh zeros
+
+
+async def test_counts_never_read_are_infinitely_old(
+    rt: Runtime, scraped: tuple[TestClient[Any, Any], Observatory]
+) -> None:
+    client, watch = scraped
+
+    async def broken() -> Counts:
+        raise OSError("connection lost")
+
+    watch.row_counts.read = broken
+    shown = await scrape(client)  # the first read fails: nothing to show, and no age
+    assert shown[AGE] == float("inf") and PENDING_BROADCASTS not in shown

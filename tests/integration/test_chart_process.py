@@ -51,6 +51,23 @@ def test_a_series_crosses_to_the_child_as_flat_arrays_and_arrives_whole() -> Non
         charts.close()
 
 
+def test_naive_times_keep_their_wall_clock_whatever_the_machine_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A naive time is read as the machine's local time by timestamp(): on a machine in a zone
+    with summer time, 02:30 on the night clocks go forward came back as 03:30."""
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    try:
+        naive = [(datetime(2026, 3, 29, 2, 30), 1), (datetime(2026, 10, 25, 2, 30), 2),
+                 (datetime(2026, 1, 1, 12, 0, 0, 7), 3)]  # fmt: skip
+        back = PackedPoints.of(naive).unpack()
+        assert back == naive and all(when.tzinfo is None for when, _ in back)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_units_and_demand_charts_are_pngs_drawn_in_a_child() -> None:
     charts = ChartProcess()
     try:

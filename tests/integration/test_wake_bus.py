@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -35,17 +36,28 @@ class Ears:
                 await self.changed.wait()
 
 
+@asynccontextmanager
+async def listening(url: str, *ears: Ears) -> AsyncIterator[list[PgWakeBus]]:
+    """One bus (another process) per pair of ears, listening; closed at the end."""
+    buses = [PgWakeBus(url, each) for each in ears]
+    try:
+        for bus in buses:
+            await bus.start()
+            await bus.ready()
+        for each in ears:
+            each.kinds.clear()  # a new listener looks once for work committed while it was deaf
+        yield buses
+    finally:
+        for bus in buses:
+            await bus.close()
+
+
 @pytest.fixture
 async def elsewhere(world: ConsoleWorld) -> AsyncIterator[Ears]:
     """A second process listening on the same database."""
     ears = Ears()
-    bus = PgWakeBus(world.rt.settings.database_url, ears)
-    await bus.start()
-    ears.kinds.clear()  # a new listener looks once for work committed while it was deaf
-    try:
+    async with listening(world.rt.settings.database_url, ears):
         yield ears
-    finally:
-        await bus.close()
 
 
 async def test_a_commit_that_creates_deliveries_wakes_the_other_processes(
@@ -67,12 +79,7 @@ async def test_a_crossing_commit_wakes_the_expander_of_the_other_processes(
 
 async def test_what_another_process_publishes_wakes_this_ones_loops(world: ConsoleWorld) -> None:
     mine, theirs = Ears(), Ears()
-    here = PgWakeBus(world.rt.settings.database_url, mine)
-    there = PgWakeBus(world.rt.settings.database_url, theirs)
-    await here.start()
-    await there.start()
-    try:
-        mine.kinds.clear()
+    async with listening(world.rt.settings.database_url, mine, theirs) as (here, there):
         there.publish("fanout")
         there.publish("deliveries")
         await mine.hear("fanout")
@@ -83,6 +90,3 @@ async def test_what_another_process_publishes_wakes_this_ones_loops(world: Conso
         there.publish("deliveries")
         await mine.hear("deliveries", times=2)
         assert sorted(mine.kinds) == ["deliveries", "deliveries", "fanout"]
-    finally:
-        await here.close()
-        await there.close()

@@ -71,6 +71,21 @@ async def test_a_wrong_method_gets_the_translated_405_page(db_url: str) -> None:
         assert status == 405 and headers["Allow"] == "POST"
 
 
+async def test_head_is_answered_wherever_get_is(db_url: str) -> None:
+    """HTTP wants HEAD wherever GET is (link checkers, uptime monitors and crawlers ask it): a
+    page's HEAD is the page's status and headers, not a 405."""
+    async with site_world(db_url) as site:
+        await open_wave(site.world)
+        for path in ("/", "/w/1", "/i/1", "/w/1/preview.png", "/healthz"):
+            status, body, headers = await ask(site.base, "HEAD", path)
+            assert status == 200 and body == "", path
+            assert_secure(headers)
+        status, _, _ = await ask(site.base, "HEAD", "/w/999")
+        assert status == 404
+        status, _, headers = await ask(site.base, "POST", "/w/1")
+        assert status == 405 and set(headers["Allow"].split(",")) == {"GET", "HEAD"}
+
+
 async def test_unknown_paths_count_against_the_rate_limit(db_url: str) -> None:
     async with site_world(db_url) as site:
         strict = PublicSite(site.world.rt.ctx, asyncio.Event(), limit=RateLimit(per_minute=3))

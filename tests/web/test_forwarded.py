@@ -47,6 +47,23 @@ def test_the_client_is_the_right_most_untrusted_hop(
     assert client_address(request_from(peer, *forwarded), PROXIES) == client
 
 
+async def test_an_ipv6_host_cannot_take_a_fresh_budget_per_address() -> None:
+    """A single IPv6 host is given a whole /64 and can use any of its addresses: they share
+    one budget; another /64 is another client."""
+    limit = RateLimit(per_minute=2)
+    for host in ("2001:db8:1:2::1", "2001:db8:1:2::2"):
+        await limit.admit(request_from(host))
+    with pytest.raises(web.HTTPTooManyRequests):
+        await limit.admit(request_from("2001:db8:1:2:ffff::3"))
+    await limit.admit(request_from("2001:db8:1:3::1"))
+    behind = RateLimit(per_minute=2, trusted=PROXIES)  # the same for an address a proxy names
+    for host in ("2001:db9::1", "2001:db9::2"):
+        await behind.admit(request_from("10.0.0.2", host))
+    with pytest.raises(web.HTTPTooManyRequests):
+        await behind.admit(request_from("10.0.0.2", "2001:db9::3"))
+    assert limit.refused == behind.refused == 1
+
+
 def test_without_trusted_proxies_the_header_is_never_read() -> None:
     assert client_address(request_from("10.0.0.2", "198.51.100.1"), ()) == "10.0.0.2"
 
