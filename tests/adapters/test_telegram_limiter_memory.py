@@ -7,7 +7,10 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from bots.telegram_bot import Limits, SendLimiter
+from bots.telegram_bot.ratelimit import _Bucket
 from core.lanes import Lane
 
 CHAT = 7
@@ -46,3 +49,26 @@ async def test_a_send_queued_while_its_chat_was_forgotten_still_respects_the_bur
     await queued
     assert len(sent) == 4
     assert sent[3] - sent[0] >= 1.0  # the 4th waited for a refill (1.1 s), not sent at once
+
+
+async def test_past_ten_thousand_busy_chats_a_send_does_not_scan_them_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The clean-up looked at every tracked chat on every send once 10,000 were tracked and
+    none was idle yet (a broadcast to many chats): 10,000 checks per message."""
+    limiter = SendLimiter(Limits(overall=1000, chat=3, chat_period=3.3))
+    for chat in range(MANY):
+        limiter.chat_wait(chat + 100)
+        limiter._chats[str(chat + 100)].take(time.monotonic())  # busy: nothing to forget
+    looked = 0
+    idle = _Bucket.idle
+
+    def counted(bucket: _Bucket, now: float) -> bool:
+        nonlocal looked
+        looked += 1
+        return idle(bucket, now)
+
+    monkeypatch.setattr(_Bucket, "idle", counted)
+    for chat in range(1_000):  # a thousand more chats while all are busy
+        limiter.chat_wait(-(chat + 100))
+    assert looked <= 2 * MANY  # one clean-up, not one per send (the old code: ~10 million)
