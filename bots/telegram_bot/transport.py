@@ -13,8 +13,11 @@ import logging
 from typing import Any
 
 import aiohttp
+import httpx
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 log = logging.getLogger(__name__)
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -58,6 +61,19 @@ class AiohttpRequest(BaseRequest):
         self._pool = pool_timeout
         self._media_write = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], URL | None] = {}  # (scheme, host) → the env's proxy
+
+    def _proxy(self, url: str) -> URL | None:
+        """HTTPS_PROXY / ALL_PROXY / NO_PROXY, as httpx honoured them: looked up once per host
+        (aiohttp's trust_env would read the environment and .netrc again on every call)."""
+        target = URL(url)
+        where = (target.scheme, target.host or "")
+        if where not in self._proxies:
+            try:
+                self._proxies[where] = get_env_proxy_for_url(target)[0]
+            except LookupError:
+                self._proxies[where] = None
+        return self._proxies[where]
 
     @property
     def read_timeout(self) -> float | None:
@@ -65,11 +81,16 @@ class AiohttpRequest(BaseRequest):
         return self._read
 
     async def initialize(self) -> None:
-        """Open the session (again after a shutdown, as HTTPXRequest does)."""
+        """Open the session (again after a shutdown, as HTTPXRequest does), configured as PTB's
+        httpx client was: the same certificate authorities (certifi, or SSL_CERT_FILE/DIR),
+        idle connections closed after 5 s (and proxies from the environment: `_proxy`)."""
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._pool_size)
+            connector = aiohttp.TCPConnector(
+                limit=self._pool_size, ssl=httpx.create_ssl_context(), keepalive_timeout=5.0
+            )
             headers = {"User-Agent": self.USER_AGENT}
             self._session = aiohttp.ClientSession(connector=connector, headers=headers)
+            self._proxies.clear()
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
@@ -118,7 +139,7 @@ class AiohttpRequest(BaseRequest):
                 body, headers = request_data.url_encoded_parameters(), FORM
         try:
             async with session.request(
-                method, url, data=body, headers=headers, timeout=timeout
+                method, url, data=body, headers=headers, timeout=timeout, proxy=self._proxy(url)
             ) as response:
                 payload = await response.read()
                 status = response.status

@@ -137,3 +137,26 @@ async def test_the_adapter_talks_through_aiohttp(tmp_path: Path) -> None:
         dm = tg.private(tg.owner)
         await tg.say(dm, tg.owner, "/idea Kettle #kitchen")
         assert tg.api.messages(dm)
+
+
+async def test_a_proxy_from_the_environment_is_used_as_httpx_used_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[str] = []
+
+    async def proxy(request: web.Request) -> web.Response:
+        seen.append(f"{request.host} {request.path}")
+        return ok(True)
+
+    async with server(proxy) as url:
+        for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", url.removesuffix("/bot"))
+        request = AiohttpRequest()
+        await request.initialize()
+        try:
+            for _ in range(2):  # the second call takes the proxy it looked up the first time
+                await request.post(f"http://api.telegram.test/bot{TOKEN}/getMe", None)
+        finally:
+            await request.shutdown()
+    assert seen == [f"api.telegram.test /bot{TOKEN}/getMe"] * 2
