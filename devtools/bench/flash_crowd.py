@@ -83,8 +83,9 @@ async def echo_burst(
 ) -> Burst:
     """A bare PTB bot doing the adapter's platform work: answer each press with a toast.
 
-    On PTB's default (httpx) transport, as a bot written from PTB's documentation is; aiohttp=True
-    gives it the adapter's transport instead (the diagnostic: what the adapter adds on its own).
+    aiohttp=True (the judged runs) gives it the adapter's own transport, so both bots pay the
+    same for each Bot API call; on PTB's default (httpx) transport it is the diagnostic that shows
+    what the adapter's transport saves.
     """
     done = asyncio.Event()
     handled = 0
@@ -238,12 +239,13 @@ async def _all(
             rounds.adapter.append(adapter)
             rounds.answered.append(answered)
             toast = _toast(api, members)
-            rounds.echo.append(await watched(echo_burst(api, chat, users, toast), lags["echo"]))
+            echo = echo_burst(api, chat, users, toast, aiohttp=True)  # the adapter's transport
+            rounds.echo.append(await watched(echo, lags["echo"]))
         if diagnose:
             rounds.lifted, rounds.lifted_answered = await adapter_burst(
                 api, chat, users, tmp / "lifted.db", UNLIMITED
             )
-            rounds.echo_aiohttp = await echo_burst(api, chat, users, toast, aiohttp=True)
+            rounds.echo_httpx = await echo_burst(api, chat, users, toast, aiohttp=False)
     return rounds
 
 
