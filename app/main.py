@@ -66,6 +66,7 @@ class Runtime:
     dispatcher: Dispatcher
     messengers: dict[str, Messenger] = field(default_factory=dict)
     leases: PgLeases | None = None  # PostgreSQL: this process's elected roles
+    wake_bus: PgWakeBus | None = None  # PostgreSQL: wake-ups to and from the other processes
 
 
 @asynccontextmanager
@@ -111,7 +112,8 @@ async def runtime(
                 await bus.start()
                 clockwork.publish = bus.publish
             interpreter = Interpreter(ctx, aliases=command_aliases())
-            yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers, leases)
+            yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers, leases,
+                          bus)  # fmt: skip
         finally:
             if bus is not None:  # before the database: nothing published to a closed bus
                 clockwork.publish = None

@@ -24,14 +24,20 @@ log = logging.getLogger(__name__)
 CHANNEL = "wavebot_wake"
 KINDS = frozenset({"deliveries", "fanout"})
 RECONNECT_SECONDS = 2.0  # a lost listening connection is opened again this often
+# A listening connection only reads: one cut silently (a NAT or firewall dropping it, a frozen
+# server) would go unnoticed until TCP keep-alive, ~2 h. Asking it something this often finds out.
+PING_SECONDS = 30.0
 FAILURES = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 class PgWakeBus:
     """Publishes this process's committed work kinds and hears the other processes'."""
 
-    def __init__(self, url: str, heard: Callable[[str], None]) -> None:
+    def __init__(
+        self, url: str, heard: Callable[[str], None], ping_seconds: float = PING_SECONDS
+    ) -> None:
         self._dsn = asyncpg_dsn(url)
+        self._ping_seconds = ping_seconds
         self._heard = heard  # wakes this process's own loop for a kind (never republished)
         self._conn: asyncpg.Connection | None = None
         self._own_pid = 0
@@ -137,11 +143,26 @@ class PgWakeBus:
             await self._connect()
         finally:
             self._first.set()
+        quiet = 0.0  # seconds since the connection last proved it answers
         while True:
-            await asyncio.sleep(RECONNECT_SECONDS)
+            tick = min(RECONNECT_SECONDS, self._ping_seconds)
+            await asyncio.sleep(tick)
+            quiet += tick
             if self._conn is None or self._conn.is_closed():
                 self._conn = None
                 await self._connect()
+                quiet = 0.0
+            elif quiet >= self._ping_seconds:
+                await self._ping(self._conn)
+                quiet = 0.0
+
+    async def _ping(self, conn: asyncpg.Connection) -> None:
+        """Drop the connection (the next tick opens another) unless it answers in time."""
+        try:
+            await asyncio.wait_for(conn.fetchval("SELECT 1"), CONNECT_TIMEOUT_SECONDS)
+        except FAILURES as error:
+            if conn is self._conn:
+                self._lost(error)
 
     def _lost(self, error: BaseException) -> None:
         """Log the first failure of a run of them (no URL, no password: the error's type)."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+import signal
 import warnings
 from collections.abc import AsyncIterator
 
@@ -67,6 +69,8 @@ async def test_a_failed_listen_closes_its_connection(
     world: ConsoleWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = world.rt.settings.database_url
+    assert world.rt.wake_bus is not None
+    await world.rt.wake_bus.ready()  # it connects in the background
     before = await listeners(url)  # the runtime's own bus
 
     async def refused(*_args: object) -> None:
@@ -127,3 +131,32 @@ async def test_a_server_that_does_not_answer_never_holds_up_the_start(
         await bus.close()  # gives up the connection being opened
         starting.cancel()
         await asyncio.gather(starting, return_exceptions=True)
+
+
+@pytest.mark.postgresql_only
+async def test_a_listening_connection_cut_silently_is_noticed_and_replaced(
+    world: ConsoleWorld,
+) -> None:
+    """A frozen server process keeps its socket open and answers nothing: the listener heard
+    nothing more until TCP keep-alive (~2 h); its ping now drops it and a new one listens."""
+    url = world.rt.settings.database_url
+    mine, theirs = Ears(), Ears()
+    here = PgWakeBus(url, mine, ping_seconds=0.2)
+    await here.start()
+    await here.ready()
+    frozen = here._own_pid  # the server process behind the listening connection
+    try:
+        os.kill(frozen, signal.SIGSTOP)  # silent: no reset, no close, just no answer
+    except (PermissionError, ProcessLookupError):
+        pytest.skip("the PostgreSQL server is not a local process this test may signal")
+    try:
+        async with listening(url, theirs) as (there,):
+            mine.kinds.clear()
+            await mine.hear("deliveries")  # reconnected: it looks once for missed work
+            assert here._own_pid != frozen
+            mine.kinds.clear()
+            there.publish("fanout")
+            await mine.hear("fanout")  # and hears the others again
+    finally:
+        os.kill(frozen, signal.SIGCONT)
+        await here.close()
