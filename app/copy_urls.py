@@ -19,6 +19,7 @@ from storage.schema_check import where
 SOURCE_ENV = "WAVEBOT_COPY_SOURCE"
 TARGET_ENV = "WAVEBOT_COPY_TARGET"
 FROM_STDIN = "-"
+PASSWORD_PARAM = "password"  # libpq and asyncpg also read it from the query string
 
 
 @dataclass
@@ -31,13 +32,16 @@ class CopyEnds:
 
 
 def has_password(url: str) -> bool:
-    """The URL carries a password (a SQLite path or an unparsable text carries none)."""
+    """The URL carries a password, after the user (`u:pw@`) or in its query (`?password=`, which
+    the drivers read too); a SQLite path or an unparsable text carries none."""
     if "://" not in url:
         return False
     try:
-        return make_url(url).password is not None
+        parsed = make_url(url)
     except ArgumentError:
         return False
+    in_query = any(name == PASSWORD_PARAM for name in parsed.query)
+    return parsed.password is not None or in_query
 
 
 def read_url(stdin: TextIO, prompt: str) -> str | None:

@@ -89,3 +89,18 @@ def test_only_a_url_with_a_password_is_one() -> None:
     assert has_password("postgresql://u:p@h/db")
     assert not has_password("postgresql://u@h/db")
     assert not has_password("wavebot.db") and not has_password("::not a url")
+
+
+async def test_a_password_in_the_query_string_is_warned_about_and_never_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = await one_member(tmp_path / "a.db")
+    for target in (f"postgresql+asyncpg://wavebot@127.0.0.1:1/wavebot?password={PASSWORD}",
+                   f"postgresql://wavebot@127.0.0.1:1/wavebot?password={PASSWORD}"):  # fmt: skip
+        assert await run(source, target) == 2  # asyncpg and libpq take it from the query
+        out = capsys.readouterr()
+        warning = said("cli.db_copy_password_argv", path="127.0.0.1:1/wavebot", env=TARGET_ENV)
+        assert f"wavebot: {warning}" in out.err.splitlines()
+        assert PASSWORD not in out.err + out.out
+    assert has_password("postgresql://u@h/db?password=p")
+    assert not has_password("postgresql://u@h/db?sslmode=require")
