@@ -179,9 +179,16 @@ class LedgerMixin(TxBase):
         return _refund_from_row(row) if row else None
 
     async def finish_refund(
-        self, refund_id: int, now: datetime, by: int | None, provider_refund_id: str = ""
+        self,
+        refund_id: int,
+        now: datetime,
+        by: int | None,
+        provider_refund_id: str = "",
+        free_at: datetime | None = None,
     ) -> bool:
-        """Mark a due refund done and its payment refunded; False when it was already done."""
+        """Mark a due refund done and its payment refunded; False when it was already done, or
+        (given `free_at`: a moderator's mark) a sweep holds it. The condition is in the UPDATE,
+        so a claim committed after the caller read the refund still wins (READ COMMITTED)."""
         stmt = (
             update(refunds)
             .where(refunds.c.id == refund_id, refunds.c.state == RefundState.DUE.value)
@@ -193,6 +200,8 @@ class LedgerMixin(TxBase):
                 claimed_until=None,
             )
         )
+        if free_at is not None:
+            stmt = stmt.where(_unclaimed(free_at))
         if (await self._exec(stmt)).rowcount == 0:
             return False
         paid = select(refunds.c.payment_id).where(refunds.c.id == refund_id).scalar_subquery()

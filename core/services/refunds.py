@@ -173,8 +173,10 @@ async def mark_refunded(
         if not due:
             raise DomainError("error.refund_none", member=payer.id, name=payer.display_name,
                               id=wave.id)  # fmt: skip
-        refund = _markable(ctx, due, payer, ctx.clock.now())
-        await tx.finish_refund(refund.id, ctx.clock.now(), mark.moderator.id)
+        now = ctx.clock.now()
+        refund = _markable(ctx, due, payer, now)
+        if not await tx.finish_refund(refund.id, now, mark.moderator.id, free_at=now):
+            await _claimed_meanwhile(ctx, tx, refund, payer, now)
         target = await tx.member_target(payer.id)
         if target is not None:
             body = (t("refund.done", id=wave.id, amount=refund.amount),)
@@ -201,3 +203,16 @@ def _refusal(ctx: Context, refund: Refund, now: datetime) -> str | None:
     if provider is not None and provider.refunds and refund.attempts < FAILING_AFTER:
         return "error.refund_automatic"
     return None
+
+
+async def _claimed_meanwhile(
+    ctx: Context, tx: Tx, refund: Refund, payer: Member, now: datetime
+) -> None:
+    """Why a refund read as free could not be marked: since then (another process, committed
+    meanwhile) a sweep claimed it, or it was finished. Never marked over a sweep's claim."""
+    current = await tx.refund_of(refund.payment_id)
+    key = "error.refund_none"
+    if current is not None and current.state is RefundState.DUE and current.in_flight(now):
+        key = "error.refund_in_flight"
+    raise DomainError(key, member=payer.id, name=payer.display_name, id=refund.wave_id,
+                      provider=refund.provider)  # fmt: skip

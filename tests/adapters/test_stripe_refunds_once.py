@@ -5,14 +5,17 @@ moderator's /refunded while a sweep is asking Stripe."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from core.payment_records import RefundState
 from core.ports import Actor, ChatKind, ChatRef
 from core.services import community, payments, refunds
+from storage.tx_ledger import LedgerMixin
 from tests.adapters.closing import closed_lamp, sweep
 from tests.adapters.stripe_support import StripeWorld, stripe_world
 from tests.conftest import ConsoleWorld, Person
@@ -132,4 +135,38 @@ async def test_an_automatic_refund_is_marked_by_hand_only_once_it_kept_failing(
             await sweep(world)
         assert sw.api.refunds == {}
         assert refund_calls(sw) == 3
+        assert sw.inbox.texts("bo").count(said("refund.done", id=1, amount=eur(35))) == 1
+
+
+@pytest.mark.postgresql_only  # SQLite runs one write at a time: the two cannot interleave
+async def test_refunded_by_hand_as_a_sweep_claims_it_is_refused(
+    world: ConsoleWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process's sweep claims the refund after /refunded read it as free but before it
+    wrote it done (READ COMMITTED): the mark must not win over the claim, or the money that
+    Stripe is about to give back would also be given back by hand."""
+    async with stripe_world(world) as sw:
+        owner = await failed_with_bo_paid(world, sw)
+        sw.api.fail_refunds = 3
+        for _ in range(3):  # three failures: the moderators may now mark it by hand
+            await refunds.sweep(world.rt.ctx)
+        sw.api.refund_gate = asyncio.Event()
+        finish, asking = LedgerMixin.finish_refund, []
+
+        async def claimed_meanwhile(tx: LedgerMixin, refund_id: int, *args: Any, **kw: Any) -> bool:
+            if not asking:  # the moderator's write, between its read and its update
+                sweep = refunds.sweep(world.rt.ctx)  # in another process: its own transactions
+                asking.append(asyncio.create_task(sweep, context=contextvars.Context()))
+                await until(lambda: sw.api.refunds_held == 1)
+            return await finish(tx, refund_id, *args, **kw)
+
+        monkeypatch.setattr(LedgerMixin, "finish_refund", claimed_meanwhile)
+        answer = await owner.say("/refunded 1 #3")
+        assert said("error.refund_in_flight", member=3, name="Bo", id=1,
+                    provider="stripe") in answer  # fmt: skip
+        sw.api.refund_gate.set()
+        assert await asking[0] == 1  # Stripe gave it back, and only Stripe
+        async with world.rt.ctx.db.read() as tx:
+            assert await tx.list_refunds(RefundState.DONE) != []
+        await world.rt.dispatcher.sweep()
         assert sw.inbox.texts("bo").count(said("refund.done", id=1, amount=eur(35))) == 1
