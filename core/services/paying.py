@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.errors import DomainError
+from core.fulfilment_ports import FulfilmentStatus
 from core.messages import Reply, t
 from core.model import Member, PaymentWindow, Pledge, PledgeStatus, Wave, WaveStatus
 from core.payment_records import (
@@ -154,7 +155,7 @@ async def why_not_counted(
     Judged by when the member paid (`receipt.paid_at`: the provider's own time, see
     `reported_at`), not when the report reached us: a payment made before the deadline counts
     even when its webhook or update arrives after the window closed, as long as the wave did
-    not fail meanwhile (docs/ARCHITECTURE.md, "Payments")."""
+    not fail nor its goods leave meanwhile (docs/ARCHITECTURE.md, "Payments")."""
     window = await tx.payment_window(wave.id)
     if pledge is None or not _payable_then(pledge, window):
         return RefundReason.LATE
@@ -168,9 +169,17 @@ async def why_not_counted(
     skew = PAY_SKEW if receipt.recorded_by is None else timedelta(0)  # a mark: our own clock
     if window is None or not in_time(receipt.paid_at, window, skew):
         return RefundReason.LATE
-    if wave.status in (WaveStatus.SUCCEEDED, WaveStatus.COMPLETED):
-        return None  # in time; a completed wave was decided before this report arrived
+    if wave.status is WaveStatus.SUCCEEDED:
+        return None
+    if wave.status is WaveStatus.COMPLETED:  # decided before this report arrived
+        return RefundReason.LATE if await _goods_sent(tx, wave) else None
     return RefundReason.FAILED if wave.status is WaveStatus.FAILED else RefundReason.LATE
+
+
+async def _goods_sent(tx: Tx, wave: Wave) -> bool:
+    """The wave's goods left (shipped or delivered) without this member's units: a payment
+    reported only now, though made in time, buys nothing and goes back."""
+    return (await tx.fulfilment(wave.id)).status is not FulfilmentStatus.PAID
 
 
 def _payable_then(pledge: Pledge, window: PaymentWindow | None) -> bool:

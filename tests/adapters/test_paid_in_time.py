@@ -27,6 +27,7 @@ from tests.conftest import ConsoleWorld
 from tests.texts import eur, said
 
 ANA = "w1m2a3500EUR"  # ana's pledge: wave 1, member #2, 35 €
+BO = "w1m3a3500EUR"  # bo's: member #3
 
 
 def test_the_providers_time_is_believed_up_to_our_own_now() -> None:
@@ -111,3 +112,29 @@ async def test_a_payment_made_in_time_for_a_wave_that_failed_meanwhile_goes_back
         [payment] = await payments_of(tg, ann)
         [refund] = await refunds_due(tg)
         assert not payment.counted and refund.reason is RefundReason.FAILED
+
+
+async def test_a_payment_made_in_time_but_reported_after_the_goods_shipped_goes_back(
+    world: ConsoleWorld,
+) -> None:
+    async with stripe_world(world) as sw:
+        owner, ana, bo, _ = await closed_lamp(world, min_units=1)
+        await sw.opens(await ana.say("/pay 1"))
+        await sw.opens(await bo.say("/pay 1"))
+        assert await sw.pays(BO) == 200
+        world.clock.advance(CONFIRM_WINDOW - timedelta(minutes=2))
+        session = sw.api.complete(sw.api.session_for(ANA)["id"])  # ana pays 2 min before the end
+        event = sw.api.event("checkout.session.completed", session)
+        world.clock.advance(timedelta(minutes=3))
+        await sweep(world)  # completed on bo's unit; ana's webhook is held up (an outage)
+        await owner.say("/ship 1 parcel 42")  # the goods leave without ana's lamp
+        world.clock.advance(timedelta(hours=20))  # Stripe retries the webhook the next day
+        assert await sw.api.send(sw.webhook_url, event, SECRET) == 200
+        async with world.rt.ctx.db.read() as tx:
+            [payment] = [p for p in await tx.live_payments(1) if p.member_id == 2]
+            refund = await tx.refund_of(payment.id)
+        assert not payment.counted  # no lamp comes for it: the money goes back
+        assert refund is not None and refund.reason is RefundReason.LATE
+        await sweep(world)
+        assert len(sw.api.refunds) == 1
+        assert said("refund.done", id=1, amount=eur(35)) in sw.inbox.texts("ana")
