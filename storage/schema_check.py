@@ -45,7 +45,8 @@ def where(url: str) -> str:
         return "?"
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or ""
-    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
+    host = (parsed.host or "localhost").rpartition("@")[2]  # `u:pa@ss@h`: "ss@" is password
+    return f"{host}:{parsed.port or 5432}/{parsed.database or ''}"
 
 
 def known_revisions() -> set[str]:

@@ -104,3 +104,18 @@ async def test_a_password_in_the_query_string_is_warned_about_and_never_printed(
         assert PASSWORD not in out.err + out.out
     assert has_password("postgresql://u@h/db?password=p")
     assert not has_password("postgresql://u@h/db?sslmode=require")
+
+
+async def test_a_password_with_a_bare_at_sign_is_not_shown_as_the_host(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`u:pa@ss@host`: the URL parser ends the password at the first '@' and takes the rest of
+    it for the host, which the messages name; the host shown is what follows the last '@'."""
+    source = await one_member(tmp_path / "a.db")
+    target = "postgresql://wavebot:s3cret@tail-pw@127.0.0.1:1/wavebot"  # '@' not encoded as %40
+    assert where(target) == "127.0.0.1:1/wavebot"
+    assert await run(source, target) == 2
+    out = capsys.readouterr()
+    warning = said("cli.db_copy_password_argv", path="127.0.0.1:1/wavebot", env=TARGET_ENV)
+    assert f"wavebot: {warning}" in out.err.splitlines()
+    assert "tail-pw" not in out.err + out.out
