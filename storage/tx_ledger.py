@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, case, func, null, or_, select, true, update
 
 from core.payment_records import (
     PaidTally,
@@ -225,12 +225,21 @@ class LedgerMixin(TxBase):
         )
         return (await self._exec(stmt)).rowcount > 0
 
-    async def note_refund_error(self, refund_id: int, error: str) -> None:
-        """Count a failed automatic attempt, keep its reason for the moderators, release it."""
+    async def note_refund_error(
+        self, refund_id: int, error: str, claimed_until: datetime | None = None
+    ) -> None:
+        """Count a failed automatic attempt, keep its reason for the moderators, and release
+        the claim that attempt held (`claimed_until`, its mark; None: whatever claim there is).
+        A claim another sweep took since, once this one ran out, stays."""
+        ours = refunds.c.claimed_until == claimed_until if claimed_until is not None else true()
         stmt = (
             update(refunds)
             .where(refunds.c.id == refund_id)
-            .values(attempts=refunds.c.attempts + 1, error=error[:500], claimed_until=None)
+            .values(
+                attempts=refunds.c.attempts + 1,
+                error=error[:500],
+                claimed_until=case((ours, null()), else_=refunds.c.claimed_until),
+            )
         )
         await self._exec(stmt)
 

@@ -100,7 +100,9 @@ async def _refund_one(ctx: Context, refund: Refund) -> int:
     provider = ctx.payments.named(refund.provider)
     if provider is None or not provider.refunds:
         return 0  # a moderator's task
-    payment = await _claim(ctx, refund)
+    now = ctx.clock.now()
+    until = now + CLAIM_FOR  # also this sweep's mark on the claim, to release only its own
+    payment = await _claim(ctx, refund, now, until)
     if payment is None:
         return 0  # done meanwhile (/refunded), or another sweep is asking for it
     try:
@@ -108,25 +110,27 @@ async def _refund_one(ctx: Context, refund: Refund) -> int:
     except Exception as error:  # a provider outage: retried next sweep, with the same key
         log.warning("refund %s failed: %s", refund.id, type(error).__name__)
         result = None
-    return await _record_result(ctx, refund, result)
+    return await _record_result(ctx, refund, result, until)
 
 
-async def _claim(ctx: Context, refund: Refund) -> Payment | None:
+async def _claim(ctx: Context, refund: Refund, now: datetime, until: datetime) -> Payment | None:
     """Hold the refund for this sweep (committed before the provider is asked, so a second
     sweep or a /refunded sees it in flight); its payment, or None when it is not ours to make."""
-    now = ctx.clock.now()
     async with ctx.db.write() as tx:
-        if not await tx.claim_refund(refund.id, now, now + CLAIM_FOR):
+        if not await tx.claim_refund(refund.id, now, until):
             return None
         return await tx.get_payment(refund.payment_id)
 
 
-async def _record_result(ctx: Context, refund: Refund, result: RefundResult | None) -> int:
-    """Mark the refund done and tell the payer, or count the failed attempt."""
+async def _record_result(
+    ctx: Context, refund: Refund, result: RefundResult | None, claimed_until: datetime
+) -> int:
+    """Mark the refund done and tell the payer, or count the failed attempt and release this
+    sweep's claim (not a later sweep's, which took it over once this one's ran out)."""
     async with ctx.db.write() as tx:
         if result is None or not result.done:
             error = result.error if result else "provider error"
-            await tx.note_refund_error(refund.id, error)
+            await tx.note_refund_error(refund.id, error, claimed_until)
             if refund.attempts + 1 == FAILING_AFTER:
                 await _tell_failing(ctx, tx, refund, error)
             return 0

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from core.payment_records import RefundState
+from core.payment_records import Payment, RefundResult, RefundState
 from core.ports import Actor, ChatKind, ChatRef
 from core.services import community, payments, refunds
 from storage.tx_ledger import LedgerMixin
@@ -168,5 +168,43 @@ async def test_refunded_by_hand_as_a_sweep_claims_it_is_refused(
         assert await asking[0] == 1  # Stripe gave it back, and only Stripe
         async with world.rt.ctx.db.read() as tx:
             assert await tx.list_refunds(RefundState.DONE) != []
+        await world.rt.dispatcher.sweep()
+        assert sw.inbox.texts("bo").count(said("refund.done", id=1, amount=eur(35))) == 1
+
+
+async def test_a_slow_sweeps_failure_does_not_release_the_claim_of_the_sweep_after_it(
+    world: ConsoleWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sweep stalled past its claim (a paused process) fails at last, while a second sweep
+    that claimed the refund since is still asking Stripe: the second sweep's claim stands, so
+    a moderator cannot mark by hand the money Stripe is giving back."""
+    async with stripe_world(world) as sw:
+        owner = await failed_with_bo_paid(world, sw)
+        sw.api.fail_refunds = 3
+        for _ in range(3):  # three failures: the moderators may mark it by hand when not in flight
+            await refunds.sweep(world.rt.ctx)
+        ask, stalled, calls = sw.provider.refund, asyncio.Event(), []
+
+        async def first_stalls_then_fails(payment: Payment, key: str) -> RefundResult:
+            calls.append(key)
+            if len(calls) == 1:
+                await stalled.wait()
+                return RefundResult(done=False, error="stripe: APIConnectionError")
+            return await ask(payment, key)  # held at the fake Stripe's gate
+
+        monkeypatch.setattr(sw.provider, "refund", first_stalls_then_fails)
+        sw.api.refund_gate = asyncio.Event()
+        slow = asyncio.create_task(refunds.sweep(world.rt.ctx))
+        await until(lambda: len(calls) == 1)
+        world.clock.advance(refunds.CLAIM_FOR + timedelta(minutes=1))  # its claim ran out
+        second = asyncio.create_task(refunds.sweep(world.rt.ctx))
+        await until(lambda: sw.api.refunds_held == 1)
+        stalled.set()
+        assert await slow == 0  # its failure is counted, the second sweep's claim kept
+        answer = await owner.say("/refunded 1 #3")
+        assert said("error.refund_in_flight", member=3, name="Bo", id=1,
+                    provider="stripe") in answer  # fmt: skip
+        sw.api.refund_gate.set()
+        assert await second == 1
         await world.rt.dispatcher.sweep()
         assert sw.inbox.texts("bo").count(said("refund.done", id=1, amount=eur(35))) == 1
