@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
 from core.errors import DomainError, NotFound
@@ -122,17 +122,16 @@ async def join(
         now = ctx.clock.now()
         if wave.status is WaveStatus.OPEN and now >= wave.closes_at:
             raise DomainError("error.wave_deadline_passed", id=wave.id)
-        member = await member_of(ctx, tx, actor)
+        member = await member_of(ctx, tx, actor, now)
         refuse_if_banned(member, "join")
         old = await tx.get_pledge(wave_id, member.id)
         _check_pledge(wave, old, quantity, max_price)
-        held = old.quantity if old and old.status is PledgeStatus.ACTIVE else 0
-        created = old.created_at if old and old.status is PledgeStatus.ACTIVE else now
+        active = old is not None and old.status is PledgeStatus.ACTIVE
+        held = old.quantity if old is not None and active else 0
+        created = old.created_at if old is not None and active else now
         pledge = Pledge(wave_id, member.id, quantity, max_price, PledgeStatus.ACTIVE, created, now)
         await tx.save_pledge(pledge)
-        after = replace(
-            wave, units=wave.units - held + quantity, pledgers=wave.pledgers + (0 if held else 1)
-        )
+        after = wave.with_counts(wave.units - held + quantity, wave.pledgers + (0 if held else 1))
         await tx.set_wave_counts(wave_id, after.units, after.pledgers)
         await tx.mark_cards_dirty(wave_id)
         await tx.record_pledge_event(wave_id, member.id, "join", quantity, after.units, now)
@@ -153,7 +152,7 @@ async def _announce_progress(ctx: Context, tx: Tx, before: Wave, after: Wave) ->
     # Only units that would buy if the wave closed now count (conditional ones may drop out).
     conditional = await tx.conditional_bids(after.id)
     counts = cleared_counts(after.tiers, after.units, after.pledgers, conditional, after.moq)
-    after = replace(after, units=counts[0], pledgers=counts[1])
+    after = after.with_counts(*counts)
     fresh = tuple(m for m in waiting if m <= after.units)
     if not fresh:
         return ()
@@ -180,7 +179,7 @@ async def leave(ctx: Context, actor: Actor, wave_id: int) -> PledgeOutcome:
             raise DomainError("error.no_pledge", id=wave_id)
         now = ctx.clock.now()
         await tx.set_pledge_status(wave_id, [member.id], PledgeStatus.WITHDRAWN, now)
-        after = replace(wave, units=wave.units - old.quantity, pledgers=wave.pledgers - 1)
+        after = wave.with_counts(wave.units - old.quantity, wave.pledgers - 1)
         await tx.set_wave_counts(wave_id, after.units, after.pledgers)
         await tx.mark_cards_dirty(wave_id)
         await tx.record_pledge_event(wave_id, member.id, "leave", old.quantity, after.units, now)
