@@ -42,11 +42,7 @@ def time_text(value: datetime) -> str:
     if value.tzinfo is None:
         error = ValueError("naive datetime given to the database; use aware UTC times")
         raise StatementError(f"(builtins.ValueError) {error}", None, None, error)
-    v = value.astimezone(UTC)
-    return (
-        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
-    )
+    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]  # without the +00:00
 
 
 INSERT_MEMBER = (

@@ -28,6 +28,8 @@ SELECT_MEMBER_BY_ACCOUNT = (
     "members.timezone, members.banned_at IS NOT NULL, members.notify_news, members.review_name "
     "FROM members JOIN accounts ON accounts.member_id = members.id WHERE accounts.account = ?"
 )
+WAVE_STATUS = {status.value: status for status in WaveStatus}  # a dict lookup, not Enum.__call__
+PLEDGE_STATUS = {status.value: status for status in PledgeStatus}
 SELECT_PLEDGE = (
     "SELECT wave_id, member_id, quantity, max_price_cents, status, created_at, updated_at "
     "FROM pledges WHERE wave_id = ? AND member_id = ?"
@@ -43,10 +45,11 @@ def time_of(value: str) -> datetime:
 
 def wave_of(row: tuple[Any, ...]) -> Wave:
     """A SELECT_WAVE row as the record wave_from_row builds."""
+    status = WAVE_STATUS.get(row[12]) or WaveStatus(row[12])  # unknown: ValueError as before
     return Wave(
         row[0], row[1], row[2], row[3], row[4], row[5], tiers_from_json(row[6]), row[7], row[8],
-        row[9], time_of(row[10]), time_of(row[11]), WaveStatus(row[12]), row[13], row[14],
-        row[15], row[16], row[17], row[18], row[19],
+        row[9], time_of(row[10]), time_of(row[11]), status, row[13], row[14], row[15], row[16],
+        row[17], row[18], row[19],
     )  # fmt: skip
 
 
@@ -59,5 +62,6 @@ def member_of_row(row: tuple[Any, ...]) -> Member:
 
 def pledge_of(row: tuple[Any, ...]) -> Pledge:
     """A SELECT_PLEDGE row as the record pledge_from_row builds."""
-    status, created, updated = PledgeStatus(row[4]), time_of(row[5]), time_of(row[6])
+    status = PLEDGE_STATUS.get(row[4]) or PledgeStatus(row[4])  # unknown: ValueError as before
+    created, updated = time_of(row[5]), time_of(row[6])
     return Pledge(row[0], row[1], row[2], row[3], status, created, updated)

@@ -13,7 +13,7 @@ from core.services import backers, offer_news
 from core.services.context import Context, member_of, require_moderator
 from core.services.ideas import load_idea
 from core.services.moderation import refuse_if_banned
-from core.tiers import cleared_counts, milestones_for, validate_tiers
+from core.tiers import cleared_counts, milestones_reached, validate_tiers
 from core.views import page_buttons
 
 MAX_DURATION = timedelta(days=90)
@@ -142,8 +142,10 @@ async def join(
 async def _announce_progress(ctx: Context, tx: Tx, before: Wave, after: Wave) -> tuple[int, ...]:
     """Milestones once per wave ever, when the units that would buy reach them, with tier and
     threshold news. A milestone passed only by conditional units waits for the buying count."""
-    marks = [m for m in milestones_for(after.tiers, after.moq, after.capacity) if m <= after.units]
-    if not marks or after.units <= before.units:
+    if after.units <= before.units:
+        return ()
+    marks = milestones_reached(after.tiers, after.moq, after.capacity, after.units)
+    if not marks:
         return ()
     done = await tx.announced_milestones(after.id)
     waiting = [m for m in marks if m not in done]
