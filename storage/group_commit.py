@@ -303,12 +303,8 @@ async def _end(conn: AsyncConnection, driver: Any, verb: str) -> None:
         raise DBAPIError.instance(verb, (), error, sqlite3.Error) from error
 
 
-async def granted(turn: _Turn) -> _Grant:
-    """Wait for the writer connection; if cancelled just as it came, hand it straight back."""
-    try:
-        return await turn.granted
-    except asyncio.CancelledError:
-        granted = turn.granted
-        if granted.done() and not granted.cancelled() and granted.exception() is None:
-            granted.result().give_back(UNUSED)
-        raise
+def give_back_unused(turn: _Turn) -> None:
+    """The waiter was cancelled: if the connection was granted to it meanwhile, pass it on."""
+    granted = turn.granted
+    if granted.done() and not granted.cancelled() and granted.exception() is None:
+        granted.result().give_back(UNUSED)

@@ -153,7 +153,7 @@ class HotSqlTx(SqlTx):
                 pledge.member_id,
                 pledge.quantity,
                 pledge.max_price_cents,
-                pledge.status.value,
+                pledge.status._value_,  # .value is a Python property: two calls a join
                 time_text(pledge.created_at),
                 time_text(pledge.updated_at),
                 pledge.wave_id,

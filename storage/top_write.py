@@ -9,6 +9,7 @@ generator-based paths; this object only translates their errors and tells `on_sa
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DBAPIError
 
 from core.errors import StorageUnavailable
-from storage.group_commit import _Grant, _Turn, granted
+from storage.group_commit import _Grant, _Turn, give_back_unused
 from storage.sql_tx import SqlTx
 from storage.task_write import WriteToken, enter_write, leave_write, run_owed
 
@@ -64,45 +65,56 @@ class TopWrite:
         self._savepoint: AbstractAsyncContextManager[None] | None = None
 
     async def __aenter__(self) -> SqlTx:
-        """Wait for the writer connection and open this body's savepoint."""
+        """Queue for the batch's connection, then open this body's savepoint (on sqlite3 itself
+        when the driver is the inline one). Inline here, not in helper coroutines: each would be
+        one more frame to create and to resume through when the grant comes."""
         try:
             if self._other is not None:
                 return await self._other.__aenter__()
-            return await self._take_turn()
+            turn = self._turn = self._db._group.enqueue()
+            try:
+                grant = self._grant = await turn.granted
+            except asyncio.CancelledError:
+                give_back_unused(turn)
+                raise
+            tx = grant.tx()
+            self._token = enter_write(tx)
+            try:
+                if grant.raw is None:
+                    self._savepoint = _savepoint(grant)
+                    await self._savepoint.__aenter__()
+                else:
+                    grant.enter()
+            except BaseException:
+                leave_write(self._token)
+                raise
+            return tx
         except STORAGE_ERRORS as error:
             translated = unavailable(error)
             if translated is None:
                 raise
             raise translated from error
 
-    async def _take_turn(self) -> SqlTx:
-        """Queue for the batch's connection, then open the savepoint (on sqlite3 itself when the
-        driver is the inline one)."""
-        turn = self._turn = self._db._group.enqueue()
-        grant = self._grant = await granted(turn)
-        tx = grant.tx()
-        self._token = enter_write(tx)
-        try:
-            if grant.raw is None:
-                self._savepoint = _savepoint(grant)
-                await self._savepoint.__aenter__()
-            else:
-                grant.enter()
-        except BaseException:
-            leave_write(self._token)
-            raise
-        return tx
-
     async def __aexit__(
         self, kind: Kind, error: BaseException | None, tb: TracebackType | None
     ) -> bool:
-        """Release the savepoint (or roll it back) and, on success, wait for the COMMIT."""
+        """End the savepoint (rolled back if the body raised) and pass the connection on; on
+        success wait for the batch's COMMIT, then make the calls owed and tell `on_saved`."""
         owed: list[Callable[[], None]] = []
         try:
-            if self._other is None:
-                owed = await self._leave_turn(kind, error, tb)
-            elif await self._other.__aexit__(kind, error, tb):
-                return True  # the inner manager handled the body's error
+            if self._other is not None:
+                if await self._other.__aexit__(kind, error, tb):
+                    return True  # the inner manager handled the body's error
+            else:
+                try:
+                    if self._savepoint is not None:
+                        await self._savepoint.__aexit__(kind, error, tb)
+                    else:
+                        self._grant.leave(failed=error is not None)
+                finally:
+                    owed = leave_write(self._token)
+                if error is None:
+                    await self._turn.committed
         except STORAGE_ERRORS as failure:
             translated = unavailable(failure)
             if translated is None:
@@ -118,22 +130,6 @@ class TopWrite:
         if self._top and saved is not None:
             saved()
         return False
-
-    async def _leave_turn(
-        self, kind: Kind, error: BaseException | None, tb: TracebackType | None
-    ) -> list[Callable[[], None]]:
-        """End the savepoint and pass the connection on; unless the body failed, wait for the
-        batch's COMMIT. Returns the calls owed once committed."""
-        try:
-            if self._savepoint is not None:
-                await self._savepoint.__aexit__(kind, error, tb)
-            else:
-                self._grant.leave(failed=error is not None)
-        finally:
-            owed = leave_write(self._token)
-        if error is None:
-            await self._turn.committed
-        return owed
 
 
 def _savepoint(grant: _Grant) -> AbstractAsyncContextManager[None]:

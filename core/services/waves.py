@@ -118,7 +118,9 @@ async def join(
 ) -> PledgeOutcome:
     """Pledge (or change a pledge) and announce what the new count crosses, in one commit."""
     async with ctx.db.write() as tx:
-        wave = await load_wave(tx, wave_id)
+        wave = await tx.get_wave(wave_id)  # load_wave's check, without its coroutine
+        if wave is None:
+            raise NotFound("error.wave_not_found", id=wave_id)
         now = ctx.clock.now()
         if wave.status is WaveStatus.OPEN and now >= wave.closes_at:
             raise DomainError("error.wave_deadline_passed", id=wave.id)
