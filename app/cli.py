@@ -55,9 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "check", "backup", "copy"],
                     help="upgrade: apply migrations; check: full integrity check; "
                          "backup FILE: online copy of a SQLite database; "
-                         "copy SRC DST: every row from one database to an empty one")  # fmt: skip
-    db.add_argument("target", nargs="?", help="backup: the file to write; copy: SRC")
-    db.add_argument("destination", nargs="?", help="copy: DST (a file or a database URL)")
+                         "copy [SRC] [DST]: every row from one database to an empty one "
+                         "(a URL with a password: give it in WAVEBOT_COPY_SOURCE / "
+                         "WAVEBOT_COPY_TARGET or as '-', read from stdin)")  # fmt: skip
+    db.add_argument(
+        "target", nargs="?", help="backup: the file to write; copy: SRC, else $WAVEBOT_COPY_SOURCE"
+    )
+    db.add_argument("destination", nargs="?",
+                    help="copy: DST, a file or a URL (else $WAVEBOT_COPY_TARGET)")  # fmt: skip
     bench = sub.add_parser("bench", help="benchmarks that print their figures")
     bench.add_argument("name", nargs="?", default="all", help="which benchmark (default: all)")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
@@ -219,19 +224,31 @@ def run_db(action: str, target: Path | None, settings: Settings) -> int:
     return 0
 
 
+COPY_USAGE = (
+    "wavebot: usage: wavebot db copy [SRC] [DST] (files or database URLs; an omitted one is read "
+    "from WAVEBOT_COPY_SOURCE / WAVEBOT_COPY_TARGET, '-' reads it from standard input)"
+)
+
+
 def database_url(given: str) -> str:
     """A URL as given, or a SQLite file's path made into one."""
     return given if "://" in given else f"sqlite+aiosqlite:///{Path(given).resolve()}"
 
 
 def run_copy(source: str | None, target: str | None, lang: str) -> int:
-    """`wavebot db copy SRC DST`: one summary line, or one line saying why not."""
-    if not source or not target:
-        print("wavebot: usage: wavebot db copy SRC DST (files or database URLs)", file=sys.stderr)
+    """`wavebot db copy [SRC] [DST]`: one summary line, or one line saying why not. A URL may
+    come from WAVEBOT_COPY_SOURCE / WAVEBOT_COPY_TARGET or stdin (`-`), out of `ps`'s sight."""
+    from app.copy_urls import copy_ends
+
+    ends = copy_ends(source, target, os.environ, sys.stdin)
+    for warning in ends.warnings:
+        print(f"wavebot: {render(warning, lang)}", file=sys.stderr)
+    if not ends.source or not ends.target:
+        print(COPY_USAGE, file=sys.stderr)
         return 2
     from storage.copy import copy_database
 
-    src, dst = database_url(source), database_url(target)
+    src, dst = database_url(ends.source), database_url(ends.target)
     report = copy_database(src, dst)
     done = t("cli.db_copy_done", rows=report.rows, tables=report.tables, source=where(src),
              target=where(dst))  # fmt: skip

@@ -54,16 +54,31 @@ class Clockwork:
         self._watcher: asyncio.Task[None] | None = None
         self.on_sweep: SweepObserver | None = None
         self.on_leading: Callable[[bool], None] | None = None  # the `wavebot_leader` gauge
+        # Several processes: tell the others what this one committed (storage/wake_bus.py).
+        self.publish: Callable[[str], None] | None = None
 
     def deliveries_pending(self) -> None:
         """Called once the transaction that created deliveries is committed; the sweep runs
-        just after (a sweep already sending claims them at once)."""
-        self._wake.set()
-        self.dispatcher.poke()
+        just after (a sweep already sending claims them at once), here and, when the sender is
+        another process, there."""
+        self.heard("deliveries")
+        if self.publish is not None:
+            self.publish("deliveries")
 
     def fanout_pending(self) -> None:
-        """Called once a crossing transaction is committed; the expander runs at once."""
-        self._fanout_wake.set()
+        """Called once a crossing transaction is committed; the expander runs at once (on the
+        leader, whichever process it is)."""
+        self.heard("fanout")
+        if self.publish is not None:
+            self.publish("fanout")
+
+    def heard(self, kind: str) -> None:
+        """Work of this kind was committed (here or by another process): wake its loop."""
+        if kind == "deliveries":
+            self._wake.set()
+            self.dispatcher.poke()
+        elif kind == "fanout":
+            self._fanout_wake.set()
 
     async def start(self) -> None:
         """Register the sweeps and start the clock in the running loop."""

@@ -37,6 +37,7 @@ from storage.health import preflight, sole_process
 from storage.leadership import PgLeases, identity, leases_for
 from storage.migrate import upgrade
 from storage.urls import is_postgresql
+from storage.wake_bus import PgWakeBus
 
 log = logging.getLogger(__name__)
 REVIEW_SWEEP_SECONDS = 900.0  # review requests go out within a quarter of an hour
@@ -65,6 +66,7 @@ class Runtime:
     dispatcher: Dispatcher
     messengers: dict[str, Messenger] = field(default_factory=dict)
     leases: PgLeases | None = None  # PostgreSQL: this process's elected roles
+    wake_bus: PgWakeBus | None = None  # PostgreSQL: wake-ups to and from the other processes
 
 
 @asynccontextmanager
@@ -104,10 +106,18 @@ async def runtime(
         clockwork.extra_jobs.append((lambda: retention.prune(ctx, policy), RETENTION_SWEEP_SECONDS))
         clockwork.extra_jobs.append((lambda: newsletter.send_due(ctx), NEWSLETTER_SWEEP_SECONDS))
         ctx.wakeup = clockwork
-        interpreter = Interpreter(ctx, aliases=command_aliases())
+        bus = PgWakeBus(settings.database_url, clockwork.heard) if leases else None
         try:
-            yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers, leases)
+            if bus is not None:  # several processes: a commit here wakes the sender there
+                await bus.start()
+                clockwork.publish = bus.publish
+            interpreter = Interpreter(ctx, aliases=command_aliases())
+            yield Runtime(settings, db, ctx, interpreter, clockwork, dispatcher, messengers, leases,
+                          bus)  # fmt: skip
         finally:
+            if bus is not None:  # before the database: nothing published to a closed bus
+                clockwork.publish = None
+                await bus.close()
             await close_desk(ctx.payments)
     finally:
         await asyncio.to_thread(charts.close)

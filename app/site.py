@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bots.web.guard import RateLimit
 from bots.web.miniapp import MiniApp
 from bots.web.pages import PublicSite
 
@@ -23,8 +24,10 @@ def add_public_site(
     token = rt.settings.telegram_bot_token.get_secret_value()
     public_url = rt.ctx.rules.public_url
     mini_app = MiniApp(rt.interpreter, token, public_url) if token else None
-    site = PublicSite(rt.ctx, server.stopped, mini_app)
+    limit = RateLimit(trusted=rt.settings.trusted_proxies)  # the client behind a proxy
+    site = PublicSite(rt.ctx, server.stopped, mini_app, limit)
     server.routes.extend(site.routes())
+    server.middlewares.append(site.middleware())
     previous = rt.db.on_saved
 
     def saved() -> None:

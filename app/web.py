@@ -23,7 +23,8 @@ def web_server(rt: Runtime, adapters: Mapping[str, Any] | None = None) -> WebSer
 
     watch = Observatory(rt, adapters or {})
     server = WebServer(settings.http_host, settings.http_port, health=watch.health,
-                       exposition=watch.exposition, background=[watch.loop_lag.watch])  # fmt: skip
+                       exposition=watch.exposition,
+                       background=[watch.loop_lag.watch, watch.row_counts.serve])  # fmt: skip
     for adapter in (adapters or {}).values():
         if (webhook := getattr(adapter, "webhook", None)) is not None:
             server.routes.append(Route("POST", webhook.path, webhook.receive))

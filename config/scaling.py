@@ -1,7 +1,9 @@
-"""Settings of several processes: Discord shards per process, the Telegram webhook URL."""
+"""Settings of several processes: Discord shards per process, the Telegram webhook URL, the
+reverse proxies trusted to name the client."""
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from urllib.parse import urlsplit
 
 SHARDS_SHAPE = "WAVEBOT_DISCORD_SHARDS looks like 0,1/4 (shard ids / shard count)"
@@ -34,3 +36,18 @@ def check_webhook_url(value: str) -> str:
             "such as https://bot.example.com/telegram"
         )
     return value
+
+
+def parse_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """'10.0.0.5, 10.1.0.0/16, ::1' → the networks (an address is a network of one); '' → ()."""
+    networks = []
+    for part in value.split(","):
+        if part.strip():
+            try:
+                networks.append(ip_network(part.strip(), strict=False))
+            except ValueError:
+                raise ValueError(
+                    f"WAVEBOT_WEB_TRUSTED_PROXIES lists IP addresses or CIDR networks, "
+                    f"comma-separated: {part.strip()!r} is neither"
+                ) from None
+    return tuple(networks)

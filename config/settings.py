@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,7 +18,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from config.scaling import check_webhook_url, parse_shards
+from config.scaling import check_webhook_url, parse_networks, parse_shards
 
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_DISCORD_API = "https://discord.com/api/v10"
@@ -119,6 +120,11 @@ class Settings(BaseSettings):
         "0.0.0.0", validation_alias=AliasChoices("WAVEBOT_HTTP_HOST", "http_host")
     )
     public_url: str = Field("", validation_alias=AliasChoices("WAVEBOT_PUBLIC_URL", "public_url"))
+    # Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client the
+    # pages' rate limit counts; empty: the direct peer is the client, the header is ignored.
+    web_trusted_proxies: str = Field(
+        "", validation_alias=AliasChoices("WAVEBOT_WEB_TRUSTED_PROXIES", "web_trusted_proxies")
+    )
     # Telegram webhook mode (instead of polling): the public HTTPS URL Telegram posts updates to;
     # its path is the route on the bot's HTTP server (WAVEBOT_HTTP_PORT must be set). The secret
     # Telegram echoes in X-Telegram-Bot-Api-Secret-Token; empty = derived from the bot token, so
@@ -214,6 +220,17 @@ class Settings(BaseSettings):
                 "WAVEBOT_TELEGRAM_WEBHOOK_SECRET is 1 to 256 characters A-Z a-z 0-9 _ -"
             )
         return value
+
+    @field_validator("web_trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        """Every entry an IP address or a network (a typo must not silently trust nobody)."""
+        return ",".join(str(net) for net in parse_networks(value))
+
+    @property
+    def trusted_proxies(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The networks of WAVEBOT_WEB_TRUSTED_PROXIES."""
+        return parse_networks(self.web_trusted_proxies)
 
     @field_validator("discord_shards")
     @classmethod

@@ -162,6 +162,11 @@ class Refund:
     provider_refund_id: str = ""
     attempts: int = 0
     error: str = ""
+    claimed_until: datetime | None = None  # a sweep is asking the provider until then
+
+    def in_flight(self, now: datetime) -> bool:
+        """A sweep claimed it and may be asking the provider right now."""
+        return self.claimed_until is not None and self.claimed_until > now
 
     @property
     def amount(self) -> Money:

@@ -73,7 +73,9 @@ class CategoryConversion:
     """What makers read of a category: stated prices against launch prices, and conversions."""
 
     category: str
-    price_ratios: tuple[int, ...]  # each stated max price as a percentage of its launch price
+    # (stated max price as a percentage of its launch price, how many stated it), by ratio: as
+    # many entries as distinct ratios, however many wanters history holds
+    ratio_counts: tuple[tuple[int, int], ...]
     wanters: int  # wanters of launched ideas
     wanters_pledged: int  # of whom pledged in the idea's wave
     pledgers: int  # pledges settled (confirmed or abandoned)

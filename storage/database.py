@@ -10,19 +10,17 @@ acknowledgement still follows durability, but one fsync now serves a whole burst
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage.group_commit import BATCH_MAX_SECONDS, BATCH_MAX_WRITES, GroupCommit
+from storage.savepoints import close_savepoint, open_savepoint
 from storage.sql_tx import SqlTx
 from storage.sqlite_hot import HotSqlTx
 from storage.sqlite_inline import already_begun, inline_creator
@@ -179,15 +177,13 @@ class SqlDatabase:
                 yield
             return
         name = f"wavebot_nested_{next(self._nested_ids)}"
-        outer.run_raw(f"SAVEPOINT {name}")
+        open_savepoint(outer.run_raw, name)
         try:
             yield
         except BaseException:
-            with contextlib.suppress(sqlite3.Error, DBAPIError):  # SQLite may have ended it all
-                outer.run_raw(f"ROLLBACK TO {name}")
-                outer.run_raw(f"RELEASE {name}")
+            close_savepoint(outer.run_raw, name, failed=True)  # SQLite may have ended it all
             raise
-        outer.run_raw(f"RELEASE {name}")
+        close_savepoint(outer.run_raw, name, failed=False)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqlTx]:

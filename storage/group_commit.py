@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.savepoints import close_savepoint, open_savepoint
 from storage.sql_tx import SqlTx
 from storage.sqlite_hot import HotSqlTx
 from storage.sqlite_inline import InlineSqlite, in_transaction, offloaded
@@ -90,7 +91,7 @@ class _Grant:
         """Open the caller's savepoint on the sqlite3 connection (the inline driver's path)."""
         assert self.raw is not None
         try:
-            self.raw.execute(f"SAVEPOINT {SAVEPOINT}")
+            open_savepoint(self.raw.execute, SAVEPOINT)
         except BaseException:
             self.give_back(POISONED)
             raise
@@ -100,14 +101,8 @@ class _Grant:
         assert self.raw is not None
         outcome = POISONED  # unless the savepoint ends cleanly: then the batch rolls back
         try:
-            if failed:
-                with contextlib.suppress(sqlite3.Error):
-                    self.raw.execute(f"ROLLBACK TO {SAVEPOINT}")
-                    self.raw.execute(f"RELEASE {SAVEPOINT}")
-                    outcome = ROLLED_BACK
-            else:
-                self.raw.execute(f"RELEASE {SAVEPOINT}")
-                outcome = RELEASED
+            if close_savepoint(self.raw.execute, SAVEPOINT, failed):
+                outcome = ROLLED_BACK if failed else RELEASED
         finally:
             self.give_back(outcome)
 

@@ -41,7 +41,7 @@ def identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _dsn(url: str) -> str:
+def asyncpg_dsn(url: str) -> str:
     """asyncpg's DSN for a SQLAlchemy URL (asyncpg knows no '+asyncpg' suffix)."""
     parsed = make_url(normalise_url(url)).set(drivername="postgresql")
     return parsed.render_as_string(hide_password=False)
@@ -51,7 +51,7 @@ class PgLeases:
     """The process's election connection; hands out one `PgLeadership` per role."""
 
     def __init__(self, url: str, retry_seconds: float = RETRY_SECONDS) -> None:
-        self._dsn = _dsn(url)
+        self._dsn = asyncpg_dsn(url)
         self.retry_seconds = retry_seconds
         self._conn: asyncpg.Connection | None = None
         self._lock = asyncio.Lock()  # one statement at a time on the connection

@@ -77,6 +77,8 @@ refunds = Table(
     Column("provider_refund_id", String(128), nullable=False, server_default=""),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("error", Text, nullable=False, server_default=""),
+    # migration 0017: an automatic refund in flight (sweep asked the provider) until then
+    Column("claimed_until", UTCDateTime, nullable=True),
     Index("ix_refunds_state", "state"),
 )
 

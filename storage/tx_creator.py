@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, func, select, update
 
 from core.model import PledgeStatus, Target
 from core.supply_records import CategoryConversion, CreatorCredit
@@ -17,6 +17,7 @@ from storage.tx_waves import tiers_from_json
 
 SETTLED = (PledgeStatus.CONFIRMED.value, PledgeStatus.ABANDONED.value)
 IN_WAVE = tuple(s.value for s in PledgeStatus if s is not PledgeStatus.WITHDRAWN)
+RATIO_PAGE = 500  # waves whose stated prices are read at once (/stats categories)
 
 
 class CreatorMixin(TxBase):
@@ -37,6 +38,21 @@ class CreatorMixin(TxBase):
                   "amount_cents": amount_cents, "currency": currency,
                   "share_percent": share_percent, "created_at": now}  # fmt: skip
         return await self._insert_ignore(creator_credits, values)
+
+    async def set_creator_revenue(
+        self, wave_id: int, revenue_cents: int, amount_cents: int
+    ) -> bool:
+        """Rewrite a credited wave's revenue and share (its money moved); False if unchanged."""
+        stmt = (
+            update(creator_credits)
+            .where(
+                creator_credits.c.wave_id == wave_id,
+                (creator_credits.c.revenue_cents != revenue_cents)
+                | (creator_credits.c.amount_cents != amount_cents),
+            )
+            .values(revenue_cents=revenue_cents, amount_cents=amount_cents)
+        )
+        return (await self._exec(stmt)).rowcount > 0
 
     async def credits_of(self, author_id: int) -> list[CreatorCredit]:
         """An author's credits, newest first."""
@@ -76,24 +92,19 @@ class CreatorMixin(TxBase):
 
     async def category_conversions(self) -> list[CategoryConversion]:
         """Per category of launched waves: stated prices against the launch price, wanters who
-        pledged, settled pledgers who paid."""
-        ratios: dict[str, list[int]] = defaultdict(list)
-        wanted: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        pledged, settled pledgers who paid. Counted by the database; the stated prices come in
+        pages of waves, each grouped by price, so memory holds distinct ratios, not history."""
         pledge = pledges.alias("pledge")
         joined = and_(pledge.c.wave_id == waves.c.id, pledge.c.member_id == wants.c.member_id,
                       pledge.c.status.in_(IN_WAVE))  # fmt: skip
-        stmt = (
-            select(waves.c.category, waves.c.tiers, wants.c.max_price_cents, pledge.c.member_id)
+        wanters = (
+            select(waves.c.category, func.count().label("n"),
+                   func.count(pledge.c.member_id).label("pledged"))
             .join(wants, wants.c.idea_id == waves.c.idea_id)
             .outerjoin(pledge, joined)
-        )
-        for row in await self._exec(stmt):
-            counts = wanted[row.category]
-            counts[0] += 1
-            counts[1] += row.member_id is not None
-            if row.max_price_cents is not None:
-                launch = tiers_from_json(row.tiers)[0].unit_price
-                ratios[row.category].append(int(row.max_price_cents) * 100 // max(launch, 1))
+            .group_by(waves.c.category)
+        )  # fmt: skip
+        wanted = {str(r.category): (int(r.n), int(r.pledged)) for r in await self._exec(wanters)}
         settled = (
             select(waves.c.category, pledges.c.status, func.count().label("n"))
             .join(pledges, pledges.c.wave_id == waves.c.id)
@@ -103,14 +114,41 @@ class CreatorMixin(TxBase):
         paid: dict[str, dict[str, int]] = defaultdict(dict)
         for row in await self._exec(settled):
             paid[str(row.category)][str(row.status)] = int(row.n)
-        names = sorted(set(wanted) | set(paid))
+        ratios = await self._stated_ratios()
         return [
             CategoryConversion(
-                name, tuple(sorted(ratios[name])), wanted[name][0], wanted[name][1],
+                name, tuple(sorted(ratios[name].items())), *wanted.get(name, (0, 0)),
                 sum(paid[name].values()), paid[name].get(PledgeStatus.CONFIRMED.value, 0),
             )
-            for name in names
+            for name in sorted(set(wanted) | set(paid))
         ]  # fmt: skip
+
+    async def _stated_ratios(self) -> dict[str, Counter[int]]:
+        """Per category, how many wanters stated each max price as a percentage of the launch
+        price (the first tier's, inside the tiers' JSON), read RATIO_PAGE waves at a time."""
+        ratios: dict[str, Counter[int]] = defaultdict(Counter)
+        after = 0
+        while True:
+            page = (
+                select(waves.c.id)
+                .where(waves.c.id > after, waves.c.idea_id.is_not(None))
+                .order_by(waves.c.id)
+                .limit(RATIO_PAGE)
+            )
+            ids = [int(row.id) for row in await self._exec(page)]
+            if not ids:
+                return ratios
+            stated = (
+                select(waves.c.category, waves.c.tiers, wants.c.max_price_cents,
+                       func.count().label("n"))
+                .join(wants, wants.c.idea_id == waves.c.idea_id)
+                .where(waves.c.id.in_(ids), wants.c.max_price_cents.is_not(None))
+                .group_by(waves.c.id, waves.c.category, waves.c.tiers, wants.c.max_price_cents)
+            )  # fmt: skip
+            for row in await self._exec(stated):
+                launch = max(tiers_from_json(row.tiers)[0].unit_price, 1)
+                ratios[str(row.category)][int(row.max_price_cents) * 100 // launch] += int(row.n)
+            after = ids[-1]
 
     async def set_newsletter(self, member_id: int, on: bool, now: datetime) -> None:
         """Opt in (the default) or out of the personal newsletter."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 
 from core.payment_records import (
     PaidTally,
@@ -32,6 +32,11 @@ _REFUND_COLUMNS = (
 )
 
 
+def _unclaimed(now: datetime) -> ColumnElement[bool]:
+    """No sweep holds the refund: never claimed, or its lease ran out (that sweep died)."""
+    return or_(refunds.c.claimed_until.is_(None), refunds.c.claimed_until <= now)
+
+
 def _payment_from_row(row: Any) -> Payment:
     """Build the core's record from a payments row."""
     return Payment(
@@ -49,7 +54,7 @@ def _refund_from_row(row: Any) -> Refund:
         amount_cents=int(row.amount_cents), currency=row.currency, provider=row.provider,
         reason=RefundReason(row.reason), state=RefundState(row.state), created_at=row.created_at,
         done_at=row.done_at, done_by=row.done_by, provider_refund_id=row.provider_refund_id,
-        attempts=int(row.attempts), error=row.error,
+        attempts=int(row.attempts), error=row.error, claimed_until=row.claimed_until,
     )  # fmt: skip
 
 
@@ -145,9 +150,10 @@ class LedgerMixin(TxBase):
         wave_id: int | None = None,
         limit: int = 50,
         providers: Sequence[str] | None = None,
+        free_at: datetime | None = None,
     ) -> list[Refund]:
-        """Refunds in a state (of one wave, or all; through these providers, or any), oldest
-        first."""
+        """Refunds in a state (of one wave, or all; through these providers, or any; only those
+        no sweep holds at `free_at`, if given), oldest first."""
         stmt = (
             select(*_REFUND_COLUMNS)
             .join(payments, payments.c.id == refunds.c.payment_id)
@@ -157,6 +163,8 @@ class LedgerMixin(TxBase):
             stmt = stmt.where(payments.c.wave_id == wave_id)
         if providers is not None:
             stmt = stmt.where(payments.c.provider.in_(list(providers)))
+        if free_at is not None:
+            stmt = stmt.where(_unclaimed(free_at))
         stmt = stmt.order_by(refunds.c.id).limit(limit)
         return [_refund_from_row(row) for row in await self._exec(stmt)]
 
@@ -182,6 +190,7 @@ class LedgerMixin(TxBase):
                 done_at=now,
                 done_by=by,
                 provider_refund_id=provider_refund_id,
+                claimed_until=None,
             )
         )
         if (await self._exec(stmt)).rowcount == 0:
@@ -192,12 +201,27 @@ class LedgerMixin(TxBase):
         )
         return True
 
+    async def claim_refund(self, refund_id: int, now: datetime, until: datetime) -> bool:
+        """Hold a due refund for one sweep until `until`, before the provider is asked; False
+        when it is done or another sweep holds it. One conditional UPDATE: on PostgreSQL a
+        concurrent claim waits for this row's lock, then finds it claimed (READ COMMITTED)."""
+        stmt = (
+            update(refunds)
+            .where(
+                refunds.c.id == refund_id,
+                refunds.c.state == RefundState.DUE.value,
+                _unclaimed(now),
+            )
+            .values(claimed_until=until)
+        )
+        return (await self._exec(stmt)).rowcount > 0
+
     async def note_refund_error(self, refund_id: int, error: str) -> None:
-        """Count a failed automatic attempt and keep its reason for the moderators."""
+        """Count a failed automatic attempt, keep its reason for the moderators, release it."""
         stmt = (
             update(refunds)
             .where(refunds.c.id == refund_id)
-            .values(attempts=refunds.c.attempts + 1, error=error[:500])
+            .values(attempts=refunds.c.attempts + 1, error=error[:500], claimed_until=None)
         )
         await self._exec(stmt)
 

@@ -27,6 +27,8 @@ POP_DIRECTIONAL_ISOLATE = "\u2069"
 _TAG = re.compile(r"</?(b|i|code)>")
 # Integers that name things (wave #1234) are written as typed back, never grouped.
 _ID_PARAMS = frozenset({"id", "into", "wave", "question", "code"})
+_MARKED_UP: dict[tuple[str, int], tuple[Markup, str]] = {}  # (template, id(markup)) → result
+_MARKED_UP_MAX = 4096  # templates × languages × plural forms stay far below
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ def visible(ch: str) -> bool:
 
 def _plain_escape(text: str) -> str:
     """Console output needs no escaping beyond dropping control characters."""
+    if text.isprintable():  # the usual case, checked in C: nothing to drop
+        return text
     return "".join(ch for ch in text if ch == "\n" or visible(ch))
 
 
@@ -80,7 +84,21 @@ def _render(text: T | Lines, reader: _Reader) -> str:
         raise KeyError(f"text {text.key!r} needs an integer {selector!r}")
     source = template(text.key, reader.lang, count)
     values = {name: _param(name, value, reader) for name, value in text.params.items()}
-    return _markup_template(source, reader.markup).format_map(_Strict(values, text.key))
+    return _marked_up(source, reader.markup).format_map(_Strict(values, text.key))
+
+
+def _marked_up(source: str, markup: Markup) -> str:
+    """_markup_template, remembered: a template and a markup always give the same result, and a
+    flash crowd renders the same toast thousands of times."""
+    key = (source, id(markup))
+    kept = _MARKED_UP.get(key)
+    if kept is not None and kept[0] is markup:
+        return kept[1]
+    if len(_MARKED_UP) >= _MARKED_UP_MAX:
+        _MARKED_UP.clear()
+    result = _markup_template(source, markup)
+    _MARKED_UP[key] = (markup, result)
+    return result
 
 
 def _markup_template(source: str, markup: Markup) -> str:
@@ -117,6 +135,8 @@ def _param(name: str, value: Any, reader: _Reader) -> str:
 def neutral(text: str) -> str:
     """User text that cannot garble the message around it: no controls, RTL text isolated."""
     text = clean_input(text)
+    if text.isascii():  # no right-to-left letter can be in it
+        return text
     if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
         return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE
     return text

@@ -29,6 +29,7 @@ from bots.telegram_bot.polling import Backoff, Poller
 from bots.telegram_bot.ratelimit import Limits, SendLimiter
 from bots.telegram_bot.replies import ReplySender
 from bots.telegram_bot.sending import BotHandle
+from bots.telegram_bot.transport import AiohttpRequest
 from bots.telegram_bot.updates import UpdateHandlers
 from bots.telegram_bot.webhook import InFlight, WebhookReceiver, derived_secret
 from core.checkout_ports import PaymentNeeds
@@ -44,6 +45,12 @@ BACKLOG_GRACE_SECONDS = 3.0  # at stop, replies owed to chats at their limit get
 def file_url_for(base_url: str) -> str | None:
     """'https://host/bot' → 'https://host/file/bot' (PTB wants both for self-hosted servers)."""
     return base_url[: -len("/bot")] + "/file/bot" if base_url.endswith("/bot") else None
+
+
+def _transport(seconds: float) -> AiohttpRequest:
+    """Bot API calls over aiohttp (transport.py says why); read, write, connect and pool
+    timeouts `seconds`, uploads PTB's 20 s."""
+    return AiohttpRequest(256, seconds, seconds, seconds, seconds)
 
 
 class TelegramAdapter:
@@ -73,10 +80,8 @@ class TelegramAdapter:
             .token(token)
             .base_url(base_url)
             .rate_limiter(self.limiter)
-            .read_timeout(request_timeout)
-            .write_timeout(request_timeout)
-            .connect_timeout(request_timeout)
-            .pool_timeout(request_timeout)
+            .request(_transport(request_timeout))
+            .get_updates_request(AiohttpRequest(connection_pool_size=1))  # PTB's own defaults
             .updater(None)
         )
         if file_url := file_url_for(base_url):

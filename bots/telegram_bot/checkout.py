@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 
 from telegram import OrderInfo, PreCheckoutQuery, SuccessfulPayment, Update, User
 from telegram.error import TelegramError
@@ -97,12 +98,13 @@ class CheckoutHandlers:
         if message is None or user is None or paid is None:
             return
         key = update_key(update)
-        answer = await self.interpreter.exactly_once(key, lambda: self._record(user, paid))
+        when = message.date  # Telegram's time of the payment, not the time it reached us
+        answer = await self.interpreter.exactly_once(key, lambda: self._record(user, paid, when))
         if answer is not None:
             await self.sender.deliver(answer, message.chat, user, message.message_id)
             await self.interpreter.answered(key)
 
-    async def _record(self, user: User, paid: SuccessfulPayment) -> Answer:
+    async def _record(self, user: User, paid: SuccessfulPayment, when: datetime) -> Answer:
         """Inside the update's write: the payment recorded once, and what the payer is told."""
         ctx, actor = self.interpreter.ctx, actor_of(user)
         cents = from_telegram(paid.total_amount, paid.currency)
@@ -113,7 +115,7 @@ class CheckoutHandlers:
         charge = checkout.Charge(PROVIDER, paid.telegram_payment_charge_id, actor,
                                  reference_of(paid.invoice_payload),
                                  paid.total_amount if cents is None else cents, paid.currency,
-                                 shipping_of(paid.order_info))  # fmt: skip
+                                 shipping_of(paid.order_info), when)  # fmt: skip
         async with ctx.db.write() as tx:
             recorded = await checkout.record(ctx, tx, charge)
             member = await tx.member_for_account(actor.account)

@@ -21,6 +21,7 @@ from core.lanes import SENDING_LANE
 
 log = logging.getLogger(__name__)
 Result = bool | dict[str, Any] | list[dict[str, Any]]
+FORGET_AFTER = 10_000  # chats tracked before idle ones are forgotten
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -42,8 +43,8 @@ class Limits:
     overall_period: float = 1.0
     group: int = 20
     group_period: float = 60.0
-    chat: int = 3  # a short burst in one chat, then about one per second
-    chat_period: float = 3.0
+    chat: int = 3  # a short burst in one chat, then one per `chat_period / chat` seconds
+    chat_period: float = 3.3  # ~0.9/s: Telegram tolerates ~1/s; the margin absorbs jitter
     max_retry_wait: float = 60.0  # a longer RetryAfter is raised to the caller, not slept
 
 
@@ -61,6 +62,45 @@ class _Window:
             self.sent.popleft()
         full = 0.0 if len(self.sent) < self.limit else self.sent[0] + self.period - now
         return max(full, 0.0)
+
+    def take(self, now: float) -> None:
+        """Record one send."""
+        self.sent.append(now)
+
+    def idle(self, now: float) -> bool:
+        """True when nothing sent is still in the window."""
+        return self.wait(now) == 0 and not self.sent
+
+
+class _Bucket:
+    """A token bucket: `burst` sends at once, then one every `period / burst` seconds.
+
+    Telegram's per-chat limit is about one message a second with short bursts tolerated; a
+    sliding window of 3 per 3 s admits the same rate but, once a burst is spent, holds the next
+    send for the whole window where a bucket admits it after one refill (a milestone crossed
+    1.2 s after three others waited 1.2 s for nothing).
+    """
+
+    def __init__(self, burst: int, period: float) -> None:
+        self.burst = burst
+        self.interval = period / burst
+        self.empty_at = float("-inf")  # when the bucket was (or will be) drained: a GCRA clock
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more send fits (0 when it fits now)."""
+        earliest = self.empty_at - (self.burst - 1) * self.interval
+        return max(earliest - now, 0.0)
+
+    def take(self, now: float) -> None:
+        """Spend one token."""
+        self.empty_at = max(self.empty_at, now) + self.interval
+
+    def idle(self, now: float) -> bool:
+        """True when full again, so forgetting it changes nothing."""
+        return self.empty_at <= now
+
+
+_Room = _Window | _Bucket
 
 
 class SendLimiter(BaseRateLimiter[int]):
@@ -83,7 +123,8 @@ class SendLimiter(BaseRateLimiter[int]):
         # One budget for the token, handed out by lane: answers, then broadcasts, then DMs.
         self.overall = LanePacer(limits.overall, limits.overall_period, self._clock)
         self._groups: dict[str, _Window] = {}
-        self._chats: dict[str, _Window] = {}
+        self._chats: dict[str, _Bucket] = {}
+        self._forget_at = [FORGET_AFTER, FORGET_AFTER]  # table sizes that trigger a clean-up
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -117,37 +158,42 @@ class SendLimiter(BaseRateLimiter[int]):
                 await asyncio.sleep(wait + 0.1)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _windows(self, chat_id: object) -> list[_Window]:
-        """The chat's window, and the group's for groups and channels (the overall budget is
-        the lane pacer's)."""
+    def _windows(self, chat_id: object) -> list[_Room]:
+        """The chat's bucket, and the group's window for groups and channels (the overall budget
+        is the lane pacer's)."""
         if chat_id is None:
             return []
         key = str(chat_id)
         self._forget_idle()
-        windows = [self._window(self._chats, key, self.limits.chat, self.limits.chat_period)]
+        limits = self.limits
+        rooms: list[_Room] = [self._chat_bucket(key)]
         if key.startswith(("-", "@")):
-            windows.append(
-                self._window(self._groups, key, self.limits.group, self.limits.group_period)
-            )
-        return windows
+            group = self._groups.get(key)
+            if group is None:
+                group = self._groups[key] = _Window(limits.group, limits.group_period)
+            rooms.append(group)
+        return rooms
 
-    @staticmethod
-    def _window(table: dict[str, _Window], key: str, limit: int, period: float) -> _Window:
-        """The window of one chat, created on first use."""
-        window = table.get(key)
-        if window is None:
-            window = table[key] = _Window(limit, period)
-        return window
+    def _chat_bucket(self, key: str) -> _Bucket:
+        """The bucket of one chat, created on first use."""
+        bucket = self._chats.get(key)
+        if bucket is None:
+            bucket = self._chats[key] = _Bucket(self.limits.chat, self.limits.chat_period)
+        return bucket
 
     def _forget_idle(self) -> None:
-        """Drop empty windows once there are many, so memory stays bounded."""
-        now = self._clock()
-        for table in (self._chats, self._groups):
-            if len(table) > 10_000:
-                for key in [k for k, w in table.items() if w.wait(now) == 0 and not w.sent]:
+        """Drop idle buckets and windows once there are many, so memory stays bounded; the
+        next look waits until the table doubled, so a send never scans 10,000 chats each time
+        (amortised O(1) per send)."""
+        tables: tuple[dict[str, _Bucket], dict[str, _Window]] = (self._chats, self._groups)
+        for index, table in enumerate(tables):
+            if len(table) > self._forget_at[index]:
+                now = self._clock()
+                for key in [k for k, room in table.items() if room.idle(now)]:
                     del table[key]
+                self._forget_at[index] = max(FORGET_AFTER, 2 * len(table))
 
-    async def _chat_room(self, windows: list[_Window]) -> None:
+    async def _chat_room(self, windows: list[_Room]) -> None:
         """Sleep until each of the chat's windows admits one more send."""
         wait = max((window.wait(self._clock()) for window in windows), default=0.0)
         while wait > 0:
@@ -168,9 +214,10 @@ class SendLimiter(BaseRateLimiter[int]):
         while True:
             await self._chat_room(windows)  # a full chat never holds a place in the queue
             await self.overall.acquire(lane)
+            windows = self._windows(chat_id)  # an idle one may have been forgotten meanwhile
             now = self._clock()
             if all(window.wait(now) <= 0 for window in windows):
                 for window in windows:
-                    window.sent.append(now)
+                    window.take(now)
                 return
             # Another send to this chat took its room while we queued: the grant is spent.

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiolimiter import AsyncLimiter
 
+from bots.web.forwarded import Network, budget_key, client_address
 from bots.web.server import Handler
 
 # No inline script or style anywhere: every script and stylesheet is a file under /static/.
@@ -40,15 +41,19 @@ def secure(response: web.StreamResponse) -> web.StreamResponse:
 
 @dataclass
 class RateLimit:
-    """A leaky bucket per client address (aiolimiter): over it, 429 at once, never a wait."""
+    """A leaky bucket per client address (aiolimiter): over it, 429 at once, never a wait.
+
+    The address is the peer's, or the client's as trusted proxies report it; an IPv6 client is
+    its /64 (forwarded.py)."""
 
     per_minute: int = 240  # a page view is 4-5 requests (page, style, script, feed, images)
+    trusted: tuple[Network, ...] = ()  # WAVEBOT_WEB_TRUSTED_PROXIES
     clients: OrderedDict[str, AsyncLimiter] = field(default_factory=OrderedDict)
     refused: int = 0
 
     async def admit(self, request: web.Request) -> None:
         """Take one request from the client's budget, or refuse it with 429."""
-        client = request.remote or "?"
+        client = budget_key(client_address(request, self.trusted))
         limiter = self.clients.pop(client, None) or AsyncLimiter(self.per_minute, 60)
         self.clients[client] = limiter
         while len(self.clients) > CLIENTS_KEPT:

@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
+from bots.web.errors import error_page, error_pages
 from bots.web.guard import RateLimit, guarded
 from bots.web.live import LiveHub
 from bots.web.miniapp import MiniApp
@@ -68,6 +70,10 @@ class PublicSite:
             Route(method, path, guarded(handler, self.limit)) for method, path, handler in table
         ]
 
+    def middleware(self) -> Middleware:
+        """The site's 404 and 405 pages for every address the routes do not serve."""
+        return error_pages(self.page, self.limit)
+
     def reader(self, request: web.Request) -> Reader:
         """The reader's language (Accept-Language) and the community's time zone."""
         header = request.headers.get("Accept-Language", "")
@@ -91,7 +97,7 @@ class PublicSite:
 
     def not_found(self, request: web.Request) -> web.Response:
         """The 404 page (the guard adds the security headers, as to every page)."""
-        return self.page(request, "404.html", status=404)
+        return error_page(self.page, request, 404)
 
     async def waves(self, request: web.Request) -> web.Response:
         """The open (then scheduled) waves with bar, price, next tier and deadline."""

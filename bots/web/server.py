@@ -1,7 +1,8 @@
 """The bot's HTTP server: a small route table (health, metrics, webhooks) on aiohttp.
 
 Started by `wavebot run` when WAVEBOT_HTTP_PORT is set (app/web.py). Each feature adds its own
-`Route`s (the Telegram and Stripe webhooks, later pages); the server itself knows only `/healthz`
+`Route`s (the Telegram and Stripe webhooks, the pages) and middlewares (the pages' 404 and 405
+for any address: bots/web/errors.py); the server itself knows only `/healthz`
 and `/metrics`, whose content the composition root supplies (app/metrics.py): a health check
 that says 200 or 503 with a JSON body, and the Prometheus exposition of the official client.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bots.metrics import REGISTRY
@@ -57,18 +59,22 @@ class WebServer:
     health: HealthCheck = _healthy
     exposition: Exposition = _adapters_only
     background: list[Background] = field(default_factory=list)  # run while serving
+    middlewares: list[Middleware] = field(default_factory=list)  # e.g. the site's error pages
     runner: web.AppRunner | None = None
     stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def app(self) -> web.Application:
         """The aiohttp application: the built-in routes, then every added one."""
-        app = web.Application(client_max_size=CLIENT_MAX)
+        app = web.Application(client_max_size=CLIENT_MAX, middlewares=self.middlewares)
         app.on_response_prepare.append(_with_security_headers)
         app.router.add_get("/healthz", self.healthz)
         app.router.add_get("/metrics", self.metrics)
         for route in self.routes:
-            app.router.add_route(route.method, route.path, route.handler)
+            if route.method == "GET":  # and HEAD, as HTTP wants (monitors, link checkers)
+                app.router.add_get(route.path, route.handler)
+            else:
+                app.router.add_route(route.method, route.path, route.handler)
         return app
 
     async def start(self) -> int:

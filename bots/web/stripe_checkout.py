@@ -3,8 +3,10 @@
 `/pay` (and the Confirm button) shows a link to a Checkout Session for exactly what the pledge
 owes; the money is recorded when Stripe's signed webhook says the session is paid
 (bots/web/stripe_webhook.py). A session lives 30 min to 24 h on Stripe's side, a payment window
-may be longer: a link asked after its session expired gets a fresh session. Creation and refunds
-carry Stripe idempotency keys, so a retry (or a restart within the hour) never makes two.
+may be longer: a link asked after its session expired gets a fresh session. No session outlives
+the window it is offered in: none is made in the window's last 31 minutes (the member is told).
+Creation and refunds carry Stripe idempotency keys, so a retry (or a restart within the hour)
+never makes two.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ log = logging.getLogger(__name__)
 PROVIDER = "stripe"
 SESSION_MIN = timedelta(minutes=30)  # Stripe's shortest session
 SESSION_MAX = timedelta(hours=24)  # and its longest
-SLOT = timedelta(hours=1)  # a session made in one hour for one request is the same session
+LEAD = SESSION_MIN + timedelta(minutes=1)  # no session opens closer than this to the deadline
 FRESH_FOR = timedelta(minutes=5)  # a kept link this close to its expiry is replaced
 NAME_MAX = 250  # product names shown on the Checkout page
 REFUNDED = ("succeeded", "pending")  # pending: accepted, the bank pays it back later
+ALREADY_REFUNDED = "charge_already_refunded"  # Stripe's code: the money already went back
 
 
 def link_key(api_key: str) -> bytes:
@@ -65,17 +68,26 @@ def slot_start(now: datetime) -> datetime:
     return now.replace(minute=0, second=0, microsecond=0)
 
 
+def last_opening(due_at: datetime) -> datetime:
+    """The last moment a session may be made for a window ending at `due_at`: Stripe keeps a
+    session open at least 30 minutes, and none may outlive the window it was offered in."""
+    return due_at - LEAD
+
+
 def session_expiry(now: datetime, due_at: datetime) -> datetime:
-    """When a session made now ends: with the window, within Stripe's 30 min … 24 h.
+    """When a session made now (before `last_opening`) ends: with the window, within Stripe's
+    24 h.
 
     Derived from the hour, not the second, so the same request in the same hour makes the same
     parameters (Stripe refuses an idempotency key reused with other parameters).
     """
-    start = slot_start(now)
-    end = min(due_at, start + SESSION_MAX)
-    if end - now < SESSION_MIN + timedelta(minutes=1):
-        end = start + SLOT + SESSION_MIN  # a window about to end: the shortest session Stripe takes
-    return end
+    return min(due_at, slot_start(now) + SESSION_MAX)
+
+
+def too_late(request: PaymentRequest) -> DomainError:
+    """The member's answer when the window ends too soon for a Checkout Session."""
+    return DomainError("error.stripe_too_late", id=request.wave_id, deadline=request.due_at,
+                       lead=LEAD)  # fmt: skip
 
 
 def session_params(
@@ -144,8 +156,12 @@ class StripeCheckout:
         writer; the session is made when the link is opened. Without one, the session now.
         """
         if self.public_url:
+            if self.live_session(request) is None and self.clock.now() >= last_opening(
+                request.due_at
+            ):
+                raise too_late(request)
             url = f"{self.public_url.rstrip('/')}/stripe/pay/{sign(request.reference, self.key)}"
-            expires = request.due_at
+            expires = last_opening(request.due_at)
         else:
             session = await self.session_for(request)
             url, expires = session.url, session.expires_at
@@ -153,12 +169,21 @@ class StripeCheckout:
         button = Button(t("button.stripe_pay", total=request.amount), LINK + url)
         return Reply(body=body, buttons=((button,),), private=True)
 
+    def live_session(self, request: PaymentRequest) -> OpenSession | None:
+        """The session made for this request, while it can still be paid (not nearly expired)."""
+        kept = self.open.get(request.reference)
+        if kept is not None and kept.expires_at - self.clock.now() > FRESH_FOR:
+            return kept
+        return None
+
     async def session_for(self, request: PaymentRequest) -> OpenSession:
         """The request's current session, or a fresh one when it expired (or nearly)."""
         now = self.clock.now()
-        kept = self.open.get(request.reference)
-        if kept is not None and kept.expires_at - now > FRESH_FOR:
+        kept = self.live_session(request)
+        if kept is not None:
             return kept
+        if now >= last_opening(request.due_at):  # it would outlive the window it is offered in
+            raise too_late(request)
         expires = session_expiry(now, request.due_at)
         key = f"wavebot-checkout-{request.reference}-{int(slot_start(now).timestamp())}"
         params = session_params(request, expires, self.public_url, self.countries)
@@ -186,6 +211,9 @@ class StripeCheckout:
                 options={"idempotency_key": key},
             )
         except stripe.StripeError as error:  # retried by the next sweep, with the same key
+            if error.code == ALREADY_REFUNDED:  # an earlier attempt (key forgotten after 24 h)
+                log.info("stripe payment %s was already refunded", payment.id)  # or the dashboard
+                return RefundResult(done=True, provider_refund_id=ALREADY_REFUNDED)
             log.warning("stripe refund of payment %s failed: %s", payment.id, error.code or "")
             return RefundResult(
                 done=False, error=f"stripe: {type(error).__name__} {error.code or ''}".strip()

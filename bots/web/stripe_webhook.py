@@ -11,6 +11,7 @@ back and flagged to the moderators by the core, never counted as paid.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import stripe
@@ -103,18 +104,24 @@ class StripeWebhook:
             self.refused += 1
             log.warning("stripe webhook: a body without a valid signature was refused")
             return web.Response(status=400, text="bad signature")
-        await self.on_event(event.type, event.data.object.to_dict(), event.id)
+        created = datetime.fromtimestamp(int(event.created), UTC)  # when it happened, at Stripe
+        await self.on_event(event.type, event.data.object.to_dict(), event.id, created)
         return web.Response(text="ok")
 
-    async def on_event(self, kind: str, session: dict[str, Any], event_id: str) -> None:
+    async def on_event(
+        self, kind: str, session: dict[str, Any], event_id: str, created: datetime | None = None
+    ) -> None:
         """A paid session is recorded; an expired one changes nothing (a new link is made)."""
         if kind in (PAID, ASYNC_PAID) and session.get("payment_status") == "paid":
-            await self.record(session, event_id)
+            await self.record(session, event_id, created)
         elif kind == EXPIRED:
             log.info("stripe session %s expired unpaid", session.get("id"))
 
-    async def record(self, session: dict[str, Any], event_id: str) -> None:
-        """The payment, once per payment intent, as the core decides it counts (or not)."""
+    async def record(
+        self, session: dict[str, Any], event_id: str, created: datetime | None = None
+    ) -> None:
+        """The payment, once per payment intent, as the core decides it counts (or not), judged
+        by when Stripe says it happened (the event's time), not when the webhook arrived."""
         reference = parse_reference(session.get("client_reference_id") or "")
         charge = session.get("payment_intent") or session.get("id") or ""
         if reference is None or not charge:
@@ -123,7 +130,8 @@ class StripeWebhook:
             return
         receipt = PaymentReceipt(PROVIDER, str(charge), reference.wave_id, reference.member_id,
                                  int(session.get("amount_total") or 0),
-                                 str(session.get("currency") or "").upper(), self.ctx.clock.now(),
+                                 str(session.get("currency") or "").upper(),
+                                 paying.reported_at(created, self.ctx.clock.now()),
                                  shipping=shipping_of(session))  # fmt: skip
         try:
             recorded = await paying.record(self.ctx, receipt)

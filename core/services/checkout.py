@@ -10,6 +10,7 @@ member come from the reference; who pays comes from the platform account, never 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from core.checkout_ports import PaymentNeeds
 from core.errors import DomainError, NotFound
@@ -53,6 +54,7 @@ class Charge:
     amount_cents: int
     currency: str
     shipping: ShippingDetails | None = None
+    paid_at: datetime | None = None  # the provider's own time of the payment, if it gives one
 
 
 async def record(ctx: Context, tx: Tx, charge: Charge) -> paying.Recorded | None:
@@ -63,7 +65,8 @@ async def record(ctx: Context, tx: Tx, charge: Charge) -> paying.Recorded | None
         return None
     payer = await member_of(ctx, tx, charge.payer)  # not the payload's member: a forward may pay
     receipt = PaymentReceipt(charge.provider, charge.charge_id, ref.wave_id, payer.id,
-                             charge.amount_cents, charge.currency, ctx.clock.now(),
+                             charge.amount_cents, charge.currency,
+                             paying.reported_at(charge.paid_at, ctx.clock.now()),
                              shipping=charge.shipping)  # fmt: skip
     return await paying.record_in(ctx, tx, receipt)
 

@@ -1,14 +1,16 @@
-"""The creator share: a configurable part of each completed, paid wave's revenue is credited to
-the author of the idea it came from (after merges, the surviving idea's author, since the wave
-is launched from that idea). The ledger has one row per wave, written in the transaction that
-completes the wave, so sweeps repeated after a crash credit nothing twice."""
+"""The creator share: a configurable part of each completed wave's revenue — the money it actually
+received, not the units confirmed — is credited to the author of the idea it came from (after
+merges, the surviving idea's author, since the wave is launched from that idea). The ledger has
+one row per wave, written in the transaction that completes the wave and rewritten in each one
+that moves its money afterwards (manual marks, late reports), so it is recomputed, never added
+to: sweeps repeated after a crash credit nothing twice."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from core.messages import T, t
-from core.model import Wave
+from core.model import Wave, WaveStatus
 from core.money import Money
 from core.ports import Actor, Tx
 from core.services.context import Context, require_moderator
@@ -29,19 +31,43 @@ def share_of(revenue_cents: int, percent: int) -> int:
     return revenue_cents * percent // 100
 
 
-async def credit_completed(ctx: Context, tx: Tx, wave: Wave, paid_units: int) -> bool:
+async def credit_completed(ctx: Context, tx: Tx, wave: Wave) -> bool:
     """Credit the idea's author with the share of a wave that just completed; True if credited.
 
-    Called in the settling transaction only for a COMPLETED wave, with the units that decided it
-    (paid ones with a collecting provider, confirmed ones with manual payments). The author reads
-    it in /mine; no message is added to the outcome news everyone already receives."""
+    Called in the settling transaction only for a COMPLETED wave. The author reads it in /mine;
+    no message is added to the outcome news everyone already receives."""
+    return await _credit(ctx, tx, wave)
+
+
+async def follow_money(ctx: Context, tx: Tx, wave: Wave) -> bool:
+    """Money of a completed wave moved after its completion (a /paid for a confirmed pledge, a
+    payment made in time and reported late, an /unpaid): the share follows; True if changed."""
+    if wave.status is not WaveStatus.COMPLETED:
+        return False
+    return await _credit(ctx, tx, wave)
+
+
+async def received_cents(tx: Tx, wave: Wave) -> int:
+    """What the wave actually received: its counted live payments in its currency (a voided,
+    refunded or uncounted payment is no revenue), i.e. paid units × the final price."""
+    paid = await tx.live_payments(wave.id)
+    return sum(p.amount_cents for p in paid if p.counted and p.currency == wave.currency)
+
+
+async def _credit(ctx: Context, tx: Tx, wave: Wave) -> bool:
+    """Write the wave's credit as the share of what it received; the percent is the one of the
+    first credit (a later configuration change rewrites nothing). No row while nothing is paid."""
+    revenue = await received_cents(tx, wave)
+    credit = await tx.credit_for_wave(wave.id)
+    if credit is not None:
+        amount = share_of(revenue, credit.share_percent)
+        return await tx.set_creator_revenue(wave.id, revenue, amount)
     percent = ctx.rules.creator_share_percent
-    if wave.idea_id is None or wave.final_price_cents is None or percent <= 0:
+    if wave.idea_id is None or revenue <= 0 or percent <= 0:
         return False
     idea = await tx.get_idea(wave.idea_id)
     if idea is None:
         return False
-    revenue = wave.final_price_cents * paid_units
     amount = share_of(revenue, percent)
     return await tx.add_creator_credit(wave.id, idea.author_id, revenue, amount, wave.currency,
                                        percent, ctx.clock.now())  # fmt: skip

@@ -23,7 +23,7 @@ from core.model import LinkCode, Member, Pledge, PledgeStatus, Target
 from core.payment_records import RefundReason
 from core.ports import Actor, ChatKind, ChatRef, Tx
 from core.services import announce as ann
-from core.services import refunds
+from core.services import creator, refunds
 from core.services.context import Context, member_of
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -264,6 +264,7 @@ async def _one_counted_payment(ctx: Context, tx: Tx, pledge: Pledge) -> None:
             await tx.uncount_payment(extra.id)
             extra = replace(extra, counted=False)
             await refunds.flag_stray(ctx, tx, wave, extra, RefundReason.DUPLICATE)
+    await creator.follow_money(ctx, tx, wave)  # a duplicate stopped counting: not revenue
 
 
 async def _tell_owner(ctx: Context, tx: Tx, row: LinkCode, kept: Member, actor: Actor) -> None:

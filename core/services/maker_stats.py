@@ -32,12 +32,30 @@ class CategoryRow:
     abandonment: int | None
 
 
+def median_of(counts: tuple[tuple[int, int], ...]) -> int | None:
+    """The rounded median of the values the (value, how many) pairs stand for, sorted by value
+    (statistics.median of the expanded list, without expanding it); None when there is none."""
+    total = sum(n for _, n in counts)
+    if total == 0:
+        return None
+
+    def at(index: int) -> int:
+        """The value at this index of the expanded list."""
+        seen = 0
+        for value, n in counts:
+            seen += n
+            if index < seen:
+                return value
+        raise IndexError(index)
+
+    return round(statistics.median([at((total - 1) // 2), at(total // 2)]))
+
+
 def row_of(found: CategoryConversion) -> CategoryRow:
     """The figures of one category from its counts."""
-    ratios = found.price_ratios
-    median = round(statistics.median(ratios)) if ratios else None
+    stated = sum(n for _, n in found.ratio_counts)
     return CategoryRow(
-        found.category, median, len(ratios), found.wanters,
+        found.category, median_of(found.ratio_counts), stated, found.wanters,
         percent(found.wanters_pledged, found.wanters), found.pledgers,
         percent(found.payers, found.pledgers),
         percent(found.pledgers - found.payers, found.pledgers),

@@ -9,10 +9,11 @@ refund owed (core/services/refunds.py). A counted payment confirms the pledge.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from core.errors import DomainError
 from core.messages import Reply, t
-from core.model import Member, Pledge, PledgeStatus, Wave, WaveStatus
+from core.model import Member, PaymentWindow, Pledge, PledgeStatus, Wave, WaveStatus
 from core.payment_records import (
     MANUAL,
     Payment,
@@ -23,12 +24,15 @@ from core.payment_records import (
 )
 from core.ports import Actor, Tx
 from core.services import announce as ann
-from core.services import providers, refunds
+from core.services import creator, providers, refunds
 from core.services.context import Context, member_of, require_moderator
 from core.services.marks import marking
 from core.services.waves import load_wave
 
 PAYABLE = (PledgeStatus.AWAITING, PledgeStatus.CONFIRMED)
+# A provider's clock is not ours: a payment it dates this soon after the deadline was started
+# (pre-checkout answered, Checkout Session open) before the deadline by our own clock.
+PAY_SKEW = timedelta(minutes=1)
 COMMUNITY = 0  # the scope of the community-wide payment instructions
 INSTRUCTIONS_MAX = 1000
 
@@ -133,19 +137,26 @@ async def record_in(ctx: Context, tx: Tx, receipt: PaymentReceipt) -> Recorded:
     if reason is not None:
         await refunds.flag_stray(ctx, tx, wave, payment, reason)
         return Recorded(payment, True, reason)
-    if pledge is not None and pledge.status is PledgeStatus.AWAITING:
+    if pledge is not None and pledge.status is not PledgeStatus.CONFIRMED:  # awaiting, expired
         await tx.set_pledge_status(wave.id, [pledge.member_id], PledgeStatus.CONFIRMED,
                                    ctx.clock.now())  # fmt: skip
     await tx.mark_cards_dirty(wave.id)
     await _tell_paid(ctx, tx, wave, payment)
+    await creator.follow_money(ctx, tx, wave)  # paid after the completion: the share follows
     return Recorded(payment, True, None)
 
 
 async def why_not_counted(
     ctx: Context, tx: Tx, wave: Wave, pledge: Pledge | None, receipt: PaymentReceipt
 ) -> RefundReason | None:
-    """None when the payment counts toward the wave, else why it is owed back."""
-    if pledge is None or pledge.status not in PAYABLE:
+    """None when the payment counts toward the wave, else why it is owed back.
+
+    Judged by when the member paid (`receipt.paid_at`: the provider's own time, see
+    `reported_at`), not when the report reached us: a payment made before the deadline counts
+    even when its webhook or update arrives after the window closed, as long as the wave did
+    not fail meanwhile (docs/ARCHITECTURE.md, "Payments")."""
+    window = await tx.payment_window(wave.id)
+    if pledge is None or not _payable_then(pledge, window):
         return RefundReason.LATE
     owed = (wave.final_price_cents or 0) * pledge.quantity
     if receipt.amount_cents != owed or receipt.currency != wave.currency:
@@ -154,12 +165,32 @@ async def why_not_counted(
         return RefundReason.DUPLICATE
     if wave.status is WaveStatus.COMPLETED and pledge.status is PledgeStatus.CONFIRMED:
         return None  # confirmed in time, paid (or marked) after the completion
-    window = await tx.payment_window(wave.id)
-    if window is None or window.completed_at is not None or receipt.paid_at >= window.due_at:
+    skew = PAY_SKEW if receipt.recorded_by is None else timedelta(0)  # a mark: our own clock
+    if window is None or not in_time(receipt.paid_at, window, skew):
         return RefundReason.LATE
-    if wave.status is WaveStatus.SUCCEEDED:
-        return None
-    return RefundReason.LATE
+    if wave.status in (WaveStatus.SUCCEEDED, WaveStatus.COMPLETED):
+        return None  # in time; a completed wave was decided before this report arrived
+    return RefundReason.FAILED if wave.status is WaveStatus.FAILED else RefundReason.LATE
+
+
+def _payable_then(pledge: Pledge, window: PaymentWindow | None) -> bool:
+    """The pledge awaited payment, or was released only because the window ended (not by the
+    member's own choice), so a payment made before the end may still count."""
+    if pledge.status in PAYABLE:
+        return True
+    expired = window is not None and pledge.updated_at >= window.due_at
+    return pledge.status is PledgeStatus.ABANDONED and expired
+
+
+def in_time(paid_at: datetime, window: PaymentWindow, skew: timedelta = PAY_SKEW) -> bool:
+    """Paid before the window's end, give or take a provider's clock (`skew`)."""
+    return paid_at < window.due_at + skew
+
+
+def reported_at(provider_time: datetime | None, now: datetime) -> datetime:
+    """When a payment was made, by the provider's own clock (Telegram's message date, Stripe's
+    event time), but never later than our now: a time ahead of ours is clock skew, not news."""
+    return now if provider_time is None else min(provider_time, now)
 
 
 async def _tell_paid(ctx: Context, tx: Tx, wave: Wave, payment: Payment) -> None:
@@ -215,6 +246,7 @@ async def mark_unpaid(
         if wave.status is WaveStatus.SUCCEEDED and window and window.completed_at is None:
             await tx.set_pledge_status(wave.id, [payer.id], PledgeStatus.AWAITING, now)
         await tx.mark_cards_dirty(wave.id)
+        await creator.follow_money(ctx, tx, wave)  # a mark taken back: no longer revenue
         return payer, payment
 
 

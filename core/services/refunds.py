@@ -10,6 +10,7 @@ record refunds once. Other refunds stay due for the moderators: `/refunds` lists
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from core.errors import DomainError
 from core.messages import T, t
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 SWEEP_BATCH = 50
 LIST_MAX = 30
 FAILING_AFTER = 3  # failed attempts of an automatic refund before the moderators are told
+CLAIM_FOR = timedelta(minutes=10)  # a sweep's hold on a refund: its provider call, retries and all
 
 
 def refund_key(refund: Refund) -> str:
@@ -85,20 +87,38 @@ async def sweep(ctx: Context) -> int:
     if not automatic:
         return 0
     async with ctx.db.read() as tx:  # moderators' tasks never crowd out the automatic ones
-        due = await tx.list_refunds(RefundState.DUE, limit=SWEEP_BATCH, providers=automatic)
-        pairs = [(refund, await tx.get_payment(refund.payment_id)) for refund in due]
+        due = await tx.list_refunds(RefundState.DUE, limit=SWEEP_BATCH, providers=automatic,
+                                    free_at=ctx.clock.now())  # fmt: skip
     done = 0
-    for refund, payment in pairs:
-        provider = ctx.payments.named(refund.provider)
-        if payment is None or provider is None or not provider.refunds:
-            continue  # a moderator's task
-        try:
-            result = await provider.refund(payment, refund_key(refund))
-        except Exception as error:  # a provider outage: retried next sweep, with the same key
-            log.warning("refund %s failed: %s", refund.id, type(error).__name__)
-            result = None
-        done += await _record_result(ctx, refund, result)
+    for refund in due:
+        done += await _refund_one(ctx, refund)
     return done
+
+
+async def _refund_one(ctx: Context, refund: Refund) -> int:
+    """Claim one refund in its own commit, then ask its provider; 1 when it was refunded."""
+    provider = ctx.payments.named(refund.provider)
+    if provider is None or not provider.refunds:
+        return 0  # a moderator's task
+    payment = await _claim(ctx, refund)
+    if payment is None:
+        return 0  # done meanwhile (/refunded), or another sweep is asking for it
+    try:
+        result = await provider.refund(payment, refund_key(refund))
+    except Exception as error:  # a provider outage: retried next sweep, with the same key
+        log.warning("refund %s failed: %s", refund.id, type(error).__name__)
+        result = None
+    return await _record_result(ctx, refund, result)
+
+
+async def _claim(ctx: Context, refund: Refund) -> Payment | None:
+    """Hold the refund for this sweep (committed before the provider is asked, so a second
+    sweep or a /refunded sees it in flight); its payment, or None when it is not ours to make."""
+    now = ctx.clock.now()
+    async with ctx.db.write() as tx:
+        if not await tx.claim_refund(refund.id, now, now + CLAIM_FOR):
+            return None
+        return await tx.get_payment(refund.payment_id)
 
 
 async def _record_result(ctx: Context, refund: Refund, result: RefundResult | None) -> int:
@@ -140,7 +160,11 @@ async def due_refunds(ctx: Context, actor: Actor, wave_id: int | None) -> list[R
 async def mark_refunded(
     ctx: Context, actor: Actor, wave_id: int, word: str
 ) -> tuple[Refund, Member]:
-    """A moderator gave a payer's money back by hand: the task is done, the payer told."""
+    """A moderator gave a payer's money back by hand: the task is done, the payer told.
+
+    A refund the provider makes itself is not the moderators' to mark until it has failed
+    FAILING_AFTER times (they are told then), and never while a sweep is asking for it: either
+    would give the money back twice. Once marked it is done, so no sweep asks for it again."""
     async with marking(ctx, actor, wave_id, word) as mark:
         tx, wave, payer = mark.tx, mark.wave, mark.payer
         due = [
@@ -149,7 +173,7 @@ async def mark_refunded(
         if not due:
             raise DomainError("error.refund_none", member=payer.id, name=payer.display_name,
                               id=wave.id)  # fmt: skip
-        refund = due[0]
+        refund = _markable(ctx, due, payer, ctx.clock.now())
         await tx.finish_refund(refund.id, ctx.clock.now(), mark.moderator.id)
         target = await tx.member_target(payer.id)
         if target is not None:
@@ -157,3 +181,23 @@ async def mark_refunded(
             await ann.record(ctx, tx, wave.id, f"refund:done:{refund.id}", ann.encode(body),
                              [target])  # fmt: skip
         return refund, payer
+
+
+def _markable(ctx: Context, due: list[Refund], payer: Member, now: datetime) -> Refund:
+    """The first refund a moderator may mark done by hand, else why none is."""
+    for refund in due:
+        if _refusal(ctx, refund, now) is None:
+            return refund
+    key = _refusal(ctx, due[0], now) or "error.refund_none"
+    raise DomainError(key, member=payer.id, name=payer.display_name, id=due[0].wave_id,
+                      provider=due[0].provider, attempts=FAILING_AFTER)  # fmt: skip
+
+
+def _refusal(ctx: Context, refund: Refund, now: datetime) -> str | None:
+    """Why a moderator may not mark this refund done now (a catalogue key), or None."""
+    if refund.in_flight(now):
+        return "error.refund_in_flight"
+    provider = ctx.payments.named(refund.provider)
+    if provider is not None and provider.refunds and refund.attempts < FAILING_AFTER:
+        return "error.refund_automatic"
+    return None

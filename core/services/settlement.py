@@ -88,7 +88,7 @@ async def settle(ctx: Context, tx: Tx, wave: Wave, view: Outlook) -> WaveStatus:
     await tx.set_wave_status(wave.id, status, ctx.clock.now())
     if status is WaveStatus.COMPLETED:
         await _tell_completed(ctx, tx, wave, view, counted)
-        await creator.credit_completed(ctx, tx, wave, counted)
+        await creator.credit_completed(ctx, tx, wave)
     else:
         await _tell_failed(ctx, tx, wave, view, counted)
         paid = [payment for payment in await tx.live_payments(wave.id) if payment.counted]

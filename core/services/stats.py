@@ -125,8 +125,8 @@ def _short(title: str) -> str:
 
 
 def units_chart(ctx: Context, wave: Wave, points: list[tuple[datetime, int]], lang: str) -> bytes:
-    _plain = ctx.plain_text()
     """The units-over-time PNG with a line per tier threshold and the minimum."""
+    _plain = ctx.plain_text()
     if ctx.charts is None:
         raise RuntimeError("no chart renderer configured")
     levels = [(tier.min_units, _plain(t("stats.chart_tier", price=wave.money(tier.unit_price)),

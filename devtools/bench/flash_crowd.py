@@ -29,15 +29,16 @@ from app.heap import freeze_long_lived
 from app.main import runtime
 from app.wiring import build_adapter
 from bots.telegram_bot import Limits
+from bots.telegram_bot.transport import AiohttpRequest
 from config.settings import Settings
 from core.model import Tier
 from core.ports import Actor, ChatKind, ChatRef
 from core.services import community, ideas, waves
 from core.services.waves import LaunchPlan
 from core.tiers import milestones_for
-from devtools.bench.flash_report import CONCURRENCY, NOTES, Burst, Rounds, report
+from devtools.bench.flash_report import CONCURRENCY, NOTES, Burst, Rounds, diagnostics, report
 from devtools.bench.lag import Lag, report_stall, watched
-from devtools.bench.report import BenchResult, check, spread
+from devtools.bench.report import BenchResult, check
 from devtools.fakes.telegram_api import FakeTelegramAPI
 from devtools.fakes.telegram_models import FakeChat, FakeUser
 
@@ -74,9 +75,18 @@ async def _push_all(api: FakeTelegramAPI, chat: FakeChat, users: list[FakeUser],
 
 
 async def echo_burst(
-    api: FakeTelegramAPI, chat: FakeChat, users: list[FakeUser], toast: str = TOAST
+    api: FakeTelegramAPI,
+    chat: FakeChat,
+    users: list[FakeUser],
+    toast: str = TOAST,
+    aiohttp: bool = False,
 ) -> Burst:
-    """A bare PTB bot doing the adapter's platform work: answer each press with a toast."""
+    """A bare PTB bot doing the adapter's platform work: answer each press with a toast.
+
+    aiohttp=True (the judged runs) gives it the adapter's own transport, so both bots pay the
+    same for each Bot API call; on PTB's default (httpx) transport it is the diagnostic that shows
+    what the adapter's transport saves.
+    """
     done = asyncio.Event()
     handled = 0
 
@@ -91,6 +101,9 @@ async def echo_burst(
             done.set()
 
     builder = ApplicationBuilder().token(api.token).base_url(api.base_url)
+    if aiohttp:
+        builder = builder.request(AiohttpRequest())
+        builder = builder.get_updates_request(AiohttpRequest(connection_pool_size=1))
     app: Application = builder.concurrent_updates(CONCURRENCY).build()  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(on_press))
     async with app:
@@ -102,17 +115,17 @@ async def echo_burst(
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
         try:
-            before = Counter(api.requests)
+            before, cpu = Counter(api.requests), time.process_time()
             started, last = await _push_all(api, chat, users, card.message_id, "echo")
             pushed = time.perf_counter() - started
             await asyncio.wait_for(done.wait(), TIMEOUT)
             await api.wait_for(lambda: api.confirmed_offset > last, TIMEOUT)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             calls = Counter(api.requests) - before
         finally:
             await app.updater.stop()
             await app.stop()
-    return Burst(len(users), pushed, seconds, calls)
+    return Burst(len(users), pushed, seconds, calls, cpu)
 
 
 async def adapter_burst(
@@ -157,18 +170,18 @@ async def adapter_burst(
             card = next(m for m in reversed(api.messages(chat))
                         if data in str(m.reply_markup or {}))  # fmt: skip
             answers = len(api.callback_answers)
-            before = Counter(api.requests)
+            before, cpu = Counter(api.requests), time.process_time()
             started, last = await _push_all(api, chat, users, card.message_id, data)
             pushed = time.perf_counter() - started
             await api.wait_for(lambda: api.confirmed_offset > last, TIMEOUT)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             calls = Counter(api.requests) - before
             answered = len(api.callback_answers) - answers
         finally:
             adapter.stop()
             await asyncio.wait_for(task, 30)
             await adapter.close()
-        return Burst(len(users), pushed, seconds, calls), answered
+        return Burst(len(users), pushed, seconds, calls, cpu), answered
 
 
 def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -226,11 +239,13 @@ async def _all(
             rounds.adapter.append(adapter)
             rounds.answered.append(answered)
             toast = _toast(api, members)
-            rounds.echo.append(await watched(echo_burst(api, chat, users, toast), lags["echo"]))
+            echo = echo_burst(api, chat, users, toast, aiohttp=True)  # the adapter's transport
+            rounds.echo.append(await watched(echo, lags["echo"]))
         if diagnose:
             rounds.lifted, rounds.lifted_answered = await adapter_burst(
                 api, chat, users, tmp / "lifted.db", UNLIMITED
             )
+            rounds.echo_httpx = await echo_burst(api, chat, users, toast, aiohttp=False)
     return rounds
 
 
@@ -250,14 +265,6 @@ def run(quick: bool = False) -> BenchResult:
     report(result, rounds, members)
     report_stall(result, lags["adapter"], "  longest loop stall, adapter runs")
     report_stall(result, lags["echo"], "  longest loop stall, echo bot runs")
-    if rounds.lifted is not None:
-        lifted = rounds.lifted
-        echo_median = spread([e.rate for e in rounds.echo]).median
-        result.data["lifted_rate"] = lifted.rate
-        result.add(
-            "  diagnostic: adapter, send limits lifted",
-            f"{lifted.rate:,.0f} updates/s",
-            f"{lifted.rate / echo_median:.0%} of the echo median; not judged",
-        )
+    diagnostics(result, rounds)
     result.notes += NOTES
     return result

@@ -2,7 +2,8 @@
 
 The official `stripe` client talks HTTP to it (its api base pointed here), so the bot's requests
 are checked as Stripe would: secret key, parameters, idempotency keys (the same key replays the
-first answer). A driver plays the payer: `pay()` completes a session and POSTs a correctly signed
+first answer for 24 hours), a second refund of a payment refused (`charge_already_refunded`). A
+driver plays the payer: `pay()` completes a session and POSTs a correctly signed
 `checkout.session.completed` event (`Stripe-Signature: t=…,v1=HMAC-SHA256(secret, "t.payload")`)
 to the bot's webhook, as Stripe does.
 
@@ -12,6 +13,7 @@ to the bot's webhook, as Stripe does.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -26,15 +28,19 @@ from aiohttp import web
 
 SESSION_MIN = timedelta(minutes=30)
 SESSION_MAX = timedelta(hours=24)
+KEYS_KEPT = timedelta(hours=24)  # Stripe forgets an idempotency key after 24 hours
 LEEWAY = timedelta(seconds=30)
 
 
 class StripeError(Exception):
     """An error answered the way Stripe does: status, type, message, param."""
 
-    def __init__(self, status: int, kind: str, message: str, param: str = "") -> None:
+    def __init__(
+        self, status: int, kind: str, message: str, param: str = "", code: str = ""
+    ) -> None:
         super().__init__(message)
         self.status, self.kind, self.message, self.param = status, kind, message, param
+        self.code = code
 
 
 def unflatten(form: dict[str, str]) -> dict[str, Any]:
@@ -75,8 +81,11 @@ class FakeStripeAPI:
         self.refunds: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str, dict[str, Any]]] = []  # method, path, params
         self.idempotent: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.keyed_at: dict[str, datetime] = {}  # when each idempotency key was first used
         self.fail_refunds = 0  # the next n refund calls answer 500 (an outage)
         self.fail_sessions = 0  # the next n session creations answer 500
+        self.refund_gate: asyncio.Event | None = None  # refund calls wait for it while set
+        self.refunds_held = 0  # refund calls waiting at the gate
         self.events: list[bytes] = []  # every event body sent to the webhook
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -111,6 +120,8 @@ class FakeStripeAPI:
         params = unflatten(dict(await request.post())) if request.method == "POST" else {}
         self.requests.append((request.method, request.path, params))
         key = request.headers.get("Idempotency-Key")
+        if key and key in self.keyed_at and self.now() - self.keyed_at[key] > KEYS_KEPT:
+            del self.idempotent[key], self.keyed_at[key]  # pruned: the key is new again
         if key and key in self.idempotent:
             status, body = self.idempotent[key]
             return web.json_response(body, status=status, headers={"Idempotent-Replayed": "true"})
@@ -120,6 +131,7 @@ class FakeStripeAPI:
             return _error(error)
         if key:
             self.idempotent[key] = (status, body)
+            self.keyed_at[key] = self.now()
         return web.json_response(body, status=status)
 
     async def _create_session(self, request: web.Request) -> web.Response:
@@ -135,6 +147,9 @@ class FakeStripeAPI:
         return await self._call(request, read)
 
     async def _create_refund(self, request: web.Request) -> web.Response:
+        if self.refund_gate is not None:  # a slow Stripe: the test decides when it answers
+            self.refunds_held += 1
+            await self.refund_gate.wait()
         return await self._call(request, self.create_refund)
 
     def create_session(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -187,7 +202,13 @@ class FakeStripeAPI:
                 400, "invalid_request_error", "No such payment_intent", "payment_intent"
             )
         if any(r["payment_intent"] == intent for r in self.refunds.values()):
-            raise StripeError(400, "invalid_request_error", "already refunded", "payment_intent")
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                f"Charge for {intent} has already been refunded.",
+                "payment_intent",
+                "charge_already_refunded",
+            )
         refund = {
             "id": self._new_id("re"), "object": "refund", "status": "succeeded",
             "payment_intent": intent, "amount": paid[0]["amount_total"],
@@ -208,7 +229,7 @@ class FakeStripeAPI:
         """An event body as Stripe sends it."""
         return json.dumps({
             "id": self._new_id("evt"), "object": "event", "type": kind, "livemode": False,
-            "created": int(time.time()), "api_version": "2025-01-27",
+            "created": int(self.now().timestamp()), "api_version": "2025-01-27",
             "data": {"object": session},
         }).encode()  # fmt: skip
 
@@ -235,4 +256,6 @@ class FakeStripeAPI:
 def _error(error: StripeError) -> web.Response:
     """Stripe's error body."""
     body = {"error": {"type": error.kind, "message": error.message, "param": error.param}}
+    if error.code:
+        body["error"]["code"] = error.code
     return web.json_response(body, status=error.status)

@@ -143,9 +143,15 @@ class TelegramPayments(TelegramMethods):
         return query
 
     def push_successful_payment(
-        self, user: UserRef, query: PreCheckout, *, charge_id: str | None = None
+        self,
+        user: UserRef,
+        query: PreCheckout,
+        *,
+        charge_id: str | None = None,
+        date: int | None = None,
     ) -> JSON:
-        """The message Telegram sends once the money moved (also to replay a redelivery)."""
+        """The message Telegram sends once the money moved (also to replay a redelivery); `date`
+        (Unix seconds) is when Telegram says it was paid, now unless given."""
         u = self._user(user)
         self._payments_state()
         number = next(self._charges)
@@ -156,9 +162,10 @@ class TelegramPayments(TelegramMethods):
         if query.order_info is not None:
             paid["order_info"] = query.order_info
         chat = self.private_chat(u)
-        return self.push_update(
-            {"message": self._new_message(chat, u, {"successful_payment": paid})}
-        )
+        message = self._new_message(chat, u, {"successful_payment": paid})
+        if date is not None:
+            message["date"] = date
+        return self.push_update({"message": message})
 
     async def pay(
         self, user: UserRef, invoice: BotMessage, *, timeout: float = ANSWER_WINDOW,  # noqa: ASYNC109

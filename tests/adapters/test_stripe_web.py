@@ -17,6 +17,7 @@ from bots.web.stripe_checkout import (
     SESSION_MAX,
     SESSION_MIN,
     StripeCheckout,
+    last_opening,
     link_key,
     session_expiry,
     sign,
@@ -94,7 +95,10 @@ def test_sessions_last_as_the_window_within_stripes_limits() -> None:
     week = session_expiry(now, now + timedelta(days=7))
     assert week == datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # the hour's start + 24 h
     assert session_expiry(now, now + timedelta(hours=3)) == now + timedelta(hours=3)
-    closing = session_expiry(now, now + timedelta(minutes=10))  # the window nearly over
+    due = now + timedelta(minutes=40)
+    assert last_opening(due) == now + timedelta(minutes=9)  # no session outlives its window
+    closing = session_expiry(last_opening(due) - timedelta(seconds=1), due)  # the last one
+    assert closing == due
     for end in (week, closing):
         assert SESSION_MIN <= end - now <= SESSION_MAX
     same_hour = now.replace(minute=5)

@@ -151,6 +151,33 @@ async def test_limiter_windows_and_retries() -> None:
     assert await limiter.process_request(flaky, (), {}, "sendMessage", {"chat_id": 5}, 1)
 
 
+async def test_a_chat_refills_one_send_at_a_time_after_a_burst() -> None:
+    """Telegram admits about one message a second per chat after a short burst: once three
+    milestones went out together, a fourth waits one refill, not a whole 3 s window."""
+    skipped = [0.0]  # the clock runs, and the test jumps it ahead
+    limits = Limits(overall=1000, chat=3, chat_period=3.3)
+    limiter = SendLimiter(limits, clock=lambda: time.monotonic() + skipped[0])
+
+    async def send(chat_id: int) -> None:
+        async def callback() -> bool:
+            return True
+
+        await limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": chat_id}, 0)
+
+    for _ in range(3):
+        await send(-42)
+    assert limiter.chat_wait(-42) == pytest.approx(1.1, abs=0.05)  # the old window said 3.3 s
+    assert limiter.chat_wait(7) == 0  # another chat is untouched
+    skipped[0] += 1.1
+    assert limiter.chat_wait(-42) == 0
+    await send(-42)
+    assert limiter.chat_wait(-42) == pytest.approx(1.1, abs=0.05)  # then one per 1.1 s
+    skipped[0] += 10
+    for _ in range(3):
+        await send(-42)  # a full bucket again: a burst of three, never more
+    assert limiter.chat_wait(-42) == pytest.approx(1.1, abs=0.05)
+
+
 async def test_admin_check_never_raises(tmp_path: Path) -> None:
     async with chatroom(tmp_path, start=False) as tg:
         api, check = tg.api, tg.adapter.admin_check

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.chart_process import ChartProcess
+from app.chart_process import ChartProcess, PackedPoints, plain_args
 from core.errors import ChartUnavailable
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -27,6 +29,43 @@ def _hang(method: str, args: tuple[Any, ...]) -> bytes:
     """A worker stuck for longer than any test waits."""
     time.sleep(600)
     return b""
+
+
+def _received(method: str, args: tuple[Any, ...]) -> bytes:
+    """A worker that reports what crossed to the child: the series' type, and its points."""
+    packed = isinstance(args[2], PackedPoints)
+    return pickle.dumps((packed, plain_args(args)[2]))
+
+
+def test_a_series_crosses_to_the_child_as_flat_arrays_and_arrives_whole() -> None:
+    """Pickling 20,000 datetime pairs held the GIL ~15 ms in one call, stalling the loop."""
+    charts = ChartProcess(worker=_received)
+    zoned = [(when.astimezone(ZoneInfo("Europe/Paris")), n) for when, n in POINTS]
+    many = [(START + timedelta(seconds=s, microseconds=s), s) for s in range(20_000)]
+    try:
+        for points in (POINTS, zoned, many):
+            packed, seen = pickle.loads(charts.units_chart("W", ("t", "u"), points, []))
+            assert packed and seen == points
+            assert [when.utcoffset() for when, _ in seen] == [w.utcoffset() for w, _ in points]
+    finally:
+        charts.close()
+
+
+def test_naive_times_keep_their_wall_clock_whatever_the_machine_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A naive time is read as the machine's local time by timestamp(): on a machine in a zone
+    with summer time, 02:30 on the night clocks go forward came back as 03:30."""
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    try:
+        naive = [(datetime(2026, 3, 29, 2, 30), 1), (datetime(2026, 10, 25, 2, 30), 2),
+                 (datetime(2026, 1, 1, 12, 0, 0, 7), 3)]  # fmt: skip
+        back = PackedPoints.of(naive).unpack()
+        assert back == naive and all(when.tzinfo is None for when, _ in back)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_units_and_demand_charts_are_pngs_drawn_in_a_child() -> None:

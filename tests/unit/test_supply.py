@@ -3,6 +3,8 @@ an offer on the demand curve, the creator share's rounding, newsletter periods, 
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +18,7 @@ from core.errors import DomainError
 from core.model import Idea, IdeaStatus, Tier
 from core.services.briefs import Brief, forecast
 from core.services.creator import share_of
-from core.services.maker_stats import row_of
+from core.services.maker_stats import median_of, row_of
 from core.services.newsletter import period_of
 from core.services.stats import demand_curve
 from core.supply_records import CategoryConversion
@@ -76,8 +78,18 @@ def test_newsletter_periods_follow_the_clock_whatever_the_restarts() -> None:
 
 
 def test_a_category_row_is_whole_percentages_or_no_data() -> None:
-    row = row_of(CategoryConversion("office", (95, 112), 3, 2, 2, 1))
+    row = row_of(CategoryConversion("office", ((95, 1), (112, 1)), 3, 2, 2, 1))
     assert (row.median_ratio, row.stated, row.wanter_to_pledger, row.pledger_to_payer,
             row.abandonment) == (104, 2, 67, 50, 50)  # fmt: skip
     empty = row_of(CategoryConversion("garden", (), 0, 0, 0, 0))
     assert (empty.median_ratio, empty.wanter_to_pledger, empty.abandonment) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[104], [95, 112], [95, 95, 112], [1, 2, 3, 4], [7, 8], [10, 10, 10, 11], [3, 5, 5, 5, 9, 9]],
+)
+def test_the_median_of_counted_ratios_is_the_median_of_the_ratios(values: list[int]) -> None:
+    counts = tuple(sorted(Counter(values).items()))
+    assert median_of(counts) == round(statistics.median(values))  # .5 rounds as before
+    assert median_of(()) is None

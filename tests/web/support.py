@@ -35,10 +35,13 @@ class SiteWorld:
 
 
 @asynccontextmanager
-async def site_world(db_url: str, public_url: str = "") -> AsyncIterator[SiteWorld]:
+async def site_world(
+    db_url: str, public_url: str = "", trusted_proxies: str = ""
+) -> AsyncIterator[SiteWorld]:
     """Owner console:owner; the pages on 127.0.0.1 (a free port), the Mini App with TOKEN."""
     settings = Settings(database_url=db_url, owners="console:owner", telegram_bot_token=TOKEN,
-                        public_url=public_url, **UNLIMITED)  # fmt: skip
+                        public_url=public_url, web_trusted_proxies=trusted_proxies,
+                        **UNLIMITED)  # fmt: skip
     clock = FakeClock()
     async with runtime(settings, clock=clock) as rt:
         world = ConsoleWorld(rt, clock)
