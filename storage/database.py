@@ -25,7 +25,7 @@ from storage.sql_tx import SqlTx
 from storage.sqlite_hot import HotSqlTx
 from storage.sqlite_inline import already_begun, inline_creator
 from storage.task_write import after_commit, enter_write, leave_write, own_write, run_owed
-from storage.top_write import TopWrite
+from storage.top_write import WriteScope
 
 if TYPE_CHECKING:
     from core.ports import Database
@@ -144,10 +144,10 @@ class SqlDatabase:
         """
         outer = own_write()
         if outer is not None:
-            return TopWrite(self, self._nested_write(outer), top=False)
+            return WriteScope(self, self._nested_write(outer), top=False)
         if self._closed:  # a straggler (a sweep still running at shutdown): the old way
-            return TopWrite(self, self._late_write(), top=True)
-        return TopWrite(self, None, top=True)
+            return WriteScope(self, self._late_write(), top=True)
+        return WriteScope(self, None, top=True)
 
     @asynccontextmanager
     async def _nested_write(self, outer: SqlTx) -> AsyncIterator[SqlTx]:

@@ -44,7 +44,7 @@ def unavailable(error: BaseException) -> StorageUnavailable | None:
     return None
 
 
-class TopWrite:
+class WriteScope:
     """One `async with db.write()`: commits unless the body raises and returns once durable.
 
     `other` is SqlDatabase's own context manager for a write nested in the task's write or
