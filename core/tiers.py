@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 from collections.abc import Iterable, Sequence
@@ -110,7 +111,27 @@ def cleared_counts(
 
 def milestones_for(tiers: Sequence[Tier], moq: int, capacity: int | None) -> tuple[int, ...]:
     """Counts worth announcing: 10, 25, 50, 100, 200, 500, 1000, 2000… plus tiers and MOQ."""
+    if type(tiers) is tuple:  # a wave's tiers: one tuple per wave shape (tiers_from_json)
+        hit = _BY_TIERS.get(id(tiers))
+        if hit is not None and hit[0] is tiers and hit[1] == moq and hit[2] == capacity:
+            return hit[3]  # without hashing every Tier again, as the lru_cache key would
+        marks = _milestones(tiers, moq, capacity)
+        if len(_BY_TIERS) >= 256:
+            _BY_TIERS.clear()
+        _BY_TIERS[id(tiers)] = (tiers, moq, capacity, marks)  # keeps tiers, so its id stays
+        return marks
     return _milestones(tuple(tiers), moq, capacity)
+
+
+def milestones_reached(
+    tiers: Sequence[Tier], moq: int, capacity: int | None, units: int
+) -> tuple[int, ...]:
+    """The milestones at or below this many units, lowest first (every join asks)."""
+    marks = milestones_for(tiers, moq, capacity)
+    return marks[: bisect.bisect_right(marks, units)]
+
+
+_BY_TIERS: dict[int, tuple[tuple[Tier, ...], int, int | None, tuple[int, ...]]] = {}
 
 
 @functools.lru_cache(maxsize=256)

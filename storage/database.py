@@ -11,28 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import sqlite3
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from core.errors import StorageUnavailable
-from storage.group_commit import (
-    BATCH_MAX_SECONDS,
-    BATCH_MAX_WRITES,
-    GroupCommit,
-    granted,
-)
+from storage.group_commit import BATCH_MAX_SECONDS, BATCH_MAX_WRITES, GroupCommit
 from storage.savepoints import close_savepoint, open_savepoint
 from storage.sql_tx import SqlTx
 from storage.sqlite_hot import HotSqlTx
 from storage.sqlite_inline import already_begun, inline_creator
 from storage.task_write import after_commit, enter_write, leave_write, own_write, run_owed
+from storage.top_write import WriteScope
 
 if TYPE_CHECKING:
     from core.ports import Database
@@ -40,13 +33,6 @@ if TYPE_CHECKING:
 DEFAULT_URL = "sqlite+aiosqlite:///wavebot.db"
 SYNC_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
 BUSY_TIMEOUT_MS = 10_000
-
-
-def cannot_store(error: BaseException) -> bool:
-    """SQLITE_FULL (disk or page limit) or an I/O error: the disk, not the data, is at fault."""
-    original = getattr(error, "orig", error)
-    name = getattr(original, "sqlite_errorname", "")
-    return name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR")
 
 
 def is_memory(url: str) -> bool:
@@ -147,23 +133,9 @@ class SqlDatabase:
         """Whether the calling task holds the writer (tests: no platform call is made inside)."""
         return own_write() is not None
 
-    @asynccontextmanager
-    async def write(self) -> AsyncIterator[SqlTx]:
-        """A write transaction; a full or failing disk becomes the core's StorageUnavailable."""
-        top_level = own_write() is None
-        try:
-            async with self._write() as tx:
-                yield tx
-        except (DBAPIError, sqlite3.Error) as error:
-            if cannot_store(error):
-                raise StorageUnavailable(str(getattr(error, "orig", error))) from error
-            raise
-        if top_level and self.on_saved is not None:
-            self.on_saved()
-
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[SqlTx]:
-        """A write transaction: commits unless the body raises, and returns once durable.
+    def write(self) -> AbstractAsyncContextManager[SqlTx]:
+        """A write transaction: commits unless the body raises, and returns once durable; a full
+        or failing disk becomes the core's StorageUnavailable (storage/top_write.py).
 
         Concurrent writes share one transaction (group commit), each body in its own savepoint:
         a body that raises rolls back only its own changes. Inside another write of the same
@@ -172,38 +144,27 @@ class SqlDatabase:
         """
         outer = own_write()
         if outer is not None:
-            async with self._nested(outer):
-                yield outer
-            return
+            return WriteScope(self, self._nested_write(outer), top=False)
         if self._closed:  # a straggler (a sweep still running at shutdown): the old way
-            async with self._late_lock, self._writer.begin() as conn:
-                tx = SqlTx(conn)
-                token = enter_write(tx)
-                try:
-                    yield tx
-                finally:
-                    owed = leave_write(token)
-            run_owed(owed)
-            return
-        turn = self._group.enqueue()
-        grant = await granted(turn)
-        tx = grant.tx()
-        token = enter_write(tx)
-        try:
-            if grant.raw is None:
-                async with grant.savepoint():
-                    yield tx
-            else:  # the same savepoint on sqlite3 itself, without a context manager's frames
-                grant.enter()
-                try:
-                    yield tx
-                except BaseException:
-                    grant.leave(failed=True)
-                    raise
-                grant.leave(failed=False)
-        finally:
-            owed = leave_write(token)
-        await turn.committed
+            return WriteScope(self, self._late_write(), top=True)
+        return WriteScope(self, None, top=True)
+
+    @asynccontextmanager
+    async def _nested_write(self, outer: SqlTx) -> AsyncIterator[SqlTx]:
+        """The task's own write again, its body in a savepoint of it."""
+        async with self._nested(outer):
+            yield outer
+
+    @asynccontextmanager
+    async def _late_write(self) -> AsyncIterator[SqlTx]:
+        """A write after close, on a connection of its own, one at a time and unbatched."""
+        async with self._late_lock, self._writer.begin() as conn:
+            tx = SqlTx(conn)
+            token = enter_write(tx)
+            try:
+                yield tx
+            finally:
+                owed = leave_write(token)
         run_owed(owed)
 
     @asynccontextmanager

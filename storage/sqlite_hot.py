@@ -2,9 +2,9 @@
 
 A pledge runs about ten statements. Through SQLAlchemy Core and its asyncio adaptation each costs
 100-200 µs of CPU on a small server; through the sqlite3 module, 5-20 µs. The statements here are
-the ones the mixins emit (same tables, columns, upsert keys and datetime text), rows are decoded
-with the mixins' own *_from_row functions, and tests/integration/test_bench_hotpath.py checks that
-both paths leave identical rows and return identical records.
+the ones the mixins emit (same tables, columns, upsert keys and datetime text), rows are read by
+position into the records (storage/sqlite_rows.py), and tests/integration/test_bench_hotpath.py
+checks that both paths leave identical rows and return identical records.
 """
 
 from __future__ import annotations
@@ -12,25 +12,25 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Boolean, Table
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.model import Member, Pledge, Target, Wave
 from core.tiers import Bid
-from storage.schema import UTCDateTime, members, pledges, waves
 from storage.sql_tx import SqlTx
-from storage.tx_members import member_from_row
+from storage.sqlite_rows import (
+    SELECT_MEMBER_BY_ACCOUNT,
+    SELECT_PLEDGE,
+    SELECT_WAVE,
+    member_of_row,
+    pledge_of,
+    wave_of,
+)
 from storage.tx_outbox import PENDING
-from storage.tx_pledges import pledge_from_row
-from storage.tx_waves import wave_from_row
-
-Decoder = Callable[[Any], Any]
 
 
 @functools.lru_cache(maxsize=64)
@@ -42,66 +42,9 @@ def time_text(value: datetime) -> str:
     if value.tzinfo is None:
         error = ValueError("naive datetime given to the database; use aware UTC times")
         raise StatementError(f"(builtins.ValueError) {error}", None, None, error)
-    v = value.astimezone(UTC)
-    return (
-        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
-    )
+    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]  # without the +00:00
 
 
-@functools.lru_cache(maxsize=4096)
-def _time(value: str | None) -> datetime | None:
-    """SQLite DATETIME text back to an aware UTC datetime, as UTCDateTime returns it (cached:
-    a wave's deadlines are read by every join)."""
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
-def _bool(value: int | None) -> bool | None:
-    """SQLite keeps booleans as 0/1."""
-    return None if value is None else bool(value)
-
-
-def _decoders(table: Table) -> dict[str, Decoder]:
-    """Per column, how a raw sqlite3 value becomes what SQLAlchemy would have returned."""
-    found: dict[str, Decoder] = {}
-    for column in table.c:
-        if isinstance(column.type, UTCDateTime):
-            found[column.name] = _time
-        elif isinstance(column.type, Boolean):
-            found[column.name] = _bool
-    return found
-
-
-class _Rows:
-    """SELECT * of one table, decoded into attribute rows the mixins' *_from_row functions read."""
-
-    def __init__(self, table: Table, where: Sequence[str]) -> None:
-        conditions = " AND ".join(f"{name} = ?" for name in where)
-        self.sql = f"SELECT * FROM {table.name} WHERE {conditions}"
-        self._decoders = _decoders(table)
-        self._layout: tuple[tuple[str, Decoder | None], ...] | None = None
-
-    def decode(self, cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> SimpleNamespace:
-        """Name and convert the columns of one row (the column layout is read once)."""
-        layout = self._layout
-        if layout is None or len(layout) != len(row):
-            names = [entry[0] for entry in cursor.description]
-            layout = self._layout = tuple((name, self._decoders.get(name)) for name in names)
-        return SimpleNamespace(
-            **{
-                name: value if decoder is None else decoder(value)
-                for (name, decoder), value in zip(layout, row, strict=True)
-            }
-        )
-
-
-WAVE = _Rows(waves, ("id",))
-PLEDGE = _Rows(pledges, ("wave_id", "member_id"))
-MEMBER_BY_ACCOUNT = (
-    "SELECT members.* FROM members JOIN accounts ON accounts.member_id = members.id "
-    "WHERE accounts.account = ?"
-)
-MEMBER = _Rows(members, ("id",))
 INSERT_MEMBER = (
     "INSERT INTO members (display_name, lang, notify_milestones, created_at) VALUES (?, ?, 1, ?)"
 )
@@ -166,16 +109,15 @@ class HotSqlTx(SqlTx):
         """A statement without parameters (savepoints) on the transaction's own connection."""
         self._run(sql, ())
 
-    def _one(self, sql: str, params: tuple[Any, ...], rows: _Rows) -> SimpleNamespace | None:
-        """The first row, decoded as rows says, or None."""
-        cursor = self._run(sql, params)
-        found = cursor.fetchall()  # to completion: no statement is left pending
-        return rows.decode(cursor, found[0]) if found else None
+    def _one(self, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The first row, or None (read to completion: no statement is left pending)."""
+        found = self._run(sql, params).fetchall()
+        return found[0] if found else None
 
     async def member_for_account(self, account: str) -> Member | None:
         """The member behind an account, if it was seen before."""
-        row = self._one(MEMBER_BY_ACCOUNT, (account,), MEMBER)
-        return None if row is None else member_from_row(row)
+        row = self._one(SELECT_MEMBER_BY_ACCOUNT, (account,))
+        return None if row is None else member_of_row(row)
 
     async def create_member(
         self, account: str, display_name: str, lang: str | None, now: datetime
@@ -190,8 +132,8 @@ class HotSqlTx(SqlTx):
 
     async def get_wave(self, wave_id: int) -> Wave | None:
         """A wave by id."""
-        row = self._one(WAVE.sql, (wave_id,), WAVE)
-        return None if row is None else wave_from_row(row)
+        row = self._one(SELECT_WAVE, (wave_id,))
+        return None if row is None else wave_of(row)
 
     async def set_wave_counts(self, wave_id: int, units: int, pledgers: int) -> None:
         """Keep the wave's denormalised counts in step with its active pledges."""
@@ -199,8 +141,8 @@ class HotSqlTx(SqlTx):
 
     async def get_pledge(self, wave_id: int, member_id: int) -> Pledge | None:
         """The member's pledge on a wave, whatever its status."""
-        row = self._one(PLEDGE.sql, (wave_id, member_id), PLEDGE)
-        return None if row is None else pledge_from_row(row)
+        row = self._one(SELECT_PLEDGE, (wave_id, member_id))
+        return None if row is None else pledge_of(row)
 
     async def save_pledge(self, pledge: Pledge) -> None:
         """Create or replace the member's one pledge on the wave."""
@@ -211,7 +153,7 @@ class HotSqlTx(SqlTx):
                 pledge.member_id,
                 pledge.quantity,
                 pledge.max_price_cents,
-                pledge.status.value,
+                pledge.status._value_,  # .value is a Python property: two calls a join
                 time_text(pledge.created_at),
                 time_text(pledge.updated_at),
                 pledge.wave_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from core.clock import Clock, TimeTravel
 from core.errors import Forbidden
@@ -104,11 +105,13 @@ class Context:
         return self.rules.default_lang
 
 
-async def member_of(ctx: Context, tx: Tx, actor: Actor) -> Member:
-    """The member behind an account, created on first contact."""
+async def member_of(ctx: Context, tx: Tx, actor: Actor, now: datetime | None = None) -> Member:
+    """The member behind an account, created on first contact (at `now` when the use case
+    already read the clock: one time for every row it writes)."""
     member = await tx.member_for_account(actor.account)
     if member is None:
-        return await tx.create_member(actor.account, actor.display_name[:64], None, ctx.clock.now())
+        at = ctx.clock.now() if now is None else now
+        return await tx.create_member(actor.account, actor.display_name[:64], None, at)
     if actor.display_name and member.display_name != actor.display_name[:64]:
         await tx.rename_member(member.id, actor.display_name[:64])
     return member

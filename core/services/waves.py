@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
 from core.errors import DomainError, NotFound
@@ -13,7 +13,7 @@ from core.services import backers, offer_news
 from core.services.context import Context, member_of, require_moderator
 from core.services.ideas import load_idea
 from core.services.moderation import refuse_if_banned
-from core.tiers import cleared_counts, milestones_for, validate_tiers
+from core.tiers import cleared_counts, milestones_reached, validate_tiers
 from core.views import page_buttons
 
 MAX_DURATION = timedelta(days=90)
@@ -118,21 +118,22 @@ async def join(
 ) -> PledgeOutcome:
     """Pledge (or change a pledge) and announce what the new count crosses, in one commit."""
     async with ctx.db.write() as tx:
-        wave = await load_wave(tx, wave_id)
+        wave = await tx.get_wave(wave_id)  # load_wave's check, without its coroutine
+        if wave is None:
+            raise NotFound("error.wave_not_found", id=wave_id)
         now = ctx.clock.now()
         if wave.status is WaveStatus.OPEN and now >= wave.closes_at:
             raise DomainError("error.wave_deadline_passed", id=wave.id)
-        member = await member_of(ctx, tx, actor)
+        member = await member_of(ctx, tx, actor, now)
         refuse_if_banned(member, "join")
         old = await tx.get_pledge(wave_id, member.id)
         _check_pledge(wave, old, quantity, max_price)
-        held = old.quantity if old and old.status is PledgeStatus.ACTIVE else 0
-        created = old.created_at if old and old.status is PledgeStatus.ACTIVE else now
+        active = old is not None and old.status is PledgeStatus.ACTIVE
+        held = old.quantity if old is not None and active else 0
+        created = old.created_at if old is not None and active else now
         pledge = Pledge(wave_id, member.id, quantity, max_price, PledgeStatus.ACTIVE, created, now)
         await tx.save_pledge(pledge)
-        after = replace(
-            wave, units=wave.units - held + quantity, pledgers=wave.pledgers + (0 if held else 1)
-        )
+        after = wave.with_counts(wave.units - held + quantity, wave.pledgers + (0 if held else 1))
         await tx.set_wave_counts(wave_id, after.units, after.pledgers)
         await tx.mark_cards_dirty(wave_id)
         await tx.record_pledge_event(wave_id, member.id, "join", quantity, after.units, now)
@@ -143,8 +144,10 @@ async def join(
 async def _announce_progress(ctx: Context, tx: Tx, before: Wave, after: Wave) -> tuple[int, ...]:
     """Milestones once per wave ever, when the units that would buy reach them, with tier and
     threshold news. A milestone passed only by conditional units waits for the buying count."""
-    marks = [m for m in milestones_for(after.tiers, after.moq, after.capacity) if m <= after.units]
-    if not marks or after.units <= before.units:
+    if after.units <= before.units:
+        return ()
+    marks = milestones_reached(after.tiers, after.moq, after.capacity, after.units)
+    if not marks:
         return ()
     done = await tx.announced_milestones(after.id)
     waiting = [m for m in marks if m not in done]
@@ -153,7 +156,7 @@ async def _announce_progress(ctx: Context, tx: Tx, before: Wave, after: Wave) ->
     # Only units that would buy if the wave closed now count (conditional ones may drop out).
     conditional = await tx.conditional_bids(after.id)
     counts = cleared_counts(after.tiers, after.units, after.pledgers, conditional, after.moq)
-    after = replace(after, units=counts[0], pledgers=counts[1])
+    after = after.with_counts(*counts)
     fresh = tuple(m for m in waiting if m <= after.units)
     if not fresh:
         return ()
@@ -180,7 +183,7 @@ async def leave(ctx: Context, actor: Actor, wave_id: int) -> PledgeOutcome:
             raise DomainError("error.no_pledge", id=wave_id)
         now = ctx.clock.now()
         await tx.set_pledge_status(wave_id, [member.id], PledgeStatus.WITHDRAWN, now)
-        after = replace(wave, units=wave.units - old.quantity, pledgers=wave.pledgers - 1)
+        after = wave.with_counts(wave.units - old.quantity, wave.pledgers - 1)
         await tx.set_wave_counts(wave_id, after.units, after.pledgers)
         await tx.mark_cards_dirty(wave_id)
         await tx.record_pledge_event(wave_id, member.id, "leave", old.quantity, after.units, now)

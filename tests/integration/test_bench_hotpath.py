@@ -63,6 +63,11 @@ async def script(tx: SqlTx) -> list[Any]:
     await tx.save_pledge(replace(rejoined, status=PledgeStatus.ACTIVE))
     seen.append(await tx.get_pledge(wave_id, 2))
     await tx.set_member_notify(3, False)
+    await tx.set_member_banned(4, T0)  # every Member field read back as the mixin reads it
+    await tx.set_member_news(4, False)
+    await tx.set_member_timezone(5, "Europe/Paris")
+    for account in ("telegram:3", "discord:4", "telegram:5"):
+        seen.append(await tx.member_for_account(account))
     targets = await tx.participant_targets(wave_id)
     seen.append(targets)
     extra = [Target("telegram", "-100", "en"), Target("discord", "55", "fr", None)]

@@ -14,6 +14,7 @@ from core.tiers import (
     cleared_counts,
     crossed,
     milestones_for,
+    milestones_reached,
     next_tier,
     price_for,
     validate_tiers,
@@ -140,3 +141,16 @@ def test_cleared_counts_from_the_conditional_bids_match_a_full_clearing(bids: li
         full.units,
         len(full.kept),
     )
+
+
+def test_milestones_reached_are_those_at_or_below_the_count() -> None:
+    tiers = (Tier(1, 100), Tier(30, 90), Tier(700, 80))
+    for moq, capacity in ((30, None), (40, None), (30, 800), (40, 800)):
+        every = milestones_for(tiers, moq, capacity)
+        assert every == milestones_for(list(tiers), moq, capacity)  # any sequence, same marks
+        for units in (0, 9, 10, 30, 39, 40, 699, 700, 800, 10**6):
+            expected = tuple(m for m in every if m <= units)
+            assert milestones_reached(tiers, moq, capacity, units) == expected
+    assert milestones_for(tiers, 40, 800) != milestones_for(
+        tiers, 30, None
+    )  # same tuple, not mixed up
