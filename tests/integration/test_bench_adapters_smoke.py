@@ -21,7 +21,8 @@ def test_flash_crowd_counts_every_press_and_prints_the_echo_ceiling() -> None:
     assert f"exact: {n} presses answered, wave units = pledgers = {n}, {n} distinct" in out, out
     assert "exact: milestones 10, 25, 50, 100, 200, 500: one announcement row each" in out, out
     runs = rf"updates/s \(min [\d,]+, max [\d,]+; {flash_crowd.REPEATS} runs\)"
-    assert re.search(rf"same-work PTB echo bot \(16 at once, aiohttp transport\)\s+[\d,]+ {runs}", out), out
+    echo = r"same-work PTB echo bot \(16 at once, aiohttp transport\)"
+    assert re.search(rf"{echo}\s+[\d,]+ {runs}", out), out
     assert re.search(rf"wavebot Telegram adapter\s+[\d,]+ {runs}", out), out
     assert re.search(r"share of the echo bot\s+[\d,]+ % .*≥ 80% of the same run's echo", out)
     # the same platform work per press: one answer to each press, on both sides
