@@ -15,9 +15,8 @@ import asyncio
 import logging
 
 import asyncpg
-from sqlalchemy.engine import make_url
 
-from storage.urls import is_postgresql, normalise_url
+from storage.urls import is_postgresql, libpq_dsn
 
 log = logging.getLogger(__name__)
 LOCK_CLASS = 0x57415645  # 'WAVE': the two-int advisory key space, apart from single-key locks
@@ -50,8 +49,7 @@ class PgInFlight(LocalInFlight):
 
     def __init__(self, url: str) -> None:
         super().__init__()
-        parsed = make_url(normalise_url(url)).set(drivername="postgresql")
-        self._dsn = parsed.render_as_string(hide_password=False)
+        self._dsn = libpq_dsn(url)
         self._conn: asyncpg.Connection | None = None
         self._turn = asyncio.Lock()  # one statement at a time on the connection
         self._degraded = False

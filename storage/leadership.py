@@ -20,7 +20,7 @@ import time
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from storage.urls import normalise_url
+from storage.urls import libpq_dsn, normalise_url
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0  # a follower's attempts: takeover within ~2 s of the lock's release
@@ -43,8 +43,7 @@ def identity() -> str:
 
 def asyncpg_dsn(url: str) -> str:
     """asyncpg's DSN for a SQLAlchemy URL (asyncpg knows no '+asyncpg' suffix)."""
-    parsed = make_url(normalise_url(url)).set(drivername="postgresql")
-    return parsed.render_as_string(hide_password=False)
+    return libpq_dsn(url)
 
 
 class PgLeases:

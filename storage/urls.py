@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+asyncpg")
+# libpq's `sslmode` (what hosting providers print) is asyncpg's `ssl`, with the same values.
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+SSL_PARAMS = ("sslmode", "ssl")
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "sqlite+aiosqlite": "sqlite+aiosqlite"}
 
 
@@ -20,13 +25,45 @@ def normalise_url(url: str) -> str:
     except ArgumentError as error:
         raise BadDatabaseUrl(str(error)) from error
     if parsed.drivername in POSTGRES_SCHEMES:
-        parsed = parsed.set(drivername="postgresql+asyncpg")
+        parsed = parsed.set(drivername="postgresql+asyncpg", query=_asyncpg_query(parsed.query))
     elif parsed.drivername in ASYNC_DRIVERS:
         parsed = parsed.set(drivername=ASYNC_DRIVERS[parsed.drivername])
     else:
         raise BadDatabaseUrl(
             f"unsupported database {parsed.drivername!r}: use sqlite or postgresql"
         )
+    return parsed.render_as_string(hide_password=False)
+
+
+def _asyncpg_query(query: Mapping[str, str | tuple[str, ...]]) -> dict[str, str]:
+    """A PostgreSQL URL's options as asyncpg takes them: `sslmode` (or `ssl`) becomes `ssl`;
+    anything else would reach asyncpg.connect() as an unknown argument (a traceback at start),
+    so it is refused here in words."""
+    unknown = sorted(set(query) - set(SSL_PARAMS))
+    if unknown:
+        raise BadDatabaseUrl(
+            f"unsupported option {', '.join(unknown)} in the PostgreSQL URL: only sslmode "
+            f"({', '.join(SSL_MODES)}) is understood"
+        )
+    modes = {value for name in SSL_PARAMS for value in _values(query.get(name))}
+    if len(modes) > 1 or not modes <= set(SSL_MODES):
+        raise BadDatabaseUrl(f"sslmode must be one of {', '.join(SSL_MODES)}")
+    return {"ssl": modes.pop()} if modes else {}
+
+
+def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """A query option's values (an option may be repeated)."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else value
+
+
+def libpq_dsn(url: str) -> str:
+    """A plain `postgresql://` DSN for asyncpg.connect() itself, which reads libpq's `sslmode`
+    (an `ssl` option there would be sent to the server as a setting)."""
+    parsed = make_url(normalise_url(url)).set(drivername="postgresql")
+    mode = parsed.query.get("ssl")
+    parsed = parsed.set(query={"sslmode": mode} if isinstance(mode, str) else {})
     return parsed.render_as_string(hide_password=False)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.urls import BadDatabaseUrl, is_postgresql, normalise_url
+from storage.urls import BadDatabaseUrl, is_postgresql, libpq_dsn, normalise_url
 
 
 @pytest.mark.parametrize(
@@ -29,4 +29,29 @@ def test_sqlite_urls_get_the_async_driver() -> None:
 @pytest.mark.parametrize("given", ["mysql://root@localhost/wave", "not a url", ""])
 def test_other_databases_and_garbage_are_refused(given: str) -> None:
     with pytest.raises(BadDatabaseUrl):
+        normalise_url(given)
+
+
+@pytest.mark.parametrize("option", ["sslmode", "ssl"])
+def test_libpq_sslmode_as_hosting_providers_print_it_becomes_asyncpgs_ssl(option: str) -> None:
+    given = f"postgres://bot:secret@db.example/wave?{option}=require"
+    assert normalise_url(given) == "postgresql+asyncpg://bot:secret@db.example/wave?ssl=require"
+    assert libpq_dsn(given) == "postgresql://bot:secret@db.example/wave?sslmode=require"
+    assert libpq_dsn("postgres://bot@db.example/wave") == "postgresql://bot@db.example/wave"
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("postgresql://bot@db/wave?sslmode=sometimes", "sslmode must be one of"),
+        ("postgresql://bot@db/wave?sslmode=require&ssl=disable", "sslmode must be one of"),
+        ("postgresql://bot@db/wave?foo=bar", "unsupported option foo"),
+        ("postgresql://bot@db/wave?target_session_attrs=any", "unsupported option target"),
+    ],
+)
+def test_other_postgresql_options_are_refused_in_words_not_a_traceback(
+    given: str, said: str
+) -> None:
+    """asyncpg.connect() got them as keyword arguments: a TypeError at the first connection."""
+    with pytest.raises(BadDatabaseUrl, match=said):
         normalise_url(given)
