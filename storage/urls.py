@@ -11,6 +11,8 @@ POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+asyncpg")
 # libpq's `sslmode` (what hosting providers print) is asyncpg's `ssl`, with the same values.
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 SSL_PARAMS = ("sslmode", "ssl")
+# Options asyncpg.connect() takes as arguments and reads in a DSN alike: passed through as given.
+PASSED_THROUGH = ("host", "port", "user", "password", "passfile", "target_session_attrs")
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "sqlite+aiosqlite": "sqlite+aiosqlite"}
 
 
@@ -35,20 +37,23 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _asyncpg_query(query: Mapping[str, str | tuple[str, ...]]) -> dict[str, str]:
+def _asyncpg_query(
+    query: Mapping[str, str | tuple[str, ...]],
+) -> dict[str, str | tuple[str, ...]]:
     """A PostgreSQL URL's options as asyncpg takes them: `sslmode` (or `ssl`) becomes `ssl`;
     anything else would reach asyncpg.connect() as an unknown argument (a traceback at start),
     so it is refused here in words."""
-    unknown = sorted(set(query) - set(SSL_PARAMS))
+    unknown = sorted(set(query) - set(SSL_PARAMS) - set(PASSED_THROUGH))
     if unknown:
         raise BadDatabaseUrl(
-            f"unsupported option {', '.join(unknown)} in the PostgreSQL URL: only sslmode "
-            f"({', '.join(SSL_MODES)}) is understood"
+            f"unsupported option {', '.join(unknown)} in the PostgreSQL URL: sslmode "
+            f"({', '.join(SSL_MODES)}) and {', '.join(PASSED_THROUGH)} are understood"
         )
     modes = {value for name in SSL_PARAMS for value in _values(query.get(name))}
     if len(modes) > 1 or not modes <= set(SSL_MODES):
         raise BadDatabaseUrl(f"sslmode must be one of {', '.join(SSL_MODES)}")
-    return {"ssl": modes.pop()} if modes else {}
+    kept = {name: value for name, value in query.items() if name in PASSED_THROUGH}
+    return {**kept, **({"ssl": modes.pop()} if modes else {})}
 
 
 def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
@@ -62,9 +67,8 @@ def libpq_dsn(url: str) -> str:
     """A plain `postgresql://` DSN for asyncpg.connect() itself, which reads libpq's `sslmode`
     (an `ssl` option there would be sent to the server as a setting)."""
     parsed = make_url(normalise_url(url)).set(drivername="postgresql")
-    mode = parsed.query.get("ssl")
-    parsed = parsed.set(query={"sslmode": mode} if isinstance(mode, str) else {})
-    return parsed.render_as_string(hide_password=False)
+    query = {("sslmode" if name == "ssl" else name): value for name, value in parsed.query.items()}
+    return parsed.set(query=query).render_as_string(hide_password=False)
 
 
 def is_postgresql(url: str) -> bool:

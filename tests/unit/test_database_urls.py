@@ -38,6 +38,9 @@ def test_libpq_sslmode_as_hosting_providers_print_it_becomes_asyncpgs_ssl(option
     assert normalise_url(given) == "postgresql+asyncpg://bot:secret@db.example/wave?ssl=require"
     assert libpq_dsn(given) == "postgresql://bot:secret@db.example/wave?sslmode=require"
     assert libpq_dsn("postgres://bot@db.example/wave") == "postgresql://bot@db.example/wave"
+    with_password = "postgresql://bot@db.example/wave?password=s3cret&sslmode=require"
+    assert normalise_url(with_password).endswith("/wave?password=s3cret&ssl=require")
+    assert libpq_dsn(with_password).endswith("/wave?password=s3cret&sslmode=require")
 
 
 @pytest.mark.parametrize(
@@ -46,7 +49,7 @@ def test_libpq_sslmode_as_hosting_providers_print_it_becomes_asyncpgs_ssl(option
         ("postgresql://bot@db/wave?sslmode=sometimes", "sslmode must be one of"),
         ("postgresql://bot@db/wave?sslmode=require&ssl=disable", "sslmode must be one of"),
         ("postgresql://bot@db/wave?foo=bar", "unsupported option foo"),
-        ("postgresql://bot@db/wave?target_session_attrs=any", "unsupported option target"),
+        ("postgresql://bot@db/wave?connect_timeout=5", "unsupported option connect_timeout"),
     ],
 )
 def test_other_postgresql_options_are_refused_in_words_not_a_traceback(
