@@ -74,6 +74,7 @@ class PaymentLedger(Protocol):
         limit: int = 50,
         providers: Sequence[str] | None = None,
         free_at: datetime | None = None,
+        fewest_attempts_first: bool = False,
     ) -> list[Refund]: ...
     async def refund_of(self, payment_id: int) -> Refund | None: ...
     async def finish_refund(

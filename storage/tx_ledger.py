@@ -151,9 +151,12 @@ class LedgerMixin(TxBase):
         limit: int = 50,
         providers: Sequence[str] | None = None,
         free_at: datetime | None = None,
+        fewest_attempts_first: bool = False,
     ) -> list[Refund]:
         """Refunds in a state (of one wave, or all; through these providers, or any; only those
-        no sweep holds at `free_at`, if given), oldest first."""
+        no sweep holds at `free_at`, if given), oldest first; with `fewest_attempts_first`, the
+        least tried first (a sweep's batch: a batch of refunds that keep failing never holds
+        back the ones not tried yet)."""
         stmt = (
             select(*_REFUND_COLUMNS)
             .join(payments, payments.c.id == refunds.c.payment_id)
@@ -165,7 +168,8 @@ class LedgerMixin(TxBase):
             stmt = stmt.where(payments.c.provider.in_(list(providers)))
         if free_at is not None:
             stmt = stmt.where(_unclaimed(free_at))
-        stmt = stmt.order_by(refunds.c.id).limit(limit)
+        order = (refunds.c.attempts, refunds.c.id) if fewest_attempts_first else (refunds.c.id,)
+        stmt = stmt.order_by(*order).limit(limit)
         return [_refund_from_row(row) for row in await self._exec(stmt)]
 
     async def refund_of(self, payment_id: int) -> Refund | None:

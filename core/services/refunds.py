@@ -87,8 +87,13 @@ async def sweep(ctx: Context) -> int:
     if not automatic:
         return 0
     async with ctx.db.read() as tx:  # moderators' tasks never crowd out the automatic ones
-        due = await tx.list_refunds(RefundState.DUE, limit=SWEEP_BATCH, providers=automatic,
-                                    free_at=ctx.clock.now())  # fmt: skip
+        due = await tx.list_refunds(
+            RefundState.DUE,
+            limit=SWEEP_BATCH,
+            providers=automatic,
+            free_at=ctx.clock.now(),
+            fewest_attempts_first=True,
+        )
     done = 0
     for refund in due:
         done += await _refund_one(ctx, refund)

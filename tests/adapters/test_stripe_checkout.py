@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
+import pytest
 
 from core.payment_records import PaymentState, RefundReason, RefundState
 from core.ports import Actor, ChatKind, ChatRef
-from core.services import community
+from core.services import community, refunds
 from devtools.fakes.stripe_api import signature
 from tests.adapters.closing import TRACKING, closed_lamp, ship_and_deliver, sweep, window_ends
 from tests.adapters.stripe_support import SECRET, stripe_world
@@ -163,6 +164,28 @@ async def test_a_refund_api_outage_becomes_a_moderators_task_and_is_retried(
             assert await tx.list_refunds(RefundState.DUE) == []
             paid = await tx.payment_by_charge("stripe", refund["payment_intent"])
         assert paid is not None and paid.state is PaymentState.REFUNDED
+
+
+async def test_refunds_that_keep_failing_never_hold_back_one_not_tried_yet(
+    world: ConsoleWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sweep takes a batch of due refunds: oldest first, a batch of failing ones was retried
+    forever while newer ones waited behind them."""
+    monkeypatch.setattr(refunds, "SWEEP_BATCH", 1)  # a batch of one stands for 50 failing
+    async with stripe_world(world) as sw:
+        await closed_lamp(world, min_units=3)
+        for person, reference in ((world.person("ana"), ANA), (world.person("bo"), BO)):
+            await sw.opens(await person.say("/pay 1"))
+            await sw.pays(reference)
+        sw.api.fail_refunds = 1
+        world.clock.advance(timedelta(days=7, minutes=1))
+        await sweep(world)  # the wave failed: both owed back; the oldest refund fails once
+        assert sw.api.refunds == {}
+        await sweep(world)  # the refund never tried goes first
+        assert len(sw.api.refunds) == 1
+        async with world.rt.ctx.db.read() as tx:
+            [waiting] = await tx.list_refunds(RefundState.DUE)
+        assert waiting.attempts == 1  # the one that failed waits its turn
 
 
 async def test_a_wave_paid_through_stripe_is_shipped_delivered_and_reviewed(
