@@ -9,6 +9,7 @@ from core.commands.usage import say_private
 from core.messages import Reply, T, t
 from core.payment_records import Refund
 from core.services import lifecycle, paying, refunds
+from core.services.providers import provider_text
 
 THE_WAVE = Param("wave", WaveId)
 SOME_WAVE = Param("wave", WaveId, required=False)
@@ -82,7 +83,7 @@ def refund_row(refund: Refund) -> T:
         return t("refunds.row_failing", id=refund.wave_id, member=refund.member_id,
                  amount=refund.amount, why=why, attempts=refund.attempts)  # fmt: skip
     return t("refunds.row", id=refund.wave_id, member=refund.member_id, amount=refund.amount,
-             why=why, provider=refund.provider)  # fmt: skip
+             why=why, provider=provider_text(refund.provider))  # fmt: skip
 
 
 @command("refunded", THE_WAVE, MEMBER, moderator=True)

@@ -248,7 +248,11 @@ async def mark_unpaid(
                               id=wave.id)  # fmt: skip
         payment = paid[0]
         if payment.provider != MANUAL:
-            raise DomainError("error.unpaid_provider", id=wave.id, provider=payment.provider)
+            raise DomainError(
+                "error.unpaid_provider",
+                id=wave.id,
+                provider=providers.provider_text(payment.provider),
+            )
         now = ctx.clock.now()
         await tx.void_payment(payment.id, mark.moderator.id, now)
         window = await tx.payment_window(wave.id)

@@ -64,6 +64,14 @@ def charge_id(request: PaymentRequest) -> str:
     return f"sim-{request.reference}"
 
 
+NAMED = ("manual", "simulated", "telegram", "stripe")  # providers with a name in the catalogue
+
+
+def provider_text(name: str) -> T:
+    """How a payment provider is named to people ("Stripe", "by hand"), not its stored name."""
+    return t(f"payment.provider_name.{name}") if name in NAMED else t("plain", text=name)
+
+
 @dataclass
 class PaymentDesk:
     """Which provider serves which account: one per platform, else the default."""

@@ -20,6 +20,7 @@ from core.ports import Actor, Tx
 from core.services import announce as ann
 from core.services.context import Context, require_moderator
 from core.services.marks import marking
+from core.services.providers import provider_text
 from core.services.waves import load_wave
 
 log = logging.getLogger(__name__)
@@ -201,7 +202,7 @@ def _markable(ctx: Context, due: list[Refund], payer: Member, now: datetime) -> 
             return refund
     key = _refusal(ctx, due[0], now) or "error.refund_none"
     raise DomainError(key, member=payer.id, name=payer.display_name, id=due[0].wave_id,
-                      provider=due[0].provider, attempts=FAILING_AFTER)  # fmt: skip
+                      provider=provider_text(due[0].provider), attempts=FAILING_AFTER)  # fmt: skip
 
 
 def _refusal(ctx: Context, refund: Refund, now: datetime) -> str | None:
@@ -224,4 +225,4 @@ async def _claimed_meanwhile(
     if current is not None and current.state is RefundState.DUE and current.in_flight(now):
         key = "error.refund_in_flight"
     raise DomainError(key, member=payer.id, name=payer.display_name, id=refund.wave_id,
-                      provider=refund.provider)  # fmt: skip
+                      provider=provider_text(refund.provider))  # fmt: skip

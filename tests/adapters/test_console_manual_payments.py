@@ -11,6 +11,8 @@ from tests.adapters.inbox import Inbox, inbox_of
 from tests.conftest import ConsoleWorld, Person
 from tests.texts import eur, said
 
+BY_HAND = said("payment.provider_name.manual")  # how the provider is named to people
+
 IBAN = "Transfer to FR76 3000 6000 0112 3456 7890 189, reference: wave and member number"
 
 
@@ -93,7 +95,14 @@ async def test_a_failed_wave_leaves_refund_tasks_and_a_late_payment_is_owed_back
     failed = said("refund.reason_failed")
     listed = await owner.say("/refunds 1")
     assert said("refunds.head", count=1) in listed
-    row = said("refunds.row", id=1, member=2, amount=eur(90), why=failed, provider="manual")
+    row = said(
+        "refunds.row",
+        id=1,
+        member=2,
+        amount=eur(90),
+        why=failed,
+        provider=BY_HAND,
+    )
     assert row in listed
     assert said("error.not_moderator") in await ana.say("/refunds")
     assert said("error.refund_none", member=3, name="Bo", id=1) in await owner.say("/refunded 1 #3")
@@ -112,7 +121,7 @@ async def test_a_failed_wave_leaves_refund_tasks_and_a_late_payment_is_owed_back
     assert said("paid.marked_stray", member=4, name="Cy", id=1, amount=eur(90), why=why) in late
     assert said("paid.refund_task", id=1) in late
     assert said("refunds.row", id=1, member=4, amount=eur(90), why=why,
-                provider="manual") in await owner.say("/refunds")  # fmt: skip
+                provider=BY_HAND) in await owner.say("/refunds")  # fmt: skip
     await world.rt.dispatcher.sweep()
     assert inbox.texts("cy")[-1] == (
         said("refund.why_late", id=1, title="Backpack") + "\n"

@@ -21,6 +21,8 @@ from tests.adapters.stripe_support import StripeWorld, stripe_world
 from tests.conftest import ConsoleWorld, Person
 from tests.texts import eur, said
 
+STRIPE = said("payment.provider_name.stripe")  # how the provider is named to people
+
 MODS = ChatRef("console", "mods", ChatKind.GROUP, "Moderators")
 BO = "w1m3a3500EUR"  # bo's pledge: wave 1, member #3, 35 €
 
@@ -106,7 +108,7 @@ async def test_refunded_by_hand_while_stripe_is_refunding_is_refused(world: Cons
         await until(lambda: sw.api.refunds_held == 1)
         answer = await owner.say("/refunded 1 #3")
         assert said("error.refund_in_flight", member=3, name="Bo", id=1,
-                    provider="stripe") in answer  # fmt: skip
+                    provider=STRIPE) in answer  # fmt: skip
         sw.api.refund_gate.set()
         assert await asking == 1
         await world.rt.dispatcher.sweep()
@@ -121,7 +123,7 @@ async def test_an_automatic_refund_is_marked_by_hand_only_once_it_kept_failing(
 ) -> None:
     async with stripe_world(world) as sw:
         owner = await failed_with_bo_paid(world, sw)
-        refused = said("error.refund_automatic", member=3, name="Bo", id=1, provider="stripe",
+        refused = said("error.refund_automatic", member=3, name="Bo", id=1, provider=STRIPE,
                        attempts=refunds.FAILING_AFTER)  # fmt: skip
         assert refused in await owner.say("/refunded 1 #3")  # Stripe will give it back itself
         sw.api.fail_refunds = 3
@@ -163,7 +165,7 @@ async def test_refunded_by_hand_as_a_sweep_claims_it_is_refused(
         monkeypatch.setattr(LedgerMixin, "finish_refund", claimed_meanwhile)
         answer = await owner.say("/refunded 1 #3")
         assert said("error.refund_in_flight", member=3, name="Bo", id=1,
-                    provider="stripe") in answer  # fmt: skip
+                    provider=STRIPE) in answer  # fmt: skip
         sw.api.refund_gate.set()
         assert await asking[0] == 1  # Stripe gave it back, and only Stripe
         async with world.rt.ctx.db.read() as tx:
@@ -203,7 +205,7 @@ async def test_a_slow_sweeps_failure_does_not_release_the_claim_of_the_sweep_aft
         assert await slow == 0  # its failure is counted, the second sweep's claim kept
         answer = await owner.say("/refunded 1 #3")
         assert said("error.refund_in_flight", member=3, name="Bo", id=1,
-                    provider="stripe") in answer  # fmt: skip
+                    provider=STRIPE) in answer  # fmt: skip
         sw.api.refund_gate.set()
         assert await second == 1
         await world.rt.dispatcher.sweep()
