@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 _UNSET = type(BaseRequest.DEFAULT_NONE)  # PTB's "the caller set no timeout"
 _TOKEN = re.compile(r"/bot[^/\s'\"]+")  # …/bot<token>/method and …/file/bot<token>/path
+# What httpx escapes in a multipart file name (HTML5 form encoding): quotes and controls but ESC.
+_HTML5_ESCAPES = str.maketrans({'"': "%22"} | {chr(c): f"%{c:02X}" for c in range(32) if c != 27})
 Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
 
 
@@ -60,13 +62,16 @@ def _given(value: object, default: float | None) -> float | None:
 
 
 def _form(data: RequestData) -> aiohttp.FormData:
-    """A multipart body: the JSON-encoded parameters, then the files (uploads, media groups)."""
-    form = aiohttp.FormData()
+    """A multipart body: the JSON-encoded parameters, then the files (uploads, media groups).
+    File names go as httpx wrote them (UTF-8, HTML5's escapes): aiohttp's own quoting would
+    percent-encode each non-ASCII letter and space ('été 1.csv' sent as '%C3%A9t%C3%A9%201.csv')."""
+    form = aiohttp.FormData(quote_fields=False)  # then it only doubles backslashes, as httpx
     for name, value in data.json_parameters.items():
         form.add_field(name, value)
     for name, field in data.multipart_data.items():
         filename, content, mimetype = field[0], field[1], field[2] if len(field) > 2 else None
-        form.add_field(name, content, filename=filename, content_type=mimetype)
+        named = filename.translate(_HTML5_ESCAPES) if filename else filename
+        form.add_field(name, content, filename=named, content_type=mimetype)
     return form
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import re
 import socket
 import traceback
 from collections.abc import AsyncIterator
@@ -12,10 +13,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from aiohttp import web
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bots.telegram_bot.transport import AiohttpRequest
 from devtools.fakes.telegram_api import FakeTelegramAPI
@@ -256,3 +260,26 @@ async def test_all_proxy_is_honoured_as_httpx_honoured_it(monkeypatch: pytest.Mo
         finally:
             await request.shutdown()
     assert seen == ["api.telegram.test"]
+
+
+async def test_a_file_name_goes_as_httpx_wrote_it() -> None:
+    bodies: list[bytes] = []
+
+    async def record(request: web.Request) -> web.Response:
+        bodies.append(await request.read())
+        return ok(True)
+
+    name = 'été "1"\\.csv'
+    async with server(record) as url:
+        request = AiohttpRequest()
+        await request.initialize()
+        try:
+            upload = InputFile(b"a,b\n", filename=name)
+            data = RequestData([RequestParameter.from_input("document", upload)])
+            await request.post(f"{url}{TOKEN}/sendDocument", data)
+        finally:
+            await request.shutdown()
+    by_httpx = httpx.Request("POST", url, files={"document": (name, b"a,b\n", "text/csv")})
+    httpx_wrote = re.search(rb'filename="[^\r]*', by_httpx.read())
+    assert httpx_wrote is not None and httpx_wrote[0] == 'filename="été %221%22\\\\.csv"'.encode()
+    assert httpx_wrote[0] in bodies[0]
