@@ -41,7 +41,7 @@ def _env_proxy(target: URL) -> Proxy:
     if not everything or (target.host and proxy_bypass(target.host)):
         return None, None
     proxy, auth = strip_auth_from_url(URL(everything))
-    return (proxy, auth) if proxy.scheme in ("http", "https") else (None, None)
+    return (proxy, auth) if proxy.scheme == "http" else (None, None)  # as aiohttp reads the others
 
 
 def _failure(error: Exception) -> TelegramError:
