@@ -48,7 +48,8 @@ def _failure(error: Exception) -> TelegramError:
     """PTB's error for aiohttp's, its message without the token: aiohttp names the URL in some
     (a connection or pool timeout, too many redirects), and a log line with exc_info prints the
     whole chain, so the new error is raised without aiohttp's as its cause."""
-    said = _TOKEN.sub("/bot<token>", f"aiohttp.{type(error).__name__}: {error}")
+    kind = f"{type(error).__module__.partition('.')[0]}.{type(error).__name__}"
+    said = _TOKEN.sub("/bot<token>", f"{kind}: {error}" if str(error) else kind)
     return (
         TimedOut(f"Timed out ({said})") if isinstance(error, TimeoutError) else NetworkError(said)
     )
