@@ -10,18 +10,49 @@ transport: building the parameters, parsing the answer, mapping HTTP statuses to
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
+from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
 import httpx
-from aiohttp.helpers import get_env_proxy_for_url
-from telegram.error import NetworkError, TimedOut
+from aiohttp.helpers import get_env_proxy_for_url, strip_auth_from_url
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 from yarl import URL
 
 log = logging.getLogger(__name__)
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 _UNSET = type(BaseRequest.DEFAULT_NONE)  # PTB's "the caller set no timeout"
+_TOKEN = re.compile(r"/bot[^/\s'\"]+")  # …/bot<token>/method and …/file/bot<token>/path
+# What httpx escapes in a multipart file name (HTML5 form encoding): quotes and controls but ESC.
+_HTML5_ESCAPES = str.maketrans({'"': "%22"} | {chr(c): f"%{c:02X}" for c in range(32) if c != 27})
+Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
+
+
+def _env_proxy(target: URL) -> Proxy:
+    """The environment's proxy for a URL and its credentials, as httpx read them: HTTP(S)_PROXY,
+    else ALL_PROXY (aiohttp ignores it), unless NO_PROXY names the host."""
+    try:
+        return get_env_proxy_for_url(target)
+    except LookupError:
+        pass
+    everything = getproxies().get("all")
+    if not everything or (target.host and proxy_bypass(target.host)):
+        return None, None
+    proxy, auth = strip_auth_from_url(URL(everything))
+    return (proxy, auth) if proxy.scheme == "http" else (None, None)  # as aiohttp reads the others
+
+
+def _failure(error: Exception) -> TelegramError:
+    """PTB's error for aiohttp's, its message without the token: aiohttp names the URL in some
+    (a connection or pool timeout, too many redirects), and a log line with exc_info prints the
+    whole chain, so the new error is raised without aiohttp's as its cause."""
+    kind = f"{type(error).__module__.partition('.')[0]}.{type(error).__name__}"
+    said = _TOKEN.sub("/bot<token>", f"{kind}: {error}" if str(error) else kind)
+    return (
+        TimedOut(f"Timed out ({said})") if isinstance(error, TimeoutError) else NetworkError(said)
+    )
 
 
 def _given(value: object, default: float | None) -> float | None:
@@ -32,13 +63,16 @@ def _given(value: object, default: float | None) -> float | None:
 
 
 def _form(data: RequestData) -> aiohttp.FormData:
-    """A multipart body: the JSON-encoded parameters, then the files (uploads, media groups)."""
-    form = aiohttp.FormData()
+    """A multipart body: the JSON-encoded parameters, then the files (uploads, media groups).
+    File names go as httpx wrote them (UTF-8, HTML5's escapes): aiohttp's own quoting would
+    percent-encode each non-ASCII letter and space ('été 1.csv' sent as '%C3%A9t%C3%A9%201.csv')."""
+    form = aiohttp.FormData(quote_fields=False)  # then it only doubles backslashes, as httpx
     for name, value in data.json_parameters.items():
         form.add_field(name, value)
     for name, field in data.multipart_data.items():
         filename, content, mimetype = field[0], field[1], field[2] if len(field) > 2 else None
-        form.add_field(name, content, filename=filename, content_type=mimetype)
+        named = filename.translate(_HTML5_ESCAPES) if filename else filename
+        form.add_field(name, content, filename=named, content_type=mimetype)
     return form
 
 
@@ -61,18 +95,15 @@ class AiohttpRequest(BaseRequest):
         self._pool = pool_timeout
         self._media_write = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
-        self._proxies: dict[tuple[str, str], URL | None] = {}  # (scheme, host) → the env's proxy
+        self._proxies: dict[tuple[str, str], Proxy] = {}  # (scheme, host) → the env's proxy
 
-    def _proxy(self, url: str) -> URL | None:
+    def _proxy(self, url: str) -> Proxy:
         """HTTPS_PROXY / ALL_PROXY / NO_PROXY, as httpx honoured them: looked up once per host
         (aiohttp's trust_env would read the environment and .netrc again on every call)."""
         target = URL(url)
         where = (target.scheme, target.host or "")
         if where not in self._proxies:
-            try:
-                self._proxies[where] = get_env_proxy_for_url(target)[0]
-            except LookupError:
-                self._proxies[where] = None
+            self._proxies[where] = _env_proxy(target)
         return self._proxies[where]
 
     @property
@@ -137,16 +168,25 @@ class AiohttpRequest(BaseRequest):
                 body = _form(request_data)
             else:
                 body, headers = request_data.url_encoded_parameters(), FORM
+        proxy, proxy_auth = self._proxy(url)
+        failure: TelegramError | None = None
         try:
             async with session.request(
-                method, url, data=body, headers=headers, timeout=timeout, proxy=self._proxy(url)
+                method,
+                url,
+                data=body,
+                headers=headers,
+                timeout=timeout,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
+                allow_redirects=False,  # as httpx: a 3xx goes back to PTB, the body nowhere
             ) as response:
                 payload = await response.read()
                 status = response.status
-        except TimeoutError as error:
-            raise TimedOut from error
-        except aiohttp.ClientError as error:
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+        except (TimeoutError, aiohttp.ClientError) as error:
+            failure = _failure(error)
+        if failure is not None:  # raised here, outside `except`, so aiohttp's is not its context
+            raise failure
         if log.isEnabledFor(logging.DEBUG):  # the method only: the URL carries the token
             log.debug("HTTP Request: %s %s %s", method, url.rpartition("/")[2], status)
         return status, payload
