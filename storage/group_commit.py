@@ -206,15 +206,17 @@ class GroupCommit:
         batch = _Batch(conn, driver, loop.time() + self._max_seconds)
         try:
             await self._lent(batch)
-            await _end(conn, driver, "COMMIT")
+            cancelled = await _commit(conn, driver)
         except BaseException as error:
-            with contextlib.suppress(Exception):
-                await _end(conn, driver, "ROLLBACK")
             failure = error
             if not isinstance(error, Exception):
                 failure = WriteBatchAborted("the writer task was stopped; batch rolled back")
-            for turn in batch.members:
-                _settle(turn.committed, failure)
+            try:
+                with contextlib.suppress(Exception):
+                    await _end(conn, driver, "ROLLBACK")
+            finally:  # cancelled again during the ROLLBACK: the callers still hear
+                for turn in batch.members:
+                    _settle(turn.committed, failure)
             if failure is not error:
                 raise
             return False
@@ -222,6 +224,8 @@ class GroupCommit:
         self.writes += len(batch.members)
         for turn in batch.members:
             _settle(turn.committed)
+        if cancelled:
+            raise asyncio.CancelledError  # stopped during a COMMIT that went through
         return True
 
     async def _lent(self, batch: _Batch) -> None:
@@ -281,6 +285,25 @@ async def _begin(conn: AsyncConnection, driver: Any) -> None:
         await driver.begin_immediate()
     else:
         await conn.begin()
+
+
+async def _commit(conn: AsyncConnection, driver: Any) -> bool:
+    """COMMIT, seen through even if this task is cancelled meanwhile (then True): once on the
+    driver's thread or on the wire it cannot be called back, and a ROLLBACK queued behind it
+    finds nothing to undo, so the callers would hear "rolled back" of a batch that is durable."""
+    step = asyncio.ensure_future(_end(conn, driver, "COMMIT"))
+    cancelled = False
+    while not step.done():
+        try:
+            await asyncio.wait((step,))
+        except asyncio.CancelledError:
+            cancelled = True
+    failure = step.exception()
+    if failure is not None:
+        if cancelled:  # stopped, and nothing was committed: the batch rolls back as stopped
+            raise asyncio.CancelledError from failure
+        raise failure
+    return cancelled
 
 
 async def _end(conn: AsyncConnection, driver: Any, verb: str) -> None:

@@ -1,0 +1,66 @@
+"""The writer task cancelled while its COMMIT is on the connection's thread: that COMMIT cannot be
+called back, so the batch's callers must hear what it did, not that it was rolled back."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.clock import FakeClock
+from storage.database import SqlDatabase
+from storage.sqlite_inline import InlineSqlite
+
+
+def committed_names(db_path: Path) -> set[str]:
+    """Member names a separate connection sees: what is durable."""
+    with closing(sqlite3.connect(db_path)) as conn:
+        return {name for (name,) in conn.execute("SELECT display_name FROM members")}
+
+
+@pytest.mark.sqlite_only  # the inline driver's COMMIT on its thread
+async def test_cancelled_during_commit_the_callers_hear_the_commit(
+    db: SqlDatabase, db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with db.write():
+        pass  # the writer task and its connection are up
+    at_commit, go_on = threading.Event(), threading.Event()
+    in_thread = InlineSqlite.in_thread
+
+    async def slow_commit(self: InlineSqlite, fn: Any, *args: Any) -> Any:
+        """COMMIT waits on the thread (a slow fsync) until the test lets it go."""
+        if args == ("COMMIT",):
+
+            def held(*call: Any) -> Any:
+                at_commit.set()
+                go_on.wait(10)
+                return fn(*call)
+
+            return await in_thread(self, held, *args)
+        return await in_thread(self, fn, *args)
+
+    monkeypatch.setattr(InlineSqlite, "in_thread", slow_commit)
+
+    async def write() -> None:
+        async with db.write() as tx:
+            await tx.create_member("telegram:1", "Kept", None, clock.now())
+
+    caller = asyncio.create_task(write())
+    assert await asyncio.to_thread(at_commit.wait, 10)
+    writer = next(t for t in asyncio.all_tasks() if t.get_name() == "wavebot-group-commit")
+    writer.cancel()  # a shutdown cancelling every task, while the fsync runs
+    await asyncio.sleep(0.01)
+    go_on.set()
+    results = await asyncio.gather(caller, writer, return_exceptions=True)
+    assert isinstance(results[1], asyncio.CancelledError)
+    durable = "Kept" in committed_names(db_path)
+    assert durable == (results[0] is None), results  # told the truth either way
+    assert durable  # the COMMIT was on its way: it went through
+    async with db.write() as tx:  # and the writer starts again
+        await tx.create_member("telegram:2", "After", None, clock.now())
+    assert committed_names(db_path) == {"Kept", "After"}
