@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from storage.savepoints import close_savepoint, open_savepoint
 from storage.sql_tx import SqlTx
 from storage.sqlite_hot import HotSqlTx
-from storage.sqlite_inline import InlineSqlite, in_transaction, offloaded
+from storage.sqlite_inline import InlineSqlite, in_transaction, offloaded, see_through
 
 BATCH_MAX_WRITES = 512
 BATCH_MAX_SECONDS = 0.025
@@ -292,12 +292,7 @@ async def _commit(conn: AsyncConnection, driver: Any) -> bool:
     driver's thread or on the wire it cannot be called back, and a ROLLBACK queued behind it
     finds nothing to undo, so the callers would hear "rolled back" of a batch that is durable."""
     step = asyncio.ensure_future(_end(conn, driver, "COMMIT"))
-    cancelled = False
-    while not step.done():
-        try:
-            await asyncio.wait((step,))
-        except asyncio.CancelledError:
-            cancelled = True
+    cancelled = await see_through(step)
     failure = step.exception()
     if failure is not None:
         if cancelled:  # stopped, and nothing was committed: the batch rolls back as stopped

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,52 @@ async def test_cancelled_during_commit_the_callers_hear_the_commit(
     async with db.write() as tx:  # and the writer starts again
         await tx.create_member("telegram:2", "After", None, clock.now())
     assert committed_names(db_path) == {"Kept", "After"}
+
+
+def write_lock_free(db_path: Path) -> bool:
+    """Whether another connection can take the write lock now."""
+    with closing(sqlite3.connect(db_path, isolation_level=None, timeout=0.5)) as probe:
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return False
+        probe.execute("ROLLBACK")
+        return True
+
+
+@pytest.mark.sqlite_only  # the inline driver's BEGIN IMMEDIATE waiting on its thread
+async def test_cancelled_while_begin_waits_for_the_lock_leaves_no_transaction_open(
+    db: SqlDatabase, db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with db.write():
+        pass  # the writer task and its connection are up
+    waiting = threading.Event()
+    in_thread = InlineSqlite.in_thread
+
+    async def noted(self: InlineSqlite, fn: Any, *args: Any) -> Any:
+        """Tell the test when BEGIN IMMEDIATE goes to the thread to wait for the lock."""
+        if args == ("BEGIN IMMEDIATE",):
+            waiting.set()
+        return await in_thread(self, fn, *args)
+
+    monkeypatch.setattr(InlineSqlite, "in_thread", noted)
+    other = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+
+    async def write(n: int) -> None:
+        async with db.write() as tx:
+            await tx.create_member(f"telegram:{n}", f"N{n}", None, clock.now())
+
+    caller = asyncio.create_task(write(1))
+    assert await asyncio.to_thread(waiting.wait, 10)
+    writer = next(t for t in asyncio.all_tasks() if t.get_name() == "wavebot-group-commit")
+    # the other process lets go a little later, from its own thread (the loop may be blocked)
+    threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
+    writer.cancel()
+    results = await asyncio.gather(caller, writer, return_exceptions=True)
+    assert isinstance(results[1], asyncio.CancelledError)
+    await asyncio.to_thread(time.sleep, 0.5)  # the timer has fired: the lock went to the BEGIN
+    other.close()
+    assert write_lock_free(db_path)  # the cancelled BEGIN was undone, not left holding the lock
+    await write(2)  # and the next write does not find a transaction already open
+    assert committed_names(db_path) == {"N2"}
