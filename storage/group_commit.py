@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import sqlite3
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -45,12 +45,17 @@ def _settle(future: asyncio.Future[Any], error: BaseException | None = None) -> 
         future.set_exception(error)
 
 
-@dataclass(frozen=True)
 class _Turn:
-    """One top-level write: waits for its grant, then for its batch's COMMIT."""
+    """One top-level write: waits for its grant, then for its batch's COMMIT; `then` is what a
+    caller cancelled while waiting for that COMMIT still owes once it succeeds (its wake-ups)."""
 
-    granted: asyncio.Future[_Grant]
-    committed: asyncio.Future[None]
+    __slots__ = ("committed", "durable", "granted", "then")
+
+    def __init__(self, granted: asyncio.Future[_Grant], committed: asyncio.Future[None]) -> None:
+        self.granted = granted
+        self.committed = committed
+        self.then: Callable[[], None] | None = None
+        self.durable = False  # its batch committed (told even if `committed` was cancelled)
 
 
 class _Batch:
@@ -224,6 +229,9 @@ class GroupCommit:
         self.writes += len(batch.members)
         for turn in batch.members:
             _settle(turn.committed)
+            turn.durable = True
+            if turn.then is not None:  # its caller gave up waiting: the loop makes its calls
+                loop.call_soon(turn.then)
         if cancelled:
             raise asyncio.CancelledError  # stopped during a COMMIT that went through
         return True

@@ -114,3 +114,46 @@ async def test_cancelled_while_begin_waits_for_the_lock_leaves_no_transaction_op
     assert write_lock_free(db_path)  # the cancelled BEGIN was undone, not left holding the lock
     await write(2)  # and the next write does not find a transaction already open
     assert committed_names(db_path) == {"N2"}
+
+
+@pytest.mark.sqlite_only  # the inline driver's COMMIT on its thread
+async def test_a_caller_cancelled_while_its_commit_runs_still_wakes_and_tells_on_saved(
+    db: SqlDatabase, db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with db.write():
+        pass  # the writer task and its connection are up
+    at_commit, go_on = threading.Event(), threading.Event()
+    in_thread = InlineSqlite.in_thread
+
+    async def slow_commit(self: InlineSqlite, fn: Any, *args: Any) -> Any:
+        """The first COMMIT waits on the thread (a slow fsync) until the test lets it go."""
+        if args == ("COMMIT",) and not at_commit.is_set():
+
+            def held(*call: Any) -> Any:
+                at_commit.set()
+                go_on.wait(10)
+                return fn(*call)
+
+            return await in_thread(self, held, *args)
+        return await in_thread(self, fn, *args)
+
+    monkeypatch.setattr(InlineSqlite, "in_thread", slow_commit)
+    woken: list[str] = []
+    db.on_saved = lambda: woken.append("saved")
+
+    async def write() -> None:
+        async with db.write() as tx:
+            await tx.create_member("telegram:1", "Kept", None, clock.now())
+            db.after_commit(lambda: woken.append("wake"))  # e.g. the dispatcher's wake-up
+
+    caller = asyncio.create_task(write())
+    assert await asyncio.to_thread(at_commit.wait, 10)
+    caller.cancel()  # the member's update handler gave up (a shutdown, a timeout)
+    assert isinstance((await asyncio.gather(caller, return_exceptions=True))[0], BaseException)
+    go_on.set()
+    async with db.write():
+        pass  # queued behind the held batch: its COMMIT is done once this returns
+    await asyncio.sleep(0)  # the calls owed are scheduled on the loop
+    assert "Kept" in committed_names(db_path)
+    assert woken.count("wake") == 1  # the rows are visible: whoever waits on them is woken
+    assert woken.count("saved") == 2  # this write's and the later one's
