@@ -11,13 +11,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.batch_steps import begin, commit, end
 from storage.savepoints import close_savepoint, open_savepoint
 from storage.sql_tx import SqlTx
 from storage.sqlite_hot import HotSqlTx
-from storage.sqlite_inline import InlineSqlite, in_transaction, offloaded, see_through
+from storage.sqlite_inline import InlineSqlite, in_transaction
 
 BATCH_MAX_WRITES = 512
 BATCH_MAX_SECONDS = 0.025
@@ -206,19 +206,19 @@ class GroupCommit:
 
         False when it failed (its writes were told why): the connection should not be reused.
         """
-        await _begin(conn, driver)
+        await begin(conn, driver)
         loop = asyncio.get_running_loop()
         batch = _Batch(conn, driver, loop.time() + self._max_seconds)
         try:
             await self._lent(batch)
-            cancelled = await _commit(conn, driver)
+            cancelled = await commit(conn, driver)
         except BaseException as error:
             failure = error
             if not isinstance(error, Exception):
                 failure = WriteBatchAborted("the writer task was stopped; batch rolled back")
             try:
                 with contextlib.suppress(Exception):
-                    await _end(conn, driver, "ROLLBACK")
+                    await end(conn, driver, "ROLLBACK")
             finally:  # cancelled again during the ROLLBACK: the callers still hear
                 for turn in batch.members:
                     _settle(turn.committed, failure)
@@ -284,44 +284,6 @@ class GroupCommit:
         while self._queue:
             turn = self._queue.popleft()
             _settle(turn.granted, error)
-
-
-async def _begin(conn: AsyncConnection, driver: Any) -> None:
-    """BEGIN IMMEDIATE; on the inline driver on sqlite3 itself, SQLAlchemy beginning only if a
-    body uses it (its begin and commit cost ~10 µs of each pledge at 16 per batch)."""
-    if isinstance(driver, InlineSqlite):
-        await driver.begin_immediate()
-    else:
-        await conn.begin()
-
-
-async def _commit(conn: AsyncConnection, driver: Any) -> bool:
-    """COMMIT, seen through even if this task is cancelled meanwhile (then True): once on the
-    driver's thread or on the wire it cannot be called back, and a ROLLBACK queued behind it
-    finds nothing to undo, so the callers would hear "rolled back" of a batch that is durable."""
-    step = asyncio.ensure_future(_end(conn, driver, "COMMIT"))
-    cancelled = await see_through(step)
-    failure = step.exception()
-    if failure is not None:
-        if cancelled:  # stopped, and nothing was committed: the batch rolls back as stopped
-            raise asyncio.CancelledError from failure
-        raise failure
-    return cancelled
-
-
-async def _end(conn: AsyncConnection, driver: Any, verb: str) -> None:
-    """COMMIT or ROLLBACK off the loop: through SQLAlchemy when it has a transaction open, else
-    on the inline driver's sqlite3 (errors wrapped as SQLAlchemy wraps them)."""
-    with offloaded(driver):
-        if conn.in_transaction():
-            await (conn.commit() if verb == "COMMIT" else conn.rollback())
-            return
-    if not isinstance(driver, InlineSqlite) or not driver.sqlite.in_transaction:
-        return
-    try:
-        await driver.in_thread(driver.sqlite.execute, verb)
-    except sqlite3.Error as error:
-        raise DBAPIError.instance(verb, (), error, sqlite3.Error) from error
 
 
 def give_back_unused(turn: _Turn) -> None:
