@@ -6,18 +6,18 @@ import asyncio
 import contextlib
 import sqlite3
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.batch_steps import begin, commit, end
 from storage.savepoints import close_savepoint, open_savepoint
 from storage.sql_tx import SqlTx
 from storage.sqlite_hot import HotSqlTx
-from storage.sqlite_inline import InlineSqlite, in_transaction, offloaded
+from storage.sqlite_inline import InlineSqlite, in_transaction
 
 BATCH_MAX_WRITES = 512
 BATCH_MAX_SECONDS = 0.025
@@ -45,12 +45,17 @@ def _settle(future: asyncio.Future[Any], error: BaseException | None = None) -> 
         future.set_exception(error)
 
 
-@dataclass(frozen=True)
 class _Turn:
-    """One top-level write: waits for its grant, then for its batch's COMMIT."""
+    """One top-level write: waits for its grant, then for its batch's COMMIT; `then` is what a
+    caller cancelled while waiting for that COMMIT still owes once it succeeds (its wake-ups)."""
 
-    granted: asyncio.Future[_Grant]
-    committed: asyncio.Future[None]
+    __slots__ = ("committed", "durable", "granted", "then")
+
+    def __init__(self, granted: asyncio.Future[_Grant], committed: asyncio.Future[None]) -> None:
+        self.granted = granted
+        self.committed = committed
+        self.then: Callable[[], None] | None = None
+        self.durable = False  # its batch committed (told even if `committed` was cancelled)
 
 
 class _Batch:
@@ -201,20 +206,22 @@ class GroupCommit:
 
         False when it failed (its writes were told why): the connection should not be reused.
         """
-        await _begin(conn, driver)
+        await begin(conn, driver)
         loop = asyncio.get_running_loop()
         batch = _Batch(conn, driver, loop.time() + self._max_seconds)
         try:
             await self._lent(batch)
-            await _end(conn, driver, "COMMIT")
+            cancelled = await commit(conn, driver)
         except BaseException as error:
-            with contextlib.suppress(Exception):
-                await _end(conn, driver, "ROLLBACK")
             failure = error
             if not isinstance(error, Exception):
                 failure = WriteBatchAborted("the writer task was stopped; batch rolled back")
-            for turn in batch.members:
-                _settle(turn.committed, failure)
+            try:
+                with contextlib.suppress(Exception):
+                    await end(conn, driver, "ROLLBACK")
+            finally:  # cancelled again during the ROLLBACK: the callers still hear
+                for turn in batch.members:
+                    _settle(turn.committed, failure)
             if failure is not error:
                 raise
             return False
@@ -222,6 +229,11 @@ class GroupCommit:
         self.writes += len(batch.members)
         for turn in batch.members:
             _settle(turn.committed)
+            turn.durable = True
+            if turn.then is not None:  # its caller gave up waiting: the loop makes its calls
+                loop.call_soon(turn.then)
+        if cancelled:
+            raise asyncio.CancelledError  # stopped during a COMMIT that went through
         return True
 
     async def _lent(self, batch: _Batch) -> None:
@@ -272,30 +284,6 @@ class GroupCommit:
         while self._queue:
             turn = self._queue.popleft()
             _settle(turn.granted, error)
-
-
-async def _begin(conn: AsyncConnection, driver: Any) -> None:
-    """BEGIN IMMEDIATE; on the inline driver on sqlite3 itself, SQLAlchemy beginning only if a
-    body uses it (its begin and commit cost ~10 µs of each pledge at 16 per batch)."""
-    if isinstance(driver, InlineSqlite):
-        await driver.begin_immediate()
-    else:
-        await conn.begin()
-
-
-async def _end(conn: AsyncConnection, driver: Any, verb: str) -> None:
-    """COMMIT or ROLLBACK off the loop: through SQLAlchemy when it has a transaction open, else
-    on the inline driver's sqlite3 (errors wrapped as SQLAlchemy wraps them)."""
-    with offloaded(driver):
-        if conn.in_transaction():
-            await (conn.commit() if verb == "COMMIT" else conn.rollback())
-            return
-    if not isinstance(driver, InlineSqlite) or not driver.sqlite.in_transaction:
-        return
-    try:
-        await driver.in_thread(driver.sqlite.execute, verb)
-    except sqlite3.Error as error:
-        raise DBAPIError.instance(verb, (), error, sqlite3.Error) from error
 
 
 def give_back_unused(turn: _Turn) -> None:

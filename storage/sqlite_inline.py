@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -73,7 +74,13 @@ class InlineSqlite(aiosqlite.Connection):
                 raise
         finally:
             raw.execute(f"PRAGMA busy_timeout = {int(patience)}")
-        await self.in_thread(raw.execute, "BEGIN IMMEDIATE")
+        step = asyncio.ensure_future(self.in_thread(raw.execute, "BEGIN IMMEDIATE"))
+        if await see_through(step):  # cancelled: the BEGIN went on, and may hold the lock
+            with contextlib.suppress(Exception):
+                step.result()
+                await self.in_thread(raw.execute, "ROLLBACK")
+            raise asyncio.CancelledError
+        step.result()
 
     async def in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
         """One call on the connection's thread: one hand-off, however slow the call."""
@@ -130,3 +137,15 @@ def in_transaction(driver: Any) -> bool:
 def already_begun(driver: Any) -> bool:
     """True when our inline writer's SQLite connection is inside a transaction already."""
     return isinstance(driver, InlineSqlite) and driver.sqlite.in_transaction
+
+
+async def see_through(step: asyncio.Future[Any]) -> bool:
+    """Wait for a step that cannot be called back (a statement on the driver's thread) even if
+    this task is cancelled meanwhile; True when it was (the caller then raises CancelledError)."""
+    cancelled = False
+    while not step.done():
+        try:
+            await asyncio.wait((step,))
+        except asyncio.CancelledError:
+            cancelled = True
+    return cancelled

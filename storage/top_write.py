@@ -114,7 +114,11 @@ class WriteScope:
                 finally:
                     owed = leave_write(self._token)
                 if error is None:
-                    await self._turn.committed
+                    try:
+                        await self._turn.committed
+                    except asyncio.CancelledError:
+                        self._owe(owed)  # the COMMIT goes on without this caller
+                        raise
         except STORAGE_ERRORS as failure:
             translated = unavailable(failure)
             if translated is None:
@@ -125,11 +129,26 @@ class WriteScope:
             if translated is not None:
                 raise translated from error
             return False
+        self._committed(owed)
+        return False
+
+    def _committed(self, owed: list[Callable[[], None]]) -> None:
+        """The write is durable: wake whoever waits on its rows, and tell `on_saved`."""
         run_owed(owed)
         saved = self._db.on_saved
         if self._top and saved is not None:
             saved()
-        return False
+
+    def _owe(self, owed: list[Callable[[], None]]) -> None:
+        """Cancelled while the batch commits (the cancellation also cancelled the future it
+        would have settled): the calls are made if and when the batch commits."""
+        turn = self._turn
+        committed = turn.committed
+        if turn.durable or (committed.done() and not committed.cancelled()):
+            if turn.durable or committed.exception() is None:
+                self._committed(owed)  # committed just before the cancellation reached us
+        else:
+            turn.then = lambda: self._committed(owed)
 
 
 def _savepoint(grant: _Grant) -> AbstractAsyncContextManager[None]:
