@@ -24,18 +24,14 @@ def committed_names(db_path: Path) -> set[str]:
         return {name for (name,) in conn.execute("SELECT display_name FROM members")}
 
 
-@pytest.mark.sqlite_only  # the inline driver's COMMIT on its thread
-async def test_cancelled_during_commit_the_callers_hear_the_commit(
-    db: SqlDatabase, db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    async with db.write():
-        pass  # the writer task and its connection are up
+def hold_first_commit(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """The first COMMIT waits on the connection's thread (a slow fsync) until the test sets the
+    second event; the first is set once it waits. Later COMMITs pass."""
     at_commit, go_on = threading.Event(), threading.Event()
     in_thread = InlineSqlite.in_thread
 
     async def slow_commit(self: InlineSqlite, fn: Any, *args: Any) -> Any:
-        """COMMIT waits on the thread (a slow fsync) until the test lets it go."""
-        if args == ("COMMIT",):
+        if args == ("COMMIT",) and not at_commit.is_set():
 
             def held(*call: Any) -> Any:
                 at_commit.set()
@@ -46,6 +42,16 @@ async def test_cancelled_during_commit_the_callers_hear_the_commit(
         return await in_thread(self, fn, *args)
 
     monkeypatch.setattr(InlineSqlite, "in_thread", slow_commit)
+    return at_commit, go_on
+
+
+@pytest.mark.sqlite_only  # the inline driver's COMMIT on its thread
+async def test_cancelled_during_commit_the_callers_hear_the_commit(
+    db: SqlDatabase, db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with db.write():
+        pass  # the writer task and its connection are up
+    at_commit, go_on = hold_first_commit(monkeypatch)
 
     async def write() -> None:
         async with db.write() as tx:
@@ -122,22 +128,7 @@ async def test_a_caller_cancelled_while_its_commit_runs_still_wakes_and_tells_on
 ) -> None:
     async with db.write():
         pass  # the writer task and its connection are up
-    at_commit, go_on = threading.Event(), threading.Event()
-    in_thread = InlineSqlite.in_thread
-
-    async def slow_commit(self: InlineSqlite, fn: Any, *args: Any) -> Any:
-        """The first COMMIT waits on the thread (a slow fsync) until the test lets it go."""
-        if args == ("COMMIT",) and not at_commit.is_set():
-
-            def held(*call: Any) -> Any:
-                at_commit.set()
-                go_on.wait(10)
-                return fn(*call)
-
-            return await in_thread(self, held, *args)
-        return await in_thread(self, fn, *args)
-
-    monkeypatch.setattr(InlineSqlite, "in_thread", slow_commit)
+    at_commit, go_on = hold_first_commit(monkeypatch)
     woken: list[str] = []
     db.on_saved = lambda: woken.append("saved")
 
