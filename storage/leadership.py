@@ -41,16 +41,11 @@ def identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def asyncpg_dsn(url: str) -> str:
-    """asyncpg's DSN for a SQLAlchemy URL (asyncpg knows no '+asyncpg' suffix)."""
-    return libpq_dsn(url)
-
-
 class PgLeases:
     """The process's election connection; hands out one `PgLeadership` per role."""
 
     def __init__(self, url: str, retry_seconds: float = RETRY_SECONDS) -> None:
-        self._dsn = asyncpg_dsn(url)
+        self._dsn = libpq_dsn(url)
         self.retry_seconds = retry_seconds
         self._conn: asyncpg.Connection | None = None
         self._lock = asyncio.Lock()  # one statement at a time on the connection

@@ -18,7 +18,8 @@ from collections.abc import Callable
 
 import asyncpg
 
-from storage.leadership import CONNECT_TIMEOUT_SECONDS, asyncpg_dsn
+from storage.leadership import CONNECT_TIMEOUT_SECONDS
+from storage.urls import libpq_dsn
 
 log = logging.getLogger(__name__)
 CHANNEL = "wavebot_wake"
@@ -36,7 +37,7 @@ class PgWakeBus:
     def __init__(
         self, url: str, heard: Callable[[str], None], ping_seconds: float = PING_SECONDS
     ) -> None:
-        self._dsn = asyncpg_dsn(url)
+        self._dsn = libpq_dsn(url)
         self._ping_seconds = ping_seconds
         self._heard = heard  # wakes this process's own loop for a kind (never republished)
         self._conn: asyncpg.Connection | None = None

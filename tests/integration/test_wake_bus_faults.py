@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from storage.leadership import asyncpg_dsn
+from storage.urls import libpq_dsn
 from storage.wake_bus import PgWakeBus
 from tests.conftest import ConsoleWorld
 from tests.integration.test_wake_bus import Ears, listening
@@ -22,7 +22,7 @@ from tests.integration.test_wake_bus import Ears, listening
 
 async def listeners(url: str) -> int:
     """The wake-bus connections open on this test's database."""
-    conn = await asyncpg.connect(asyncpg_dsn(url))
+    conn = await asyncpg.connect(libpq_dsn(url))
     try:
         sql = (
             "SELECT count(*) FROM pg_stat_activity "
